@@ -1,0 +1,3 @@
+from twf.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""Named errors of the domain. The CLI maps them to exit codes and the API to HTTP statuses, each in one place."""
+
+
+class TWFError(Exception):
+    """Base of every error the project raises on purpose; its message is one line meant for a user."""
+
+    exit_code = 1
+    http_status = 400
+
+
+class UnknownModel(TWFError):
+    """The model id is not in the registry."""
+
+    exit_code = 2
+    http_status = 404
+
+
+class UnknownVariable(TWFError):
+    """The variable is not defined for this model."""
+
+    exit_code = 2
+    http_status = 404
+
+
+class InvalidRunId(TWFError):
+    """A run id that is not `YYYYMMDD_HHz` or not a cycle the model runs."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class ForecastHourOutOfRange(TWFError):
+    """The forecast hour is not one the model produces for that cycle."""
+
+    exit_code = 2
+    http_status = 404
+
+
+class InvalidPathSegment(TWFError):
+    """A path segment that could leave the data root or is not a plain identifier."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class MessageNotFound(TWFError):
+    """A GRIB message the variable needs is in none of the given files."""
+
+    exit_code = 3
+    http_status = 404
+
+
+class CorruptGrib(TWFError):
+    """A GRIB file that GDAL cannot read, or that is truncated."""
+
+    exit_code = 3
+    http_status = 502
+
+
+class GridDrift(TWFError):
+    """A built raster whose CRS, transform or shape is not its model's canonical grid."""
+
+    exit_code = 4
+    http_status = 500
+
+
+class FetchError(TWFError):
+    """A download that did not return exactly the bytes asked for."""
+
+    exit_code = 5
+    http_status = 502
+
+
+class NotPublished(TWFError):
+    """The run, variable or frame is not in committed (published) state."""
+
+    exit_code = 6
+    http_status = 404
+
+
+class OutOfBounds(TWFError):
+    """A tile or point outside the canonical extent or the model's data: expected control flow, answered 204."""
+
+    exit_code = 0
+    http_status = 204

@@ -1,0 +1,128 @@
+"""What a model file declares, and how to add one.
+
+A model is one module in this package that builds a `ModelSpec` and is listed in `twf.models.REGISTRY`.
+The spec is pure data; the generic machinery (fetch, builder, scheduler, API) reads it and knows no model
+by name. To add a model:
+
+1. Write `twf/models/<name>.py` with `SPEC = ModelSpec(...)`:
+   - `cycles` and `forecast_hours(cycle)`: which runs exist and which hours each run produces;
+   - `key_template`: the object key of one forecast-hour file, as laid out in the NOAA buckets (and so in a
+     local mirror), with `{date}` (YYYYMMDD), `{cycle}` (int) and `{fh}` (int) fields;
+   - `sources`: URL prefixes that the key is appended to, by source name (`aws`, `nomads`, `google`);
+   - `resolution_m`: the fixed display resolution of the model on the canonical CONUS grid;
+   - `variables`: `VarSpec`s whose `inputs` select GRIB messages by exact element + level (+ window).
+2. Add it to `REGISTRY` in `twf/models/__init__.py`.
+3. Add a synthetic grid for it to the test fixtures so the builder tests cover it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Literal
+
+from twf.grid import CanonicalGrid
+
+Kind = Literal["continuous", "discrete", "categorical"]
+Resampling = Literal["bilinear", "nearest"]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One vertical level, spelled both ways it appears upstream."""
+
+    gdal: str  # GDAL's GRIB_SHORT_NAME, e.g. "2-HTGL"; isobaric levels are in Pa ("85000-ISBL")
+    idx: str  # the wgrib2 inventory text, e.g. "2 m above ground"
+
+
+SURFACE = Level("0-SFC", "surface")
+HTGL_2M = Level("2-HTGL", "2 m above ground")
+HTGL_10M = Level("10-HTGL", "10 m above ground")
+ISBL_850 = Level("85000-ISBL", "850 mb")
+ENTIRE_ATMOSPHERE = Level("0-EATM", "entire atmosphere")
+MEAN_SEA_LEVEL = Level("0-MSL", "mean sea level")
+
+# Accumulation windows an input may ask for. "run_total" is 0..fh; "bucket" is the model's latest window
+# ending at fh (its length is the model's `bucket_hours`); None is an instantaneous field.
+Window = Literal["run_total", "bucket", "bucket_average"] | None
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Exactly one GRIB message: element and level must both match, never a band number or a pattern."""
+
+    element: str
+    level: Level
+    window: Window = None
+
+
+@dataclass(frozen=True)
+class ContourSpec:
+    """Isolines written as `fhXXX.contours.<key>.geojson` from the full-resolution field."""
+
+    key: str
+    interval: float
+    marked: tuple[float, ...] = ()  # levels flagged `"major": true` (e.g. the 32 °F freezing line)
+    smoothing_sigma_px: float = 1.5  # Gaussian sigma on the display grid: removes 3 km pixel stair-steps
+
+
+@dataclass(frozen=True)
+class VarSpec:
+    """One displayed variable: which messages it needs, how they become values, how values become colours.
+
+    `derive` names a function in `twf.builder.derive`; `convert` names a unit conversion there. Both are names,
+    not callables, so a spec stays printable, comparable and free of pipeline imports.
+    """
+
+    name: str
+    label: str
+    units: str
+    kind: Kind
+    inputs: Mapping[str, Selector]
+    palette: str
+    derive: str = "single"
+    convert: str = "identity"
+    contours: tuple[ContourSpec, ...] = ()
+    resampling_override: Resampling | None = None
+
+    @property
+    def resampling(self) -> Resampling:
+        """Continuous fields interpolate; categorical (and discrete class) fields are never blended."""
+        if self.resampling_override:
+            return self.resampling_override
+        return "nearest" if self.kind == "categorical" else "bilinear"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    label: str
+    description: str
+    resolution_m: float
+    cycles: tuple[int, ...]
+    forecast_hours: Callable[[int], tuple[int, ...]]
+    key_template: str
+    sources: Mapping[str, str]
+    variables: Mapping[str, VarSpec]
+    bucket_hours: int = 1
+    idx_suffix: str = ".idx"
+    # How long after the cycle hour the first files usually appear upstream; where run discovery starts looking.
+    typical_delay_minutes: int = 50
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def grid(self) -> CanonicalGrid:
+        return CanonicalGrid(self.resolution_m)
+
+    @cached_property
+    def value_grid(self) -> CanonicalGrid:
+        return self.grid.downsampled()
+
+    def file_key(self, ref_time: datetime, fh: int) -> str:
+        """The object key of one forecast-hour file (bucket layout, also the mirror layout)."""
+        return self.key_template.format(date=ref_time.strftime("%Y%m%d"), cycle=ref_time.hour, fh=fh)
+
+    def has_forecast_hour(self, cycle: int, fh: int) -> bool:
+        return cycle in self.cycles and fh in self.forecast_hours(cycle)

@@ -1,0 +1,44 @@
+"""GFS 0.25°: global regular lat/lon (1440 x 721), 00/06/12/18z; f000-f384, hourly to f120 then 3-hourly.
+
+File `pgrb2.0p25.fFFF`. APCP comes as a 6-hour-resetting bucket and, from f003 on, a run total (0-N h); at
+f006, f012, ... both carry the same label, so the run-total selector must check the window, not the text.
+There is no snowfall field: snowfall is 10:1 on the bucket precipitation, weighted by the bucket-averaged
+categorical snow flag.
+
+Display resolution 9 km: 0.25° is ~28 km east-west in EPSG:3857 units (and up to ~40 km north-south at
+CONUS latitudes), so 9 km keeps 3+ display pixels per source cell for smooth bilinear edges while the frame
+stays 920 x 520 (a tenth of HRRR's pixels).
+"""
+
+from twf.models.base import SURFACE, ModelSpec, Selector
+from twf.models.variables import (
+    DP2M, MSLP, PRECIP_TOTAL, RADAR_PTYPE, REFC, SNOWFALL_TOTAL_10TO1, TMP2M, TMP850, WGST10M, WSPD10M,
+    catalog, with_inputs,
+)
+
+
+def forecast_hours(cycle: int) -> tuple[int, ...]:
+    return tuple(range(0, 121)) + tuple(range(123, 385, 3))
+
+
+SPEC = ModelSpec(
+    name="gfs",
+    label="GFS",
+    description="Global Forecast System 0.25°, 4 runs a day, to 16 days",
+    resolution_m=9000.0,
+    cycles=(0, 6, 12, 18),
+    forecast_hours=forecast_hours,
+    key_template="gfs.{date}/{cycle:02d}/atmos/gfs.t{cycle:02d}z.pgrb2.0p25.f{fh:03d}",
+    sources={
+        "nomads": "https://nomads.ncep.noaa.gov/pub/data/nccf/com/gfs/prod/",
+        "aws": "https://noaa-gfs-bdp-pds.s3.amazonaws.com/",
+        "google": "https://storage.googleapis.com/global-forecast-system/",
+    },
+    variables=catalog(
+        TMP2M, DP2M, TMP850, WSPD10M, WGST10M, REFC, PRECIP_TOTAL,
+        with_inputs(SNOWFALL_TOTAL_10TO1, snow=Selector("CSNOW", SURFACE, window="bucket_average")),
+        MSLP, RADAR_PTYPE,
+    ),
+    bucket_hours=6,
+    typical_delay_minutes=210,
+)

@@ -1,0 +1,45 @@
+"""HRRR CONUS: 3 km Lambert conformal (1799 x 1059), hourly runs; f00-f48 at 00/06/12/18z, f00-f18 otherwise.
+
+Surface file `wrfsfcfFF`. It carries a run-total APCP (0-N h) beside the 1-hour bucket, its own accumulated
+snowfall (ASNOW, 0-N h) and MSLMA (MAPS sea-level pressure) instead of PRMSL.
+"""
+
+from twf.models.base import MEAN_SEA_LEVEL, SURFACE, ModelSpec, Selector, VarSpec
+from twf.models.variables import (
+    DP2M, MSLP, PRECIP_TOTAL, RADAR_PTYPE, REFC, TMP2M, TMP850, WGST10M, WSPD10M, catalog, with_inputs,
+)
+
+LONG_CYCLES = (0, 6, 12, 18)
+
+SNOWFALL_TOTAL = VarSpec(
+    name="snowfall_total", label="Total snowfall", units="in", kind="continuous",
+    inputs={"value": Selector("ASNOW", SURFACE, window="run_total")},
+    derive="run_total", convert="m_to_inches", palette="snow_in",
+)
+
+
+def forecast_hours(cycle: int) -> tuple[int, ...]:
+    return tuple(range(0, (48 if cycle in LONG_CYCLES else 18) + 1))
+
+
+SPEC = ModelSpec(
+    name="hrrr",
+    label="HRRR",
+    description="High-Resolution Rapid Refresh, CONUS 3 km, hourly",
+    resolution_m=3000.0,  # native 3 km
+    cycles=tuple(range(24)),
+    forecast_hours=forecast_hours,
+    key_template="hrrr.{date}/conus/hrrr.t{cycle:02d}z.wrfsfcf{fh:02d}.grib2",
+    sources={
+        "nomads": "https://nomads.ncep.noaa.gov/pub/data/nccf/com/hrrr/prod/",
+        "aws": "https://noaa-hrrr-bdp-pds.s3.amazonaws.com/",
+        "google": "https://storage.googleapis.com/high-resolution-rapid-refresh/",
+    },
+    variables=catalog(
+        TMP2M, DP2M, TMP850, WSPD10M, WGST10M, REFC, PRECIP_TOTAL, SNOWFALL_TOTAL,
+        with_inputs(MSLP, value=Selector("MSLMA", MEAN_SEA_LEVEL)),
+        RADAR_PTYPE,
+    ),
+    bucket_hours=1,
+    typical_delay_minutes=50,
+)
