@@ -23,22 +23,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None) -> argparse.ArgumentParser:
+    """Only the chosen command's module is imported, so `twf serve` never loads GDAL's GRIB code paths."""
     parser = argparse.ArgumentParser(prog="twf", description="TWF Models v3: forecast-map pipeline and server")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
-        if name in sys.argv[1:2]:
-            module = importlib.import_module(module_name)
-            module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
-        else:
-            sub.add_parser(name, help=help_text, add_help=False)
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            importlib.import_module(module_name).add_arguments(command_parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    sys.argv[1:] = argv
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
         return int(module.run(args) or 0)
