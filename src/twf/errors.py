@@ -83,3 +83,10 @@ class OutOfBounds(TWFError):
 
     exit_code = 0
     http_status = 204
+
+
+class InvalidManifest(TWFError):
+    """A manifest or LATEST.json that is not valid JSON of the contract's schema: committed state is damaged."""
+
+    exit_code = 7
+    http_status = 500
