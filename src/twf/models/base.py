@@ -44,9 +44,32 @@ ISBL_850 = Level("85000-ISBL", "850 mb")
 ENTIRE_ATMOSPHERE = Level("0-EATM", "entire atmosphere")
 MEAN_SEA_LEVEL = Level("0-MSL", "mean sea level")
 
-# Accumulation windows an input may ask for. "run_total" is 0..fh; "bucket" is the model's latest window
-# ending at fh (its length is the model's `bucket_hours`); None is an instantaneous field.
+# Accumulation windows an input may ask for. "run_total" is 0..fh (read directly where the model's files
+# carry it, else summed from buckets); "bucket" is each of the buckets that tile 0..fh (see `Accumulation`);
+# "bucket_average" is the time average over each such bucket; None is an instantaneous field.
 Window = Literal["run_total", "bucket", "bucket_average"] | None
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """One family of accumulation buckets a model's files carry.
+
+    Resetting buckets (NAM every 3 h, GFS every 6 h): the file at hour h holds the window from the last
+    multiple of `hours` before h up to h. Fixed buckets (NBM): the file at h holds (h - hours, h), only
+    where h is a multiple of `hours` and h <= `until`.
+    """
+
+    hours: int
+    resetting: bool = True
+    until: int | None = None
+
+
+@dataclass(frozen=True)
+class Accumulation:
+    """How a model's files carry accumulated fields; `twf.models.requirements` turns it into messages."""
+
+    run_total_elements: frozenset[str] = frozenset()  # elements whose file at h also holds the 0..h total
+    buckets: tuple[Buckets, ...] = (Buckets(1),)  # longest first: run totals are tiled greedily from 0
 
 
 @dataclass(frozen=True)
@@ -106,7 +129,7 @@ class ModelSpec:
     key_template: str
     sources: Mapping[str, str]
     variables: Mapping[str, VarSpec]
-    bucket_hours: int = 1
+    accumulation: Accumulation = Accumulation()
     idx_suffix: str = ".idx"
     # How long after the cycle hour the first files usually appear upstream; where run discovery starts looking.
     typical_delay_minutes: int = 50

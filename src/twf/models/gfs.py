@@ -10,10 +10,20 @@ CONUS latitudes), so 9 km keeps 3+ display pixels per source cell for smooth bil
 stays 920 x 520 (a tenth of HRRR's pixels).
 """
 
-from twf.models.base import SURFACE, ModelSpec, Selector
+from twf.models.base import SURFACE, Accumulation, Buckets, ModelSpec, Selector
 from twf.models.variables import (
-    DP2M, MSLP, PRECIP_TOTAL, RADAR_PTYPE, REFC, SNOWFALL_TOTAL_10TO1, TMP2M, TMP850, WGST10M, WSPD10M,
-    catalog, with_inputs,
+    DP2M,
+    MSLP,
+    PRECIP_TOTAL,
+    RADAR_PTYPE,
+    REFC,
+    SNOWFALL_TOTAL_10TO1,
+    TMP2M,
+    TMP850,
+    WGST10M,
+    WSPD10M,
+    catalog,
+    with_inputs,
 )
 
 
@@ -39,6 +49,6 @@ SPEC = ModelSpec(
         with_inputs(SNOWFALL_TOTAL_10TO1, snow=Selector("CSNOW", SURFACE, window="bucket_average")),
         MSLP, RADAR_PTYPE,
     ),
-    bucket_hours=6,
+    accumulation=Accumulation(run_total_elements=frozenset({"APCP"}), buckets=(Buckets(6),)),
     typical_delay_minutes=210,
 )

@@ -4,9 +4,19 @@ Surface file `wrfsfcfFF`. It carries a run-total APCP (0-N h) beside the 1-hour 
 snowfall (ASNOW, 0-N h) and MSLMA (MAPS sea-level pressure) instead of PRMSL.
 """
 
-from twf.models.base import MEAN_SEA_LEVEL, SURFACE, ModelSpec, Selector, VarSpec
+from twf.models.base import MEAN_SEA_LEVEL, SURFACE, Accumulation, ModelSpec, Selector, VarSpec
 from twf.models.variables import (
-    DP2M, MSLP, PRECIP_TOTAL, RADAR_PTYPE, REFC, TMP2M, TMP850, WGST10M, WSPD10M, catalog, with_inputs,
+    DP2M,
+    MSLP,
+    PRECIP_TOTAL,
+    RADAR_PTYPE,
+    REFC,
+    TMP2M,
+    TMP850,
+    WGST10M,
+    WSPD10M,
+    catalog,
+    with_inputs,
 )
 
 LONG_CYCLES = (0, 6, 12, 18)
@@ -40,6 +50,6 @@ SPEC = ModelSpec(
         with_inputs(MSLP, value=Selector("MSLMA", MEAN_SEA_LEVEL)),
         RADAR_PTYPE,
     ),
-    bucket_hours=1,
+    accumulation=Accumulation(run_total_elements=frozenset({"APCP", "ASNOW"})),
     typical_delay_minutes=50,
 )

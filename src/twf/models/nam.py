@@ -4,9 +4,19 @@ File `conusnest.hiresfFF.tm00`. APCP comes in buckets that reset every 3 hours, 
 by summing buckets; sea-level pressure is PRMSL; there is no snowfall field, so snowfall is 10:1.
 """
 
-from twf.models.base import ModelSpec
+from twf.models.base import Accumulation, Buckets, ModelSpec
 from twf.models.variables import (
-    DP2M, MSLP, PRECIP_TOTAL, RADAR_PTYPE, REFC, SNOWFALL_TOTAL_10TO1, TMP2M, TMP850, WGST10M, WSPD10M, catalog,
+    DP2M,
+    MSLP,
+    PRECIP_TOTAL,
+    RADAR_PTYPE,
+    REFC,
+    SNOWFALL_TOTAL_10TO1,
+    TMP2M,
+    TMP850,
+    WGST10M,
+    WSPD10M,
+    catalog,
 )
 
 
@@ -29,6 +39,6 @@ SPEC = ModelSpec(
     variables=catalog(
         TMP2M, DP2M, TMP850, WSPD10M, WGST10M, REFC, PRECIP_TOTAL, SNOWFALL_TOTAL_10TO1, MSLP, RADAR_PTYPE,
     ),
-    bucket_hours=3,
+    accumulation=Accumulation(buckets=(Buckets(3),)),
     typical_delay_minutes=100,
 )

@@ -10,7 +10,7 @@ Display resolution 2.5 km: the blend's native spacing (2.54 km), kept so its det
 
 from dataclasses import replace
 
-from twf.models.base import HTGL_10M, SURFACE, ModelSpec, Selector
+from twf.models.base import HTGL_10M, SURFACE, Accumulation, Buckets, ModelSpec, Selector
 from twf.models.variables import DP2M, PRECIP_TOTAL, TMP2M, WGST10M, WSPD10M, catalog, with_inputs
 
 SNOWFALL_TOTAL = replace(
@@ -41,6 +41,6 @@ SPEC = ModelSpec(
         with_inputs(WGST10M, value=Selector("GUST", HTGL_10M)),
         PRECIP_TOTAL, SNOWFALL_TOTAL,
     ),
-    bucket_hours=1,
+    accumulation=Accumulation(buckets=(Buckets(6, resetting=False), Buckets(1, resetting=False, until=36))),
     typical_delay_minutes=70,
 )
