@@ -104,8 +104,18 @@ class Store:
         parse_run_id(run)
         return self.root / area / safe_segment(model, "model") / run
 
+    def staging_model_dir(self, model: str) -> Path:
+        return self.root / "staging" / safe_segment(model, "model")
+
+    def staging_run_dir(self, model: str, run: str) -> Path:
+        return self._run_dir("staging", model, run)
+
     def staging_var_dir(self, model: str, run: str, var: str) -> Path:
-        return self._run_dir("staging", model, run) / safe_segment(var, "variable")
+        return self.staging_run_dir(model, run) / safe_segment(var, "variable")
+
+    def publish_lock_path(self, model: str) -> Path:
+        """One publisher per model at a time holds a lock on this file (in staging, never read by the API)."""
+        return self.staging_model_dir(model) / ".publish.lock"
 
     def published_model_dir(self, model: str) -> Path:
         return self.root / "published" / safe_segment(model, "model")
