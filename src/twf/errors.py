@@ -90,3 +90,10 @@ class InvalidManifest(TWFError):
 
     exit_code = 7
     http_status = 500
+
+
+class NotYetAvailable(FetchError):
+    """An upstream file that is not there yet (404) or still changing (recent Last-Modified): try later."""
+
+    exit_code = 7
+    http_status = 404
