@@ -97,3 +97,10 @@ class NotYetAvailable(FetchError):
 
     exit_code = 7
     http_status = 404
+
+
+class InvalidParameter(TWFError):
+    """A request parameter that is malformed or out of range (lat/lon, tile z/x/y, tile size)."""
+
+    exit_code = 2
+    http_status = 400
