@@ -95,7 +95,7 @@ class InvalidManifest(TWFError):
 class NotYetAvailable(FetchError):
     """An upstream file that is not there yet (404) or still changing (recent Last-Modified): try later."""
 
-    exit_code = 7
+    exit_code = 8
     http_status = 404
 
 
