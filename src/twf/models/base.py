@@ -10,6 +10,7 @@ by name. To add a model:
      local mirror), with `{date}` (YYYYMMDD), `{cycle}` (int) and `{fh}` (int) fields;
    - `sources`: URL prefixes that the key is appended to, by source name (`aws`, `nomads`, `google`);
    - `resolution_m`: the fixed display resolution of the model on the canonical CONUS grid;
+   - `native_grid`: the upstream grid as GDAL reads the model's files (CRS, transform, shape);
    - `variables`: `VarSpec`s whose `inputs` select GRIB messages by exact element + level (+ window).
 2. Add it to `REGISTRY` in `twf/models/__init__.py`.
 3. Add a synthetic grid for it to the test fixtures so the builder tests cover it.
@@ -73,6 +74,28 @@ class Accumulation:
 
 
 @dataclass(frozen=True)
+class NativeGrid:
+    """A model's upstream grid exactly as GDAL reads its GRIB2 files (GDAL's default longitude handling).
+
+    Synthetic test and demo GRIB2 is written on it, and a decoded message's georeferencing can be checked
+    against it. `crs` is a PROJ string; `transform` the affine coefficients (a, b, c, d, e, f) as rasterio
+    orders them, c/f being the outer corner of the first pixel; `shape` is (rows, columns).
+    """
+
+    crs: str
+    transform: tuple[float, float, float, float, float, float]
+    shape: tuple[int, int]
+
+    @property
+    def height(self) -> int:
+        return self.shape[0]
+
+    @property
+    def width(self) -> int:
+        return self.shape[1]
+
+
+@dataclass(frozen=True)
 class Selector:
     """Exactly one GRIB message: element and level must both match, never a band number or a pattern."""
 
@@ -124,6 +147,7 @@ class ModelSpec:
     label: str
     description: str
     resolution_m: float
+    native_grid: NativeGrid  # the upstream grid, as GDAL reads it
     cycles: tuple[int, ...]
     forecast_hours: Callable[[int], tuple[int, ...]]
     key_template: str

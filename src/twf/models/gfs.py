@@ -10,7 +10,7 @@ CONUS latitudes), so 9 km keeps 3+ display pixels per source cell for smooth bil
 stays 920 x 520 (a tenth of HRRR's pixels).
 """
 
-from twf.models.base import SURFACE, Accumulation, Buckets, ModelSpec, Selector
+from twf.models.base import SURFACE, Accumulation, Buckets, ModelSpec, NativeGrid, Selector
 from twf.models.variables import (
     DP2M,
     MSLP,
@@ -26,6 +26,14 @@ from twf.models.variables import (
     with_inputs,
 )
 
+# pgrb2.0p25 files as GDAL reads them (checked on the real 2026-01-29 12z sample): 1440 x 721 cell centres at
+# 0..359.75E, 90..-90N on a sphere of R = 6371229 m, which GDAL shifts to -180..180 by default.
+NATIVE_GRID = NativeGrid(
+    crs="+proj=longlat +R=6371229 +no_defs",
+    transform=(0.25, 0.0, -180.125, 0.0, -0.25, 90.125),
+    shape=(721, 1440),
+)
+
 
 def forecast_hours(cycle: int) -> tuple[int, ...]:
     return tuple(range(0, 121)) + tuple(range(123, 385, 3))
@@ -36,6 +44,7 @@ SPEC = ModelSpec(
     label="GFS",
     description="Global Forecast System 0.25°, 4 runs a day, to 16 days",
     resolution_m=9000.0,
+    native_grid=NATIVE_GRID,
     cycles=(0, 6, 12, 18),
     forecast_hours=forecast_hours,
     key_template="gfs.{date}/{cycle:02d}/atmos/gfs.t{cycle:02d}z.pgrb2.0p25.f{fh:03d}",

@@ -4,7 +4,7 @@ Surface file `wrfsfcfFF`. It carries a run-total APCP (0-N h) beside the 1-hour 
 snowfall (ASNOW, 0-N h) and MSLMA (MAPS sea-level pressure) instead of PRMSL.
 """
 
-from twf.models.base import MEAN_SEA_LEVEL, SURFACE, Accumulation, ModelSpec, Selector, VarSpec
+from twf.models.base import MEAN_SEA_LEVEL, SURFACE, Accumulation, ModelSpec, NativeGrid, Selector, VarSpec
 from twf.models.variables import (
     DP2M,
     MSLP,
@@ -27,6 +27,15 @@ SNOWFALL_TOTAL = VarSpec(
     derive="run_total", convert="m_to_inches", palette="snow_in",
 )
 
+# wrfsfcf files as GDAL reads them (checked on the real 2026-01-29 17z samples): Lambert conformal on a sphere
+# of R = 6371229 m, first point 21.138123N 237.280472E (south-west corner), 1799 x 1059 points 3000 m apart.
+NATIVE_GRID = NativeGrid(
+    crs="+proj=lcc +lat_0=38.5 +lon_0=-97.5 +lat_1=38.5 +lat_2=38.5 +x_0=0 +y_0=0 +R=6371229 +units=m"
+    " +no_defs",
+    transform=(3000.0, 0.0, -2699020.142521932, 0.0, -3000.0, 1588193.8474433364),
+    shape=(1059, 1799),
+)
+
 
 def forecast_hours(cycle: int) -> tuple[int, ...]:
     return tuple(range(0, (48 if cycle in LONG_CYCLES else 18) + 1))
@@ -37,6 +46,7 @@ SPEC = ModelSpec(
     label="HRRR",
     description="High-Resolution Rapid Refresh, CONUS 3 km, hourly",
     resolution_m=3000.0,  # native 3 km
+    native_grid=NATIVE_GRID,
     cycles=tuple(range(24)),
     forecast_hours=forecast_hours,
     key_template="hrrr.{date}/conus/hrrr.t{cycle:02d}z.wrfsfcf{fh:02d}.grib2",

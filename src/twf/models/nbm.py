@@ -10,12 +10,22 @@ Display resolution 2.5 km: the blend's native spacing (2.54 km), kept so its det
 
 from dataclasses import replace
 
-from twf.models.base import HTGL_10M, SURFACE, Accumulation, Buckets, ModelSpec, Selector
+from twf.models.base import HTGL_10M, SURFACE, Accumulation, Buckets, ModelSpec, NativeGrid, Selector
 from twf.models.variables import DP2M, PRECIP_TOTAL, TMP2M, WGST10M, WSPD10M, catalog, with_inputs
 
 SNOWFALL_TOTAL = replace(
     PRECIP_TOTAL, name="snowfall_total", label="Total snowfall",
     inputs={"value": Selector("ASNOW", SURFACE, window="run_total")}, convert="m_to_inches", palette="snow_in",
+)
+
+# NCEP grid 187, the NDFD "west-expanded" CONUS 2.5 km grid (wgrib2 `lambert:265:25:25
+# 233.723448:2345:2539.703 19.228976:1597:2539.703` in NCEP's URMA/smartinit scripts): tangent cone at 25N,
+# LoV 265E, NDFD's sphere of R = 6371200 m, first point 19.228976N 233.723448E (south-west corner),
+# 2345 x 1597 points 2539.703 m apart.
+NATIVE_GRID = NativeGrid(
+    crs="+proj=lcc +lat_0=25 +lon_0=-95 +lat_1=25 +lat_2=25 +x_0=0 +y_0=0 +R=6371200 +units=m +no_defs",
+    transform=(2539.703, 0.0, -3272417.139794264, 0.0, -2539.703, 3790838.3367873165),
+    shape=(1597, 2345),
 )
 
 
@@ -28,6 +38,7 @@ SPEC = ModelSpec(
     label="NBM",
     description="National Blend of Models, CONUS core 2.5 km, hourly",
     resolution_m=2500.0,
+    native_grid=NATIVE_GRID,
     cycles=tuple(range(24)),
     forecast_hours=forecast_hours,
     key_template="blend.{date}/{cycle:02d}/core/blend.t{cycle:02d}z.core.f{fh:03d}.co.grib2",
