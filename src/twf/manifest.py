@@ -8,7 +8,10 @@ run readers should show. Both are only ever replaced whole (`twf.atomic`), so `r
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -211,3 +214,19 @@ def write_latest(store: Store, model: str, run: str, now: datetime | None = None
     latest = Latest(model=model, run=run, updated=iso_utc(now or datetime.now(UTC)))
     write_bytes_atomic(store.latest_path(model), json.dumps(latest.to_dict()).encode())
     return True
+
+
+@contextlib.contextmanager
+def writer_lock(store: Store, model: str) -> Iterator[None]:
+    """Serialise the writers of one model's committed state (publisher, retention, `twf check --fix`).
+
+    An advisory flock: the kernel drops it when its holder dies, so a killed publisher never wedges the next.
+    """
+    path = store.publish_lock_path(model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
