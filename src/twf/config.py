@@ -9,12 +9,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+_REPO_ROOT = Path(__file__).resolve().parents[2]  # src/twf/config.py → the work tree (editable install)
+
 
 @dataclass(frozen=True)
 class Settings:
     data_root: Path
     cache_dir: Path
     enable_debug_scan: bool
+    web_dist: Path | None = None  # the built web viewer `twf serve` serves at `/` when the folder exists
 
 
 def _flag(name: str) -> bool:
@@ -29,4 +32,5 @@ def load_settings() -> Settings:
         data_root=data_root,
         cache_dir=cache_dir,
         enable_debug_scan=_flag("TWF_ENABLE_DEBUG_SCAN"),
+        web_dist=Path(os.environ.get("TWF_WEB_DIST", str(_REPO_ROOT / "frontend" / "dist"))).resolve(),
     )
