@@ -24,6 +24,7 @@ _SEGMENT_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 RGBA_SUFFIX = ".rgba.cog.tif"
 VALUE_SUFFIX = ".val.cog.tif"
 SIDECAR_SUFFIX = ".json"
+FRAME_FILE_RE = re.compile(r"^fh(\d{3})\.")  # any file of a frame: fhXXX.<suffix>
 
 
 def parse_run_id(run: str) -> datetime:
