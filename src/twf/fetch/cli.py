@@ -1,0 +1,53 @@
+"""`twf fetch`: download the GRIB2 messages one frame needs into a folder and print where they went."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+
+from twf.config import load_settings
+from twf.fetch.cache import DownloadCache
+from twf.fetch.frame import fetch_frame_files
+from twf.fetch.sources import Source, default_sources, parse_source
+from twf.models import get_model
+from twf.models.base import ModelSpec
+from twf.store import parse_run_id
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source", action="append", default=[], metavar="SOURCE",
+        help="aws | nomads | google | mirror:PATH | file:///PATH | http(s)://HOST/PREFIX/ (repeat for"
+        " fallbacks; default: NOMADS first for runs under 18 h old, the buckets first otherwise)",
+    )
+
+
+def chosen_sources(model: ModelSpec, texts: list[str], ref_time: datetime | None) -> list[Source]:
+    if texts:
+        return [parse_source(t) for t in texts]
+    now = datetime.now(UTC)
+    return default_sources(model, ref_time or now, now)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--run", required=True, help="run id, e.g. 20260129_17z")
+    parser.add_argument("--fh", required=True, type=int, help="forecast hour")
+    parser.add_argument("--var", action="append", required=True, metavar="VAR",
+                        help="variable (repeat, or comma-separated)")
+    parser.add_argument("--out", required=True, type=Path, help="folder for the subset GRIB2 files")
+    add_source_arguments(parser)
+    parser.add_argument("--no-cache", action="store_true", help="skip the download cache (TWF_CACHE_DIR)")
+
+
+def run(args: argparse.Namespace) -> int:
+    model = get_model(args.model)
+    variables = [v for text in args.var for v in text.split(",") if v]
+    sources = chosen_sources(model, args.source, parse_run_id(args.run))
+    cache = None if args.no_cache else DownloadCache(load_settings().cache_dir / "fetch")
+    files = fetch_frame_files(model, args.run, args.fh, variables, args.out, sources, cache=cache)
+    for fetched in files.values():
+        summary = f"{len(fetched.messages)} messages\t{fetched.bytes_written} bytes"
+        print(f"{fetched.path}\t{fetched.source}\t{summary}")
+    return 0

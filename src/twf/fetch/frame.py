@@ -1,0 +1,231 @@
+"""Fetch one frame's GRIB messages: exactly the bytes the variables need, validated, from the first source
+that serves them whole.
+
+For each upstream file the frame needs (its own hour, plus earlier hours whose buckets a summed run total
+needs), the `.idx` is read, the requested messages are selected exactly (`twf.models.requirements` decides
+which), their inclusive byte ranges are merged and fetched concurrently, and every range must be a 206 of
+exactly the requested bytes made of whole GRIB2 messages. Any failure moves on to the next source; nothing
+partial is ever written: each subset file appears in one atomic rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, NotYetAvailable, TWFError
+from twf.fetch.cache import DownloadCache, write_atomic
+from twf.fetch.idx import ByteRange, IdxEntry, merge_ranges, parse_idx, select
+from twf.fetch.sources import Source
+from twf.fetch.transport import Transport, borrowed
+from twf.fetch.validate import check_grib, check_range_response, check_stable
+from twf.models import check_frame, get_variable
+from twf.models.base import ModelSpec
+from twf.models.requirements import MessageRequest, messages_for
+from twf.store import parse_run_id
+
+_MAX_TAG_CHARS = 80  # file-name tag of the variable set; longer sets use a digest
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """One written subset file and what it cost."""
+
+    fh: int
+    path: Path
+    source: str
+    url: str
+    messages: tuple[str, ...]  # inventory labels, in file order
+    bytes_written: int
+    bytes_downloaded: int  # network bytes for ranges and .idx (cache hits excluded)
+
+
+def frame_requests(
+    model: ModelSpec, run: str, fh: int, variables: Sequence[str]
+) -> dict[int, list[MessageRequest]]:
+    """The messages of every variable at `fh`, grouped by the forecast hour of the file that holds them."""
+    check_frame(model, run, fh)
+    by_fh: dict[int, list[MessageRequest]] = defaultdict(list)
+    for name in variables:
+        requests = messages_for(model, get_variable(model, name), fh)
+        if not requests:
+            raise ForecastHourOutOfRange(f"{model.name} {name} has no frame at f{fh:03d} (run {run})")
+        for request in requests:
+            if request not in by_fh[request.fh]:
+                by_fh[request.fh].append(request)
+    return dict(sorted(by_fh.items()))
+
+
+def subset_name(file_key: str, variables: Sequence[str]) -> str:
+    """`hrrr.t17z.wrfsfcf01.refc-tmp2m.grib2`: the upstream file name tagged with the variable set."""
+    stem = PurePosixPath(file_key).name.removesuffix(".grib2")
+    tag = "-".join(sorted(set(variables)))
+    if len(tag) > _MAX_TAG_CHARS:
+        tag = hashlib.sha1(tag.encode()).hexdigest()[:12]
+    return f"{stem}.{tag}.grib2"
+
+
+def fetch_frame_files(
+    model: ModelSpec,
+    run: str,
+    fh: int,
+    variables: Sequence[str],
+    out_dir: Path,
+    sources: Sequence[Source],
+    *,
+    cache: DownloadCache | None = None,
+    transport: Transport | None = None,
+    now: datetime | None = None,
+) -> dict[int, FetchedFile]:
+    """Every subset file frame `fh` needs, keyed by upstream forecast hour (`fh` itself always included)."""
+    plan = frame_requests(model, run, fh, variables)
+    ref_time = parse_run_id(run)
+    with borrowed(transport) as t:
+        return {
+            file_fh: fetch_file(
+                model, ref_time, file_fh, requests,
+                out_dir / subset_name(model.file_key(ref_time, file_fh), variables),
+                sources, transport=t, cache=cache, now=now,
+            )
+            for file_fh, requests in plan.items()
+        }
+
+
+def fetch_frame(
+    model: ModelSpec,
+    run: str,
+    fh: int,
+    variables: Sequence[str],
+    out_dir: Path,
+    sources: Sequence[Source],
+    *,
+    cache: DownloadCache | None = None,
+    transport: Transport | None = None,
+    now: datetime | None = None,
+) -> Path:
+    """The subset GRIB2 of frame `fh` (all the variables' messages from the `fh` file).
+
+    Run totals summed from buckets also need earlier files; they are written beside it in `out_dir` and
+    returned, with the frame's own file, by `fetch_frame_files`, which a caller building such a total uses.
+    """
+    files = fetch_frame_files(
+        model, run, fh, variables, out_dir, sources, cache=cache, transport=transport, now=now
+    )
+    return files[fh].path
+
+
+def fetch_file(
+    model: ModelSpec,
+    ref_time: datetime,
+    fh: int,
+    requests: Sequence[MessageRequest],
+    out_path: Path,
+    sources: Sequence[Source],
+    *,
+    transport: Transport,
+    cache: DownloadCache | None = None,
+    now: datetime | None = None,
+) -> FetchedFile:
+    """Try the sources in order; the first that serves every message whole wins. Errors name every attempt."""
+    if not sources:
+        raise FetchError("no sources given")
+    failures: list[TWFError] = []
+    for source in sources:
+        if source.prefix(model) is None:
+            failures.append(FetchError(f"source {source.name} does not carry {model.name}"))
+            continue
+        try:
+            return _fetch_from(source, model, ref_time, fh, requests, out_path, transport, cache, now)
+        except (FetchError, MessageNotFound) as exc:
+            failures.append(exc)
+    kinds = {type(f) for f in failures}
+    kind = kinds.pop() if len(kinds) == 1 else FetchError
+    raise kind("; ".join(str(f) for f in failures))
+
+
+def _fetch_from(
+    source: Source,
+    model: ModelSpec,
+    ref_time: datetime,
+    fh: int,
+    requests: Sequence[MessageRequest],
+    out_path: Path,
+    transport: Transport,
+    cache: DownloadCache | None,
+    now: datetime | None,
+) -> FetchedFile:
+    now = now or datetime.now(UTC)
+    idx_url = source.idx_url(model, ref_time, fh)
+    inventory = transport.get(idx_url)
+    check_stable(idx_url, inventory.last_modified, source.stable_seconds, now)
+    entries = select(parse_idx(inventory.body.decode("utf-8", "replace"), url=idx_url), requests, url=idx_url)
+    ranges = merge_ranges(entries)
+    version = inventory.last_modified.isoformat() if inventory.last_modified else ""
+    url = source.file_url(model, ref_time, fh)
+
+    def one(rng: ByteRange) -> tuple[bytes, int | None, int]:
+        return _fetch_range(url, rng, _messages_in(rng, entries), transport, cache, version, source, now)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(ranges), transport.policy.concurrency))) as pool:
+        parts = list(pool.map(one, ranges))
+    totals = {total for _, total, _ in parts if total is not None}
+    if len(totals) > 1:
+        raise FetchError(f"{url}: file size changed during the download ({sorted(totals)}); retry later")
+    data = b"".join(body for body, _, _ in parts)
+    write_atomic(out_path, data)
+    return FetchedFile(
+        fh=fh,
+        path=out_path,
+        source=source.name,
+        url=url,
+        messages=tuple(e.label for e in entries),
+        bytes_written=len(data),
+        bytes_downloaded=len(inventory.body) + sum(n for _, _, n in parts),
+    )
+
+
+def _messages_in(rng: ByteRange, entries: Sequence[IdxEntry]) -> int:
+    """GRIB messages a merged range holds: distinct offsets inside it (sub-messages share one)."""
+    return len({e.start for e in entries if e.start >= rng.start and (rng.end is None or e.start <= rng.end)})
+
+
+def _fetch_range(
+    url: str,
+    rng: ByteRange,
+    messages: int,
+    transport: Transport,
+    cache: DownloadCache | None,
+    version: str,
+    source: Source,
+    now: datetime,
+) -> tuple[bytes, int | None, int]:
+    """(validated bytes, file size if the server said, network bytes spent)."""
+    key = DownloadCache.key(url, rng.header, version)
+    if cache is not None and (cached := cache.get(key)) is not None:
+        try:
+            check_grib(url, rng, cached, messages)
+            return cached, None, 0
+        except FetchError:
+            cache.discard(key)
+    response = transport.get(url, rng)
+    total = check_range_response(url, rng, response.status, response.content_range, response.body)
+    check_stable(url, response.last_modified, source.stable_seconds, now)
+    check_grib(url, rng, response.body, messages)
+    if cache is not None:
+        cache.put(key, response.body)
+    return response.body, total, len(response.body)
+
+
+__all__ = [
+    "FetchedFile",
+    "NotYetAvailable",
+    "fetch_file",
+    "fetch_frame",
+    "fetch_frame_files",
+    "frame_requests",
+]
