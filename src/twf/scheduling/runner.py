@@ -1,0 +1,131 @@
+"""Passes over one run: build what upstream has on N worker processes, publish each hour as it completes.
+
+A pass asks which forecast hours exist, submits one task per hour with the frames that hour still needs,
+publishes the frames of each finished task at once (so a run appears progressively), and records failures
+for retry with backoff. `wait_for_retries` keeps a pass going until every retry is spent (`--once`);
+otherwise waiting retries are left to the next pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from twf.fetch.discovery import available_hours
+from twf.fetch.sources import parse_source
+from twf.models.base import ModelSpec
+from twf.publish import Frame, publish_frames
+from twf.scheduling.state import RunState
+from twf.scheduling.worker import FrameTask, TaskResult, run_task
+from twf.store import Store, frame_stem
+
+log = logging.getLogger("twf.scheduler")
+
+
+@dataclass(frozen=True)
+class RunContext:
+    store: Store
+    model: ModelSpec
+    sources: tuple[str, ...]
+    cache_dir: str | None = None
+
+    def task(self, run: str, fh: int, variables: tuple[str, ...]) -> FrameTask:
+        root = str(self.store.root)
+        return FrameTask(root, self.model.name, run, fh, variables, self.sources, self.cache_dir)
+
+
+@dataclass
+class PassStats:
+    published: list[Frame] = field(default_factory=list)
+    failed: dict[Frame, str] = field(default_factory=dict)
+    peak_rss_mib: float = 0.0
+    latest_run: str | None = None
+
+
+class Progress:
+    """A one-line bar on a terminal, nothing elsewhere (logs stay one line per frame)."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+
+    def show(self, run: str, state: RunState) -> None:
+        if not self.enabled:
+            return
+        done, total = len(state.committed), state.total
+        filled = int(30 * done / total) if total else 30
+        self.stream.write(f"\r{run} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} frames"
+                          f" ({len(state.given_up)} failed)\x1b[K")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retries: bool,
+             progress: Progress | None = None, stop: Callable[[], bool] = lambda: False) -> PassStats:
+    """One pass over `state.plan.run` (see the module docstring). Raises only if the pass itself fails."""
+    run = state.plan.run
+    sources = [parse_source(s) for s in ctx.sources]
+    available = available_hours(ctx.model, run, sources)
+    stats = PassStats()
+    futures: dict[Future[TaskResult], int] = {}
+    while not stop():
+        now = time.monotonic()
+        for fh, variables in state.due(now, available).items():
+            state.start(fh, variables)
+            futures[pool.submit(run_task, ctx.task(run, fh, variables))] = fh
+        if not futures:
+            retry = state.next_retry(available) if wait_for_retries else None
+            if retry is None:
+                break
+            time.sleep(max(0.0, retry - now))
+            continue
+        finished, _ = wait(futures, timeout=_until(state.next_retry(available)), return_when=FIRST_COMPLETED)
+        for future in finished:
+            futures.pop(future)
+            _finish(ctx, state, future.result(), stats, progress)
+    for future in futures:  # stopped: let in-flight builds land in staging, publish them
+        _finish(ctx, state, future.result(), stats, progress)
+    if progress:
+        progress.clear()
+    return stats
+
+
+def _until(retry_at: float | None) -> float:
+    """How long to wait for a build: until the next retry is due, and at most a second so a stop is seen."""
+    return 1.0 if retry_at is None else min(1.0, max(0.0, retry_at - time.monotonic()))
+
+
+def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassStats,
+            progress: Progress | None) -> None:
+    """Publish the hour's built frames, log one line per frame, schedule retries for the failed ones."""
+    stats.peak_rss_mib = max(stats.peak_rss_mib, result.peak_rss_mib)
+    built = [(o.var, o.fh) for o in result.outcomes if o.ok]
+    seconds = {(o.var, o.fh): o.seconds for o in result.outcomes}
+    failures = {(o.var, o.fh): o.detail for o in result.outcomes if not o.ok}
+    if built:
+        report = publish_frames(ctx.store, state.plan, built)
+        failures.update(report.failed)
+        stats.latest_run = report.latest_run
+    for frame in built:
+        if frame not in failures:
+            state.succeeded(frame)
+            stats.published.append(frame)
+            log.info("%s %s %s %s published (%.1f s)", ctx.model.name, state.plan.run, frame[0],
+                     frame_stem(frame[1]), seconds[frame])
+    for frame, detail in failures.items():
+        delay = state.failed(frame, detail, time.monotonic())
+        stats.failed[frame] = detail
+        after = f"retry in {delay:.0f} s" if delay is not None else "given up"
+        log.warning("%s %s %s %s failed (attempt %d, %s): %s", ctx.model.name, state.plan.run, frame[0],
+                    frame_stem(frame[1]), state.attempts[frame], after, detail)
+    if progress:
+        progress.show(state.plan.run, state)

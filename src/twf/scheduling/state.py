@@ -1,0 +1,82 @@
+"""What one run still needs: planned frames not yet committed, frames in flight, retries with backoff."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from twf.publish import Frame, RunPlan
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff: a failed frame waits base, 2·base, 4·base … (capped) and is given up after
+    `max_attempts`; upstream files that are late or briefly broken usually heal within a few minutes."""
+
+    max_attempts: int = 4
+    base_seconds: float = 30.0
+    cap_seconds: float = 600.0
+
+    def delay(self, attempts: int) -> float:
+        return min(self.cap_seconds, self.base_seconds * 2 ** max(attempts - 1, 0))
+
+
+@dataclass
+class RunState:
+    plan: RunPlan
+    policy: RetryPolicy
+    committed: set[Frame] = field(default_factory=set)
+    given_up: dict[Frame, str] = field(default_factory=dict)
+    in_flight: set[Frame] = field(default_factory=set)
+    attempts: dict[Frame, int] = field(default_factory=dict)
+    retry_at: dict[Frame, float] = field(default_factory=dict)
+    last_error: dict[Frame, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.plan.frames())
+
+    @property
+    def done(self) -> bool:
+        """Nothing left to try: every planned frame is committed or given up."""
+        return len(self.committed) + len(self.given_up) >= self.total
+
+    def due(self, now: float, available: set[int]) -> dict[int, tuple[str, ...]]:
+        """Frames to build now, grouped by forecast hour (one fetch per hour), earliest hour first."""
+        by_fh: dict[int, list[str]] = defaultdict(list)
+        for var, fh in self.plan.frames():
+            frame = (var, fh)
+            settled = frame in self.committed or frame in self.given_up or frame in self.in_flight
+            if fh not in available or settled:
+                continue
+            if self.retry_at.get(frame, 0.0) <= now:
+                by_fh[fh].append(var)
+        return {fh: tuple(sorted(vs)) for fh, vs in sorted(by_fh.items())}
+
+    def next_retry(self, available: set[int]) -> float | None:
+        """When the earliest waiting retry becomes due (None when none waits)."""
+        waiting = [t for f, t in self.retry_at.items()
+                   if f[1] in available and f not in self.committed and f not in self.given_up]
+        return min(waiting) if waiting else None
+
+    def start(self, fh: int, variables: tuple[str, ...]) -> None:
+        self.in_flight.update((v, fh) for v in variables)
+
+    def succeeded(self, frame: Frame) -> None:
+        self.in_flight.discard(frame)
+        self.committed.add(frame)
+        self.retry_at.pop(frame, None)
+
+    def failed(self, frame: Frame, detail: str, now: float) -> float | None:
+        """Record a failure; returns the retry delay, or None when the frame is given up."""
+        self.in_flight.discard(frame)
+        attempts = self.attempts.get(frame, 0) + 1
+        self.attempts[frame] = attempts
+        self.last_error[frame] = detail
+        if attempts >= self.policy.max_attempts:
+            self.given_up[frame] = detail
+            self.retry_at.pop(frame, None)
+            return None
+        delay = self.policy.delay(attempts)
+        self.retry_at[frame] = now + delay
+        return delay

@@ -1,0 +1,98 @@
+"""One task of a worker process: fetch one forecast hour's messages, build each variable's frame into staging.
+
+Tasks are plain, picklable data so they cross into `ProcessPoolExecutor` workers; a worker never touches
+`published/` or a manifest (only the scheduler's main process publishes). Any failure becomes a per-frame
+outcome: a corrupt file or a missing message fails those frames, never the worker or the pass.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from twf.builder.pipeline import build_frame
+from twf.fetch.cache import DownloadCache
+from twf.fetch.frame import fetch_frame_files
+from twf.fetch.sources import parse_source
+from twf.models import get_model
+from twf.store import Store
+
+
+@dataclass(frozen=True)
+class FrameTask:
+    data_root: str
+    model: str
+    run: str
+    fh: int
+    variables: tuple[str, ...]
+    sources: tuple[str, ...]  # as given on the command line (`mirror:PATH`, `aws`, ...)
+    cache_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class FrameOutcome:
+    var: str
+    fh: int
+    ok: bool
+    detail: str  # the error message when not ok
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    fh: int
+    outcomes: tuple[FrameOutcome, ...]
+    peak_rss_mib: float  # this worker process's peak resident memory so far
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _fetch(task: FrameTask, variables: tuple[str, ...], out_dir: Path) -> list[Path]:
+    model = get_model(task.model)
+    sources = [parse_source(s) for s in task.sources]
+    cache = DownloadCache(Path(task.cache_dir)) if task.cache_dir else None
+    files = fetch_frame_files(model, task.run, task.fh, variables, out_dir, sources, cache=cache)
+    return [f.path for f in files.values()]
+
+
+def _build_one(task: FrameTask, store: Store, var: str, gribs: list[Path]) -> None:
+    model = get_model(task.model)
+    staged = store.staging_frame(task.model, task.run, var, task.fh)
+    if staged.directory.is_dir():
+        for stale in staged.directory.glob(f"{staged.stem}.*"):
+            stale.unlink(missing_ok=True)
+    build_frame(model, task.run, var, task.fh, gribs, staged.directory)
+
+
+def run_task(task: FrameTask) -> TaskResult:
+    """Fetch once for all the task's variables (falling back to one fetch per variable if that fails, so one
+    missing message costs one frame), then build each frame. Runs in a worker process."""
+    store = Store(Path(task.data_root))
+    grib_dir = store.staging_grib_dir(task.model, task.run, task.fh)
+    outcomes: list[FrameOutcome] = []
+    try:
+        shared: list[Path] | None = None
+        try:
+            shared = _fetch(task, task.variables, grib_dir)
+        except Exception as exc:  # noqa: BLE001 - any fetch failure is retried per variable below
+            if len(task.variables) == 1:
+                outcomes.append(FrameOutcome(task.variables[0], task.fh, False, _describe(exc), 0.0))
+        for var in task.variables if not outcomes else ():
+            start = time.monotonic()
+            try:
+                gribs = shared if shared is not None else _fetch(task, (var,), grib_dir / var)
+                _build_one(task, store, var, gribs)
+            except Exception as exc:  # noqa: BLE001 - a worker reports every failure as that frame's outcome
+                outcomes.append(FrameOutcome(var, task.fh, False, _describe(exc), time.monotonic() - start))
+                continue
+            outcomes.append(FrameOutcome(var, task.fh, True, "", time.monotonic() - start))
+    finally:
+        shutil.rmtree(grib_dir, ignore_errors=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    return TaskResult(task.fh, tuple(outcomes), peak)
