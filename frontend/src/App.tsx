@@ -1,0 +1,113 @@
+/**
+ * The viewer: composes the state hooks (URL view, regions, catalog, frames, playback, hover sample) with the map
+ * and the controls. Region only ever reaches the map's viewport; dataset hooks take `{model, run, var}` alone.
+ */
+import { useCallback, useMemo, useState } from 'react';
+import { createApi } from './lib/api';
+import type { Camera } from './lib/urls';
+import { useViewUrl } from './hooks/useViewUrl';
+import { useRegions } from './hooks/useRegions';
+import { useCatalog } from './hooks/useCatalog';
+import { useFrames } from './hooks/useFrames';
+import { usePlayback } from './hooks/usePlayback';
+import { useSample } from './hooks/useSample';
+import { useKeyboard } from './hooks/useKeyboard';
+import { MapView, type HoverPoint } from './map/MapView';
+import type { FrameReadiness } from './map/frameLayers';
+import { Toolbar } from './components/Toolbar';
+import { TimeControls } from './components/TimeControls';
+import { Legend } from './components/Legend';
+import { HoverReadout } from './components/HoverReadout';
+import type { Frame } from './lib/types';
+
+const NO_FRAMES: Frame[] = [];
+
+/** The frame to show for a requested fh: that one, else the first later one, else the first. */
+function indexForFh(frames: Frame[], fh: number | null): number {
+  if (fh === null) return 0;
+  const at = frames.findIndex((f) => f.fh >= fh);
+  return at === -1 ? frames.length - 1 : at;
+}
+
+export function App() {
+  const origin = window.location.origin;
+  const api = useMemo(() => createApi(origin), [origin]);
+  const [view, update] = useViewUrl();
+  const regions = useRegions(api);
+  const catalog = useCatalog(api, view.model, view.run);
+  const known = catalog.variables.length === 0 || catalog.variables.some((v) => v.id === view.var);
+  const variable = known ? view.var : catalog.variables[0].id;
+  const frames = useFrames(api, view.model, view.run, variable);
+  const frameList = frames.value?.frames ?? NO_FRAMES;
+  const index = Math.max(0, indexForFh(frameList, view.fh));
+  const frame = frameList[index] ?? null;
+
+  const [readiness, setReadiness] = useState<FrameReadiness>({ ready: [], shownIndex: -1 });
+  const [hover, setHover] = useState<HoverPoint | null>(null);
+  const [contoursOn, setContoursOn] = useState(false);
+
+  const setIndex = useCallback((i: number) => frameList[i] && update({ fh: frameList[i].fh }), [frameList, update]);
+  const playback = usePlayback(frameList.length, index, setIndex, readiness.ready);
+  useKeyboard(playback);
+
+  const identity =
+    frames.value && frame ? { model: frames.value.model, run: frames.value.run, var: frames.value.var, fh: frame.fh } : null;
+  const sample = useSample(api, identity, hover);
+
+  const regionId = view.region ?? regions.defaultId ?? '';
+  const region = regions.regions.find((r) => r.id === regionId) ?? regions.regions[0] ?? null;
+  const contourKey = frame ? Object.keys(frame.contours)[0] : undefined;
+  const variableInfo = catalog.variables.find((v) => v.id === variable);
+  const onCamera = useCallback((camera: Camera) => update({ camera }), [update]);
+  const error = catalog.error ?? frames.error;
+
+  return (
+    <div className="app" data-testid="app" data-shown-index={readiness.shownIndex}>
+      {regions.status !== 'loading' && (
+        <MapView
+          origin={origin}
+          region={region}
+          initialCamera={view.camera}
+          frames={frameList}
+          frameIndex={index}
+          contourPath={contoursOn && contourKey && frame ? frame.contours[contourKey] : null}
+          onReadiness={setReadiness}
+          onHover={setHover}
+          onCameraChange={onCamera}
+        />
+      )}
+      <Toolbar
+        models={catalog.models}
+        model={view.model}
+        runs={catalog.runs}
+        latestRun={catalog.latestRun}
+        run={view.run}
+        variables={catalog.variables}
+        variable={variable}
+        regions={regions.regions}
+        region={region?.id ?? ''}
+        contoursAvailable={contourKey !== undefined}
+        contoursOn={contoursOn}
+        demo={catalog.manifest?.demo === true}
+        onModel={(model) => update({ model, run: 'latest', fh: null })}
+        onRun={(run) => update({ run })}
+        onVariable={(v) => update({ var: v })}
+        onRegion={(id) => update({ region: id, camera: null })}
+        onContours={setContoursOn}
+      />
+      {error && (
+        <div className="panel error" role="alert">
+          {error.message}
+        </div>
+      )}
+      {frames.value && (
+        <>
+          <TimeControls frames={frameList} index={index} readyCount={readiness.ready.filter(Boolean).length}
+            playback={playback} onIndex={setIndex} />
+          <Legend legend={frames.value.legend} title={variableInfo?.label ?? frames.value.var} />
+        </>
+      )}
+      {hover && <HoverReadout sample={sample} x={hover.x} y={hover.y} />}
+    </div>
+  );
+}

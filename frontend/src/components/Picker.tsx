@@ -1,0 +1,28 @@
+/** A labelled `<select>`; options are value/label pairs. */
+export interface Option {
+  value: string;
+  label: string;
+}
+
+interface Props {
+  label: string;
+  name: string;
+  value: string;
+  options: Option[];
+  onChange: (value: string) => void;
+}
+
+export function Picker({ label, name, value, options, onChange }: Props) {
+  return (
+    <label className="picker">
+      <span>{label}</span>
+      <select name={name} data-testid={`pick-${name}`} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

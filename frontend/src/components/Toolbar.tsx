@@ -1,0 +1,56 @@
+/** Dataset and view pickers: model, run, variable, region, contours toggle; and the demo-data label. */
+import type { ModelInfo, Region, RunInfo, VariableInfo } from '../lib/types';
+import { Picker } from './Picker';
+
+interface Props {
+  models: ModelInfo[];
+  model: string;
+  runs: RunInfo[];
+  latestRun: string | null;
+  run: string;
+  variables: VariableInfo[];
+  variable: string;
+  regions: Region[];
+  region: string;
+  contoursAvailable: boolean;
+  contoursOn: boolean;
+  demo: boolean;
+  onModel: (id: string) => void;
+  onRun: (run: string) => void;
+  onVariable: (id: string) => void;
+  onRegion: (id: string) => void;
+  onContours: (on: boolean) => void;
+}
+
+export function Toolbar(p: Props) {
+  const runOptions = [
+    { value: 'latest', label: p.latestRun ? `latest (${p.latestRun})` : 'latest' },
+    ...p.runs.map((r) => ({ value: r.run, label: r.complete ? r.run : `${r.run} (filling)` })),
+  ];
+  return (
+    <div className="panel toolbar">
+      <div className="brand">
+        TWF Models
+        {p.demo && (
+          <span className="demo-badge" data-testid="demo-badge" title="Synthetic weather, not a real forecast">
+            DEMO DATA
+          </span>
+        )}
+      </div>
+      <Picker label="Model" name="model" value={p.model} onChange={p.onModel}
+        options={p.models.map((m) => ({ value: m.id, label: m.label }))} />
+      <Picker label="Run" name="run" value={p.run} onChange={p.onRun} options={runOptions} />
+      <Picker label="Variable" name="var" value={p.variable} onChange={p.onVariable}
+        options={p.variables.map((v) => ({ value: v.id, label: v.label }))} />
+      <Picker label="Region" name="region" value={p.region} onChange={p.onRegion}
+        options={p.regions.map((r) => ({ value: r.id, label: r.label }))} />
+      {p.contoursAvailable && (
+        <label className="toggle">
+          <input type="checkbox" data-testid="contours-toggle" checked={p.contoursOn}
+            onChange={(e) => p.onContours(e.target.checked)} />
+          Isotherms
+        </label>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * Typed client of the TWF v3 API. Every request goes through here; hooks call it from effects, never from render.
+ * A `204` (sample outside the grid or on nodata) is an answer, not an error: it resolves to `null` and is never
+ * retried.
+ */
+import { absoluteUrl, apiPaths } from './urls';
+import type {
+  ApiErrorBody,
+  FramesResponse,
+  ModelsResponse,
+  RegionsResponse,
+  RunManifest,
+  RunsResponse,
+  Sample,
+  SampleQuery,
+  VarsResponse,
+} from './types';
+
+/** A 4xx/5xx answer, with the API's one-line `{error, detail}` when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+/** A conditional GET's outcome: a new body (with its ETag), or `304 Not Modified`. */
+export type Revalidated<T> = { status: 'modified'; body: T; etag: string | null } | { status: 'not-modified' };
+
+type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as Partial<ApiErrorBody>;
+    return new ApiError(response.status, body.error ?? 'http_error', body.detail ?? response.statusText);
+  } catch {
+    return new ApiError(response.status, 'http_error', `HTTP ${response.status}`);
+  }
+}
+
+export function createApi(origin: string, fetchFn: FetchFn = (input, init) => fetch(input, init)) {
+  const url = (path: string) => absoluteUrl(path, origin);
+
+  async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+    const response = await fetchFn(url(path), { signal, headers: { accept: 'application/json' } });
+    if (!response.ok) throw await errorFrom(response);
+    return (await response.json()) as T;
+  }
+
+  return {
+    models: (signal?: AbortSignal) => getJson<ModelsResponse>(apiPaths.models(), signal),
+    runs: (model: string, signal?: AbortSignal) => getJson<RunsResponse>(apiPaths.runs(model), signal),
+    vars: (model: string, run: string, signal?: AbortSignal) =>
+      getJson<VarsResponse>(apiPaths.vars(model, run), signal),
+    manifest: (model: string, run: string, signal?: AbortSignal) =>
+      getJson<RunManifest>(apiPaths.manifest(model, run), signal),
+    frames: (model: string, run: string, variable: string, signal?: AbortSignal) =>
+      getJson<FramesResponse>(apiPaths.frames(model, run, variable), signal),
+
+    /** `/api/regions`, revalidated with `If-None-Match` when an ETag is known (the browser then hands us the 304). */
+    async regions(etag: string | null, signal?: AbortSignal): Promise<Revalidated<RegionsResponse>> {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (etag) headers['if-none-match'] = etag;
+      const response = await fetchFn(url(apiPaths.regions()), { signal, headers });
+      if (response.status === 304) return { status: 'not-modified' };
+      if (!response.ok) throw await errorFrom(response);
+      const body = (await response.json()) as RegionsResponse;
+      return { status: 'modified', body, etag: response.headers.get('etag') };
+    },
+
+    /** The value under a point, or `null` when the API answers `204` (outside the grid or nodata). */
+    async sample(query: SampleQuery, signal?: AbortSignal): Promise<Sample | null> {
+      const response = await fetchFn(url(apiPaths.sample(query)), { signal, headers: { accept: 'application/json' } });
+      if (response.status === 204) return null;
+      if (!response.ok) throw await errorFrom(response);
+      return (await response.json()) as Sample;
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,124 @@
+/** Response shapes of the TWF v3 API, as documented in docs/API.md (contract 3.0). */
+
+export type Kind = 'continuous' | 'categorical';
+
+export interface ModelInfo {
+  id: string;
+  label: string;
+  description: string;
+  latest_run: string | null;
+}
+
+export interface ModelsResponse {
+  contract_version: string;
+  models: ModelInfo[];
+}
+
+export interface RunInfo {
+  run: string;
+  ref_time: string;
+  complete: boolean;
+  last_updated: string;
+}
+
+export interface RunsResponse {
+  model: string;
+  latest: string | null;
+  runs: RunInfo[];
+}
+
+export interface LegendStop {
+  value: number;
+  color: string;
+  label?: string;
+}
+
+export interface Legend {
+  palette: string;
+  units: string;
+  kind: Kind;
+  stops: LegendStop[];
+}
+
+export interface VariableInfo {
+  id: string;
+  label: string;
+  units: string;
+  kind: Kind;
+  expected_frames: number;
+  available_frames: number;
+  legend: Legend;
+}
+
+export interface VarsResponse {
+  model: string;
+  run: string;
+  variables: VariableInfo[];
+}
+
+export interface Frame {
+  fh: number;
+  valid_time: string;
+  /** Server-relative XYZ template carrying the concrete run id, e.g. `/tiles/v3/hrrr/20260129_17z/tmp2m/1/{z}/{x}/{y}.png`. */
+  tile_url: string;
+  /** Contour key → server-relative GeoJSON URL (tmp2m only). */
+  contours: Record<string, string>;
+}
+
+export interface FramesResponse {
+  model: string;
+  run: string;
+  var: string;
+  units: string;
+  kind: Kind;
+  legend: Legend;
+  frames: Frame[];
+}
+
+export interface RunManifest {
+  contract_version: string;
+  model: string;
+  run: string;
+  ref_time: string;
+  last_updated: string;
+  /** Set by the demo-data path: the run is synthetic weather and the UI must say so. */
+  demo?: boolean;
+}
+
+export type BBox = [west: number, south: number, east: number, north: number];
+
+export interface Region {
+  id: string;
+  label: string;
+  bbox: BBox;
+  defaultCenter: [lon: number, lat: number];
+  defaultZoom: number;
+  minZoom?: number;
+  maxZoom?: number;
+}
+
+export interface RegionsResponse {
+  default: string;
+  regions: Region[];
+}
+
+export interface SampleQuery {
+  model: string;
+  run: string;
+  var: string;
+  fh: number;
+  lat: number;
+  lon: number;
+}
+
+export interface Sample extends SampleQuery {
+  value: number;
+  units: string;
+  valid_time: string;
+  method: 'bilinear' | 'nearest';
+}
+
+export interface ApiErrorBody {
+  error: string;
+  detail: string;
+}

@@ -1,0 +1,120 @@
+/**
+ * Every URL the viewer builds, in one place: API routes, tile templates, and the page's own query string
+ * (the shareable view). Dataset identity is `{model, run, var, fh}`; no region ever enters an API or tile URL.
+ */
+import type { SampleQuery } from './types';
+import { DEFAULT_MODEL, DEFAULT_RUN, DEFAULT_VAR } from './config';
+
+const seg = encodeURIComponent;
+
+export const apiPaths = {
+  models: () => '/api/v3/models',
+  runs: (model: string) => `/api/v3/${seg(model)}/runs`,
+  vars: (model: string, run: string) => `/api/v3/${seg(model)}/${seg(run)}/vars`,
+  manifest: (model: string, run: string) => `/api/v3/${seg(model)}/${seg(run)}/manifest`,
+  frames: (model: string, run: string, variable: string) =>
+    `/api/v3/${seg(model)}/${seg(run)}/${seg(variable)}/frames`,
+  regions: () => '/api/regions',
+  sample: (q: SampleQuery) => {
+    const params = new URLSearchParams({
+      model: q.model,
+      run: q.run,
+      var: q.var,
+      fh: String(q.fh),
+      lat: q.lat.toFixed(4),
+      lon: q.lon.toFixed(4),
+    });
+    return `/api/v3/sample?${params.toString()}`;
+  },
+};
+
+/** Absolute URL for a server-relative path; MapLibre needs absolute tile and GeoJSON URLs. */
+export function absoluteUrl(path: string, origin: string): string {
+  return new URL(path, origin).toString();
+}
+
+/** Absolute tile template for MapLibre, keeping `{z}/{x}/{y}` placeholders unescaped. */
+export function tileTemplate(tileUrl: string, origin: string): string {
+  return absoluteUrl(tileUrl, origin).replace(/%7B/gi, '{').replace(/%7D/gi, '}');
+}
+
+/**
+ * The 512 px (`@2x`) variant of a tile template: one request covers what four 256 px tiles would, which
+ * quarters the requests a prefetch of every frame costs, at the same on-screen sharpness.
+ */
+export function tileTemplate2x(tileUrl: string, origin: string): string {
+  return tileTemplate(tileUrl.replace(/\{y\}\.png$/, '{y}@2x.png'), origin);
+}
+
+/** One concrete tile URL from a template. */
+export function tileUrl(template: string, z: number, x: number, y: number): string {
+  return template.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y));
+}
+
+/** What a link to the viewer carries. `camera` overrides the region's default viewport when set. */
+export interface ViewState {
+  model: string;
+  run: string;
+  var: string;
+  fh: number | null;
+  region: string | null;
+  camera: Camera | null;
+}
+
+export interface Camera {
+  lat: number;
+  lon: number;
+  zoom: number;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  model: DEFAULT_MODEL,
+  run: DEFAULT_RUN,
+  var: DEFAULT_VAR,
+  fh: null,
+  region: null,
+  camera: null,
+};
+
+const SEGMENT = /^[a-z0-9_]{1,32}$/;
+const RUN_ID = /^(latest|\d{8}_\d{2}z)$/;
+
+function finiteIn(raw: string | null, min: number, max: number): number | null {
+  if (raw === null || raw.trim() === '') return null;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= min && n <= max ? n : null;
+}
+
+function matching(raw: string | null, pattern: RegExp): string | null {
+  return raw !== null && pattern.test(raw) ? raw : null;
+}
+
+/** The view a page URL asks for; anything malformed falls back to the default rather than failing. */
+export function viewFromSearch(search: string): ViewState {
+  const p = new URLSearchParams(search);
+  const fh = finiteIn(p.get('fh'), 0, 999);
+  const lat = finiteIn(p.get('lat'), -85, 85);
+  const lon = finiteIn(p.get('lon'), -180, 180);
+  const zoom = finiteIn(p.get('z'), 0, 22);
+  return {
+    model: matching(p.get('model'), SEGMENT) ?? DEFAULT_VIEW.model,
+    run: matching(p.get('run'), RUN_ID) ?? DEFAULT_VIEW.run,
+    var: matching(p.get('var'), SEGMENT) ?? DEFAULT_VIEW.var,
+    fh: fh !== null && Number.isInteger(fh) ? fh : null,
+    region: matching(p.get('region'), SEGMENT),
+    camera: lat !== null && lon !== null && zoom !== null ? { lat, lon, zoom } : null,
+  };
+}
+
+/** The query string that reopens `view`. */
+export function searchFromView(view: ViewState): string {
+  const p = new URLSearchParams({ model: view.model, run: view.run, var: view.var });
+  if (view.fh !== null) p.set('fh', String(view.fh));
+  if (view.region !== null) p.set('region', view.region);
+  if (view.camera !== null) {
+    p.set('lat', view.camera.lat.toFixed(4));
+    p.set('lon', view.camera.lon.toFixed(4));
+    p.set('z', view.camera.zoom.toFixed(2));
+  }
+  return `?${p.toString()}`;
+}

@@ -1,0 +1,116 @@
+/**
+ * The MapLibre map: creation, viewport, frame layers, contours, pointer events. No UI controls live here; the
+ * component receives what to show and reports readiness, hover points and user camera moves.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { Map as MapLibreMap, NavigationControl } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { Frame, Region } from '../lib/types';
+import type { Camera } from '../lib/urls';
+import { absoluteUrl } from '../lib/urls';
+import { baseStyle } from './style';
+import { addBoundaries } from './boundaries';
+import { setContours } from './contours';
+import { FrameLayers, type FrameReadiness } from './frameLayers';
+
+export interface HoverPoint {
+  lat: number;
+  lon: number;
+  x: number;
+  y: number;
+}
+
+interface Props {
+  origin: string;
+  region: Region | null;
+  /** A camera from the page URL wins over the region's default view on first load. */
+  initialCamera: Camera | null;
+  frames: Frame[];
+  frameIndex: number;
+  contourPath: string | null;
+  onReadiness: (state: FrameReadiness) => void;
+  onHover: (point: HoverPoint | null) => void;
+  onCameraChange: (camera: Camera) => void;
+}
+
+declare global {
+  interface Window {
+    /** The map, for the end-to-end tests (projecting points, reading the camera). */
+    __twfMap?: MapLibreMap;
+  }
+}
+
+/** Keeps the newest callback in a ref, so map listeners registered once always call the current one. */
+function useLatest<T>(value: T) {
+  const ref = useRef(value);
+  ref.current = value;
+  return ref;
+}
+
+function applyRegion(map: MapLibreMap, region: Region, jump: boolean): void {
+  map.setMinZoom(region.minZoom ?? null);
+  map.setMaxZoom(region.maxZoom ?? null);
+  if (jump) map.jumpTo({ center: region.defaultCenter, zoom: region.defaultZoom });
+}
+
+export function MapView(props: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<MapLibreMap | null>(null);
+  const layers = useRef<FrameLayers | null>(null);
+  const latest = useLatest(props);
+  const appliedRegion = useRef<string | null>(null);
+
+  useEffect(() => {
+    const { initialCamera, region } = latest.current;
+    const camera = initialCamera ?? (region ? { lon: region.defaultCenter[0], lat: region.defaultCenter[1], zoom: region.defaultZoom } : null);
+    const instance = new MapLibreMap({
+      container: container.current!,
+      style: baseStyle(),
+      center: camera ? [camera.lon, camera.lat] : [0, 0],
+      zoom: camera?.zoom ?? 1,
+      attributionControl: { compact: true },
+      fadeDuration: 0,
+    });
+    instance.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
+    instance.on('load', () => {
+      layers.current = new FrameLayers(instance, latest.current.origin, (state) => latest.current.onReadiness(state));
+      void addBoundaries(instance);
+      setMap(instance);
+    });
+    instance.on('mousemove', (e) =>
+      latest.current.onHover({ lat: e.lngLat.lat, lon: e.lngLat.lng, x: e.point.x, y: e.point.y }),
+    );
+    instance.on('mouseout', () => latest.current.onHover(null));
+    instance.on('moveend', (e) => {
+      if (!e.originalEvent) return;
+      const c = instance.getCenter();
+      latest.current.onCameraChange({ lat: c.lat, lon: c.lng, zoom: instance.getZoom() });
+    });
+    window.__twfMap = instance;
+    return () => {
+      layers.current = null;
+      instance.remove();
+    };
+  }, [latest]);
+
+  useEffect(() => {
+    if (!map || !props.region || appliedRegion.current === props.region.id) return;
+    const first = appliedRegion.current === null;
+    appliedRegion.current = props.region.id;
+    applyRegion(map, props.region, !(first && props.initialCamera));
+  }, [map, props.region, props.initialCamera]);
+
+  useEffect(() => {
+    if (map) layers.current?.setFrames(props.frames);
+  }, [map, props.frames]);
+
+  useEffect(() => {
+    if (map) layers.current?.show(props.frameIndex);
+  }, [map, props.frames, props.frameIndex]);
+
+  useEffect(() => {
+    if (map) setContours(map, props.contourPath ? absoluteUrl(props.contourPath, props.origin) : null);
+  }, [map, props.contourPath, props.origin]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}
