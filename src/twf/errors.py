@@ -64,6 +64,13 @@ class GridDrift(TWFError):
     http_status = 500
 
 
+class InvalidFrame(TWFError):
+    """A built frame whose files are missing, unreadable or inconsistent with its sidecar."""
+
+    exit_code = 4
+    http_status = 500
+
+
 class FetchError(TWFError):
     """A download that did not return exactly the bytes asked for."""
 
