@@ -1,0 +1,49 @@
+"""The FastAPI application: `create_app(settings)` for the full service, `create_tiles_app` for tiles only."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from twf import CONTRACT_VERSION
+from twf.api import contours, debug, discovery, regions, sample, tiles
+from twf.api.deps import Services
+from twf.api.errors import install_error_handlers
+from twf.api.schemas import HealthOut
+from twf.api.static import mount_web_viewer
+from twf.config import Settings
+
+DESCRIPTION = "Canonical CONUS forecast maps: discovery from committed manifests, samples, contours, tiles."
+
+
+def _base_app(settings: Settings, title: str) -> FastAPI:
+    app = FastAPI(title=title, version=CONTRACT_VERSION, description=DESCRIPTION, redoc_url=None)
+    app.state.services = Services(settings)
+    install_error_handlers(app)
+
+    @app.get("/healthz", response_model=HealthOut, tags=["health"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "contract_version": CONTRACT_VERSION}
+
+    return app
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """API, tiles and (when its dist folder exists) the web viewer, in one process."""
+    app = _base_app(settings, "TWF Models v3")
+    if settings.enable_debug_scan:
+        app.include_router(debug.router)
+    app.include_router(regions.router)
+    app.include_router(sample.router)
+    app.include_router(discovery.router)
+    app.include_router(contours.router)
+    app.include_router(tiles.router)
+    if settings.web_dist is not None and (settings.web_dist / "index.html").is_file():
+        mount_web_viewer(app, settings.web_dist)
+    return app
+
+
+def create_tiles_app(settings: Settings) -> FastAPI:
+    """Tiles only (the plan's separate tile server)."""
+    app = _base_app(settings, "TWF Models v3 tiles")
+    app.include_router(tiles.router)
+    return app

@@ -1,0 +1,39 @@
+"""`GET /api/v3/{model}/{run}/{var}/{fh}/contours/{key}`: a committed frame's isolines as GeoJSON.
+
+The file is returned as written by the builder (it is immutable once published); the key must be one the
+variable's spec declares, so nothing but a listed contour file can be named.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import FileResponse
+
+from twf.api.deps import Services, get_services
+from twf.api.http_cache import frame_cache_control
+from twf.api.published import resolve_frame
+from twf.errors import NotPublished
+from twf.store import safe_segment
+
+router = APIRouter(tags=["contours"])
+
+GEOJSON = "application/geo+json"
+
+
+@router.get("/api/v3/{model}/{run}/{var}/{fh}/contours/{key}", response_class=Response,
+            responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}})
+def contours(
+    model: str, run: str, var: str, fh: int, key: str,
+    services: Annotated[Services, Depends(get_services)],
+) -> Response:
+    safe_segment(key, "contour key")
+    frame = resolve_frame(services, model, run, var, fh)
+    if key not in {c.key for c in frame.var.contours}:
+        raise NotPublished(f"{frame.var.name} has no contours {key!r}")
+    path = frame.paths.contour(key)
+    if not path.is_file():
+        raise NotPublished(f"{frame.label} has no {key} contours")
+    return FileResponse(path, media_type=GEOJSON,
+                        headers={"Cache-Control": frame_cache_control(frame.run.via_latest)})

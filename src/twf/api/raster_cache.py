@@ -1,0 +1,138 @@
+"""Decoded COG levels kept in memory, keyed by file identity, bounded by bytes (least recently used out).
+
+Tiles and samples are windows of a few canonical rasters; decoding a whole level once (~40 ms for a 3 km
+RGBA frame) and then slicing numpy arrays is far cheaper than a GDAL read per request. Published frames are
+never rewritten in place, but the key still carries the file identity so a replaced file is never served
+stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import rasterio
+
+from twf.api.identity import FileIdentity
+
+# A 3 km RGBA frame is 17 MB at full resolution (+6 MB of overviews): 1 GiB holds an animation loop of one
+# variable (49 HRRR frames at the zoom levels a viewer shows) while staying a small share of a server's RAM.
+DEFAULT_MAX_BYTES = 1 << 30
+
+
+@dataclass(frozen=True)
+class LevelGeometry:
+    """Where one level's pixels are: north-up, so an origin and a pixel size per axis."""
+
+    index: int  # 0 = full resolution, k = k-th overview
+    left: float
+    top: float
+    res_x: float
+    res_y: float  # positive: rows go south
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Level:
+    geometry: LevelGeometry
+    array: np.ndarray  # (h, w, bands) uint8 pixel-interleaved for RGBA; (h, w) float32 for values
+
+
+Key = tuple[str, FileIdentity]
+
+
+def _read_geometries(path: Path) -> tuple[LevelGeometry, ...]:
+    with rasterio.open(path) as ds:
+        overviews = len(ds.overviews(1))
+        geoms = [_geometry(0, ds)]
+    for k in range(1, overviews + 1):
+        with rasterio.open(path, overview_level=k - 1) as ov:
+            geoms.append(_geometry(k, ov))
+    return tuple(geoms)
+
+
+def _geometry(index: int, ds: rasterio.DatasetReader) -> LevelGeometry:
+    t = ds.transform
+    return LevelGeometry(index, t.c, t.f, t.a, -t.e, ds.width, ds.height)
+
+
+def _read_level(path: Path, geometry: LevelGeometry) -> np.ndarray:
+    options = {} if geometry.index == 0 else {"overview_level": geometry.index - 1}
+    with rasterio.open(path, **options) as ds:
+        data = ds.read()
+    if data.shape[0] == 1:
+        return data[0]
+    return np.ascontiguousarray(data.transpose(1, 2, 0))
+
+
+def choose_level(geometries: tuple[LevelGeometry, ...], target_res: float) -> LevelGeometry:
+    """The coarsest level still at least as fine as `target_res` (metres per output pixel), as GDAL picks."""
+    chosen = geometries[0]
+    for geom in geometries[1:]:
+        if geom.res_x <= target_res * 1.0001:
+            chosen = geom
+    return chosen
+
+
+class RasterCache:
+    """`prepare` turns a decoded level into the form its readers use (e.g. premultiplied RGBA), once."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES,
+                 prepare: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
+        self.max_bytes = max_bytes
+        self._prepare = prepare
+        self._geometries: dict[Key, tuple[LevelGeometry, ...]] = {}
+        self._levels: OrderedDict[tuple[Key, int], Level] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._loading: dict[tuple[Key, int], threading.Lock] = {}
+
+    def cached(self, path: Path, identity: FileIdentity, target_res: float = 0.0) -> Level | None:
+        """The level for `target_res` if it is already decoded: the hot path, no I/O."""
+        key = (str(path), identity)
+        geometries = self._geometries.get(key)
+        if geometries is None:
+            return None
+        level_key = (key, choose_level(geometries, target_res).index)
+        with self._lock:
+            level = self._levels.get(level_key)
+            if level is not None:
+                self._levels.move_to_end(level_key)
+        return level
+
+    def load(self, path: Path, identity: FileIdentity, target_res: float = 0.0) -> Level:
+        """Decode the level for `target_res` once, even under concurrent requests; blocking: use a thread."""
+        key = (str(path), identity)
+        geometries = self._geometries.get(key)
+        if geometries is None:
+            geometries = _read_geometries(path)
+            with self._lock:
+                if len(self._geometries) > 65536:  # a few hundred bytes each; forget old files wholesale
+                    self._geometries.clear()
+                self._geometries[key] = geometries
+        geometry = choose_level(geometries, target_res)
+        level_key = (key, geometry.index)
+        with self._lock:
+            gate = self._loading.setdefault(level_key, threading.Lock())
+        with gate:
+            level = self.cached(path, identity, target_res)
+            if level is None:
+                array = _read_level(path, geometry)
+                level = Level(geometry, self._prepare(array) if self._prepare else array)
+                self._insert(level_key, level)
+        with self._lock:
+            self._loading.pop(level_key, None)
+        return level
+
+    def _insert(self, level_key: tuple[Key, int], level: Level) -> None:
+        with self._lock:
+            self._levels[level_key] = level
+            self._bytes += level.array.nbytes
+            while self._bytes > self.max_bytes and len(self._levels) > 1:
+                _, evicted = self._levels.popitem(last=False)
+                self._bytes -= evicted.array.nbytes

@@ -1,0 +1,100 @@
+"""Response shapes of docs/API.md as pydantic models: they document the OpenAPI schema.
+
+Routes build their JSON directly (memoised per committed manifest) and declare these as `response_model`
+for the docs; nothing is validated on the hot path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ErrorOut(BaseModel):
+    error: str
+    detail: str
+
+
+class HealthOut(BaseModel):
+    status: str
+    contract_version: str
+
+
+class ModelOut(BaseModel):
+    id: str
+    label: str
+    description: str
+    latest_run: str | None
+
+
+class ModelsOut(BaseModel):
+    contract_version: str
+    models: list[ModelOut]
+
+
+class RunOut(BaseModel):
+    run: str
+    ref_time: str
+    complete: bool
+    last_updated: str
+
+
+class RunsOut(BaseModel):
+    model: str
+    latest: str | None
+    runs: list[RunOut]
+
+
+class VariableOut(BaseModel):
+    id: str
+    label: str
+    units: str
+    kind: str
+    expected_frames: int
+    available_frames: int
+    legend: dict[str, Any]
+
+
+class VarsOut(BaseModel):
+    model: str
+    run: str
+    variables: list[VariableOut]
+
+
+class FrameOut(BaseModel):
+    fh: int
+    valid_time: str
+    tile_url: str
+    contours: dict[str, str]
+
+
+class FramesOut(BaseModel):
+    model: str
+    run: str
+    var: str
+    units: str
+    kind: str
+    legend: dict[str, Any]
+    frames: list[FrameOut]
+
+
+class RegionOut(BaseModel):
+    id: str
+    label: str
+    bbox: tuple[float, float, float, float]
+    defaultCenter: tuple[float, float]  # noqa: N815 (the wire name the viewer reads)
+    defaultZoom: float  # noqa: N815
+    minZoom: float  # noqa: N815
+    maxZoom: float  # noqa: N815
+
+
+class RegionsOut(BaseModel):
+    default: str
+    regions: list[RegionOut]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "malformed input"},
+    404: {"model": ErrorOut, "description": "unknown or not published"},
+}

@@ -1,0 +1,40 @@
+"""`twf serve`: the API, tiles and the built web viewer in one uvicorn process (default 127.0.0.1:8200)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+import uvicorn
+
+from twf.config import load_settings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8200
+
+
+def add_arguments(parser: argparse.ArgumentParser, default_port: int = DEFAULT_PORT) -> None:
+    parser.add_argument("--data-root", type=Path, help="data root (default: TWF_DATA_ROOT or ./data/v3)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"listen address (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=default_port, help=f"port (default {default_port})")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    parser.add_argument("--access-log", action="store_true", help="log every request (off: tiles are many)")
+
+
+def settings_from(args: argparse.Namespace):
+    settings = load_settings()
+    if args.data_root is not None:
+        settings = dataclasses.replace(settings, data_root=args.data_root.resolve())
+    return settings
+
+
+def serve(app, args: argparse.Namespace) -> int:
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from twf.api.app import create_app
+
+    return serve(create_app(settings_from(args)), args)

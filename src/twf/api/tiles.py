@@ -1,0 +1,62 @@
+"""`GET /tiles/v3/{model}/{run}/{var}/{fh}/{z}/{x}/{y}.png` (and `{y}@2x.png`): PNG tiles from the RGBA COG.
+
+The route is async and renders inline when the raster level is already decoded (the common case: ~1-3 ms of
+numpy + zlib); only a first touch decodes the level in a worker thread. Tiles wholly outside the canonical
+extent are 204 with an empty body, logged at DEBUG: viewers ask for them routinely.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response
+from starlette.concurrency import run_in_threadpool
+
+from twf.api.deps import Services, get_services
+from twf.api.http_cache import frame_cache_control
+from twf.api.identity import file_identity
+from twf.api.png import encode_rgba
+from twf.api.published import resolve_frame
+from twf.api.tile_render import render_rgba
+from twf.api.webmercator import MAX_ZOOM, tile_bounds
+from twf.errors import NotPublished
+from twf.grid import CONUS_BOUNDS_3857
+
+log = logging.getLogger("twf.api.tiles")
+
+router = APIRouter(tags=["tiles"])
+
+TILE_SIZE = 256
+RETINA_SUFFIX = "@2x"
+_PNG = {200: {"content": {"image/png": {}}, "description": "PNG tile"},
+        204: {"description": "tile outside the canonical extent (empty body)"}}
+
+
+@router.get("/tiles/v3/{model}/{run}/{var}/{fh}/{z}/{x}/{y}.png", response_class=Response, responses=_PNG,
+            summary="PNG tile (256 px; {y}@2x.png for 512 px)")
+async def tile(
+    model: str, run: str, var: str, fh: int,
+    z: Annotated[int, Path(ge=0, le=MAX_ZOOM)],
+    x: Annotated[int, Path(ge=0)],
+    y: Annotated[str, Path(pattern=r"^\d{1,8}(@2x)?$", description="row, optionally with @2x")],
+    services: Annotated[Services, Depends(get_services)],
+) -> Response:
+    retina = y.endswith(RETINA_SUFFIX)
+    size = TILE_SIZE * 2 if retina else TILE_SIZE
+    bounds = tile_bounds(z, x, int(y.removesuffix(RETINA_SUFFIX)))
+    frame = resolve_frame(services, model, run, var, fh)
+    cache_control = frame_cache_control(frame.run.via_latest)
+    if not bounds.intersects(CONUS_BOUNDS_3857):
+        log.debug("tile %s/%s/%s outside the canonical extent", z, x, y)
+        return Response(status_code=204, headers={"Cache-Control": cache_control})
+    path = frame.paths.rgba
+    identity = file_identity(path)
+    if identity is None:
+        raise NotPublished(f"{frame.label} has no RGBA raster")
+    target_res = (bounds.right - bounds.left) / size
+    level = services.rgba.cached(path, identity, target_res)
+    if level is None:
+        level = await run_in_threadpool(services.rgba.load, path, identity, target_res)
+    rgba = render_rgba(level.array, level.geometry, bounds, size, frame.var.resampling)
+    return Response(encode_rgba(rgba), media_type="image/png", headers={"Cache-Control": cache_control})
