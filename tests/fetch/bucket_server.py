@@ -96,8 +96,14 @@ class _Handler(BaseHTTPRequestHandler):
             body = body[: len(body) // 2]
         self._send(206, body, head, obj, content_range=f"bytes {start}-{end}/{total}")
 
-    def _send(self, status: int, body: bytes, head: bool, obj: StoredObject | None = None,
-              content_range: str | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        head: bool,
+        obj: StoredObject | None = None,
+        content_range: str | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Accept-Ranges", "bytes")

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from .bucket_server import Bucket, BucketServer
-from .gribfiles import build_file, split_messages
 from twf.fetch.budget import RateBudgets
 from twf.fetch.sources import Source, parse_source
 from twf.fetch.transport import Transport, TransportPolicy
 from twf.models import get_model
 from twf.store import parse_run_id
+
+from .bucket_server import Bucket, BucketServer
+from .gribfiles import build_file, split_messages
 
 HRRR_RUN = "20260129_17z"
 GFS_RUN = "20260129_12z"
@@ -23,32 +24,42 @@ FAST = TransportPolicy(timeout_s=0.4, deadline_s=5.0, attempts=3, backoff_base_s
 
 @pytest.fixture(scope="session")
 def real_messages(hrrr_samples: Path, gfs_samples: Path) -> dict[str, bytes]:
-    """Each real sample message by name: `tmp2m_f00`, `prate_f00`, `tmp2m_f01`, `prate_f01`, `refc_f01`, ..."""
+    """Each real sample message by name: `tmp2m_f00`, `prate_f00`, `tmp2m_f01`, `refc_f01`, ..."""
     tmp00, prate00 = split_messages(hrrr_samples / "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2")
     tmp01, prate01 = split_messages(hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2")
     refc01, _ = split_messages(hrrr_samples / "hrrr.t17z.wrfsfcf01.refc-prate.grib2")
     gfs_tmp2mb, gfs_tmp2m = split_messages(gfs_samples / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2")
-    return {"tmp2m_f00": tmp00, "prate_f00": prate00, "tmp2m_f01": tmp01, "prate_f01": prate01,
-            "refc_f01": refc01, "gfs_tmp2mb_f000": gfs_tmp2mb, "gfs_tmp2m_f000": gfs_tmp2m}
+    return {
+        "tmp2m_f00": tmp00,
+        "prate_f00": prate00,
+        "tmp2m_f01": tmp01,
+        "prate_f01": prate01,
+        "refc_f01": refc01,
+        "gfs_tmp2mb_f000": gfs_tmp2mb,
+        "gfs_tmp2m_f000": gfs_tmp2m,
+    }
 
 
 def hrrr_file(fh: int, msgs: dict[str, bytes]) -> tuple[bytes, str]:
-    """A "full" HRRR wrfsfc file: real TMP/REFC/PRATE where the samples have them, other labels on real bytes."""
+    """A "full" HRRR wrfsfc file: real TMP/REFC/PRATE as the samples have them, other labels on real bytes."""
     when = "anl" if fh == 0 else f"{fh} hour fcst"
     tmp, prate = msgs[f"tmp2m_f0{min(fh, 1)}"], msgs[f"prate_f0{min(fh, 1)}"]
-    return build_file("2026012917", [
-        (f"REFC:entire atmosphere:{when}", msgs["refc_f01"]),
-        (f"TMP:2 m above ground:{when}", tmp),
-        (f"DPT:2 m above ground:{when}", prate),
-        (f"UGRD:10 m above ground:{when}", prate),
-        (f"VGRD:10 m above ground:{when}", tmp),
-        (f"PRATE:surface:{when}", prate),
-        (f"APCP:surface:0-{fh} hour acc fcst" if fh else "APCP:surface:0-0 day acc fcst", prate),
-        (f"CRAIN:surface:{when}", prate),
-        (f"CFRZR:surface:{when}", prate),
-        (f"CICEP:surface:{when}", prate),
-        (f"CSNOW:surface:{when}", prate),
-    ])
+    return build_file(
+        "2026012917",
+        [
+            (f"REFC:entire atmosphere:{when}", msgs["refc_f01"]),
+            (f"TMP:2 m above ground:{when}", tmp),
+            (f"DPT:2 m above ground:{when}", prate),
+            (f"UGRD:10 m above ground:{when}", prate),
+            (f"VGRD:10 m above ground:{when}", tmp),
+            (f"PRATE:surface:{when}", prate),
+            (f"APCP:surface:0-{fh} hour acc fcst" if fh else "APCP:surface:0-0 day acc fcst", prate),
+            (f"CRAIN:surface:{when}", prate),
+            (f"CFRZR:surface:{when}", prate),
+            (f"CICEP:surface:{when}", prate),
+            (f"CSNOW:surface:{when}", prate),
+        ],
+    )
 
 
 def put_file(bucket: Bucket, key: str, data: bytes, idx: str, **kwargs: object) -> None:
@@ -56,7 +67,9 @@ def put_file(bucket: Bucket, key: str, data: bytes, idx: str, **kwargs: object) 
     bucket.put(key + ".idx", idx.encode(), **kwargs)
 
 
-def put_hrrr(bucket: Bucket, msgs: dict[str, bytes], hours: tuple[int, ...] = (0, 1), run: str = HRRR_RUN) -> None:
+def put_hrrr(
+    bucket: Bucket, msgs: dict[str, bytes], hours: tuple[int, ...] = (0, 1), run: str = HRRR_RUN
+) -> None:
     model = get_model("hrrr")
     for fh in hours:
         put_file(bucket, model.file_key(parse_run_id(run), fh), *hrrr_file(fh, msgs))

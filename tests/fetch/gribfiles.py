@@ -1,4 +1,4 @@
-""""Full" upstream files for the fetch tests: real NOAA GRIB2 messages concatenated, with a matching `.idx`.
+""" "Full" upstream files for the fetch tests: real NOAA GRIB2 messages concatenated, with a matching `.idx`.
 
 The samples are themselves concatenations of whole messages, so they are split at section-0 boundaries
 (bytes 8-15 of a GRIB2 message hold its total length) and re-assembled in upstream order under inventory

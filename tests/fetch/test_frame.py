@@ -43,11 +43,14 @@ def test_subset_decodes_to_the_same_fields_as_the_source(hrrr_server, transport,
 
 def test_only_the_needed_bytes_are_downloaded(hrrr_server, transport, tmp_path, real_messages):
     bucket, _, source = hrrr_server
-    files = fetch_frame_files(HRRR, HRRR_RUN, 1, ["tmp2m", "wspd10m"], tmp_path, [source], transport=transport)
+    files = fetch_frame_files(
+        HRRR, HRRR_RUN, 1, ["tmp2m", "wspd10m"], tmp_path, [source], transport=transport
+    )
     fetched = files[1]
     idx_bytes = len(bucket.objects[F01_KEY + ".idx"].data)
     assert fetched.messages == (
-        "TMP:2 m above ground:1 hour fcst", "UGRD:10 m above ground:1 hour fcst",
+        "TMP:2 m above ground:1 hour fcst",
+        "UGRD:10 m above ground:1 hour fcst",
         "VGRD:10 m above ground:1 hour fcst",
     )
     assert fetched.bytes_written == len(real_messages["tmp2m_f01"]) * 2 + len(real_messages["prate_f01"])
@@ -75,10 +78,13 @@ def test_last_message_of_a_file_is_fetched_to_the_end(hrrr_server, transport, tm
 def test_tmp2m_never_takes_the_2_mb_message(make_server, transport, tmp_path, real_messages):
     bucket, _, source = make_server()
     gfs = get_model("gfs")
-    data, idx = build_file("2026012912", [
-        ("TMP:2 mb:anl", real_messages["gfs_tmp2mb_f000"]),
-        ("TMP:2 m above ground:anl", real_messages["gfs_tmp2m_f000"]),
-    ])
+    data, idx = build_file(
+        "2026012912",
+        [
+            ("TMP:2 mb:anl", real_messages["gfs_tmp2mb_f000"]),
+            ("TMP:2 m above ground:anl", real_messages["gfs_tmp2m_f000"]),
+        ],
+    )
     put_file(bucket, gfs.file_key(parse_run_id("20260129_12z"), 0), data, idx)
     path = fetch_frame(gfs, "20260129_12z", 0, ["tmp2m"], tmp_path, [source], transport=transport)
     with rasterio.open(path) as ds:
@@ -193,13 +199,17 @@ def test_summed_run_total_fetches_each_bucket_file(make_server, transport, tmp_p
     nam = get_model("nam")
     ref = parse_run_id("20260129_12z")
     for fh, window in ((3, "0-3"), (6, "3-6"), (7, "6-7")):
-        data, idx = build_file("2026012912", [
-            (f"TMP:2 m above ground:{fh} hour fcst", real_messages["tmp2m_f01"]),
-            (f"APCP:surface:{window} hour acc fcst", real_messages["prate_f01"]),
-        ])
+        data, idx = build_file(
+            "2026012912",
+            [
+                (f"TMP:2 m above ground:{fh} hour fcst", real_messages["tmp2m_f01"]),
+                (f"APCP:surface:{window} hour acc fcst", real_messages["prate_f01"]),
+            ],
+        )
         put_file(bucket, nam.file_key(ref, fh), data, idx)
-    files = fetch_frame_files(nam, "20260129_12z", 7, ["precip_total", "tmp2m"], tmp_path, [source],
-                              transport=transport)
+    files = fetch_frame_files(
+        nam, "20260129_12z", 7, ["precip_total", "tmp2m"], tmp_path, [source], transport=transport
+    )
     assert sorted(files) == [3, 6, 7]
     assert files[3].messages == ("APCP:surface:0-3 hour acc fcst",)
     assert files[7].messages == ("TMP:2 m above ground:7 hour fcst", "APCP:surface:6-7 hour acc fcst")
@@ -216,7 +226,9 @@ def test_a_mirror_folder_serves_the_same_bytes(tmp_path, real_messages):
     assert path.read_bytes() == real_messages["tmp2m_f01"]
 
 
-def test_concurrent_fetches_share_the_cache_without_corruption(hrrr_server, transport, tmp_path, real_messages):
+def test_concurrent_fetches_share_the_cache_without_corruption(
+    hrrr_server, transport, tmp_path, real_messages
+):
     bucket, _, source = hrrr_server
     cache = DownloadCache(tmp_path / "cache")
     results: dict[int, bytes] = {}
@@ -224,8 +236,16 @@ def test_concurrent_fetches_share_the_cache_without_corruption(hrrr_server, tran
 
     def fetch(i: int) -> None:
         try:
-            path = fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m", "refc"], tmp_path / f"out{i}", [source],
-                               cache=cache, transport=transport)
+            path = fetch_frame(
+                HRRR,
+                HRRR_RUN,
+                1,
+                ["tmp2m", "refc"],
+                tmp_path / f"out{i}",
+                [source],
+                cache=cache,
+                transport=transport,
+            )
             results[i] = path.read_bytes()
         except BaseException as exc:  # noqa: BLE001 - collected and re-raised by the assertion below
             errors.append(exc)
@@ -242,6 +262,7 @@ def test_concurrent_fetches_share_the_cache_without_corruption(hrrr_server, tran
     assert entries and all(grib_message_lengths(p.read_bytes()) for p in entries)
     assert not list((tmp_path / "cache").glob("??/.*.part"))
     before = len(bucket.requests_for(F01_KEY))
-    fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m", "refc"], tmp_path / "again", [source], cache=cache,
-                transport=transport)
+    fetch_frame(
+        HRRR, HRRR_RUN, 1, ["tmp2m", "refc"], tmp_path / "again", [source], cache=cache, transport=transport
+    )
     assert len(bucket.requests_for(F01_KEY)) == before
