@@ -157,6 +157,8 @@ class ModelSpec:
     idx_suffix: str = ".idx"
     # How long after the cycle hour the first files usually appear upstream; where run discovery starts looking.
     typical_delay_minutes: int = 50
+    # GRIB2 generating-process id (NCEP ON388 Table A) the upstream files carry; 255 = missing/unknown.
+    grib_generating_process: int = 255
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @cached_property

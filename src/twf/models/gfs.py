@@ -60,4 +60,5 @@ SPEC = ModelSpec(
     ),
     accumulation=Accumulation(run_total_elements=frozenset({"APCP"}), buckets=(Buckets(6),)),
     typical_delay_minutes=210,
+    grib_generating_process=81,  # GFS, checked on the real sample
 )

@@ -62,4 +62,5 @@ SPEC = ModelSpec(
     ),
     accumulation=Accumulation(run_total_elements=frozenset({"APCP", "ASNOW"})),
     typical_delay_minutes=50,
+    grib_generating_process=83,  # HRRR, checked on the real samples
 )

@@ -1,0 +1,1 @@
+"""Synthetic GRIB2 on the real model grids: test fixtures and the offline demo's data."""

@@ -1,0 +1,66 @@
+"""GRIB2 code tables for the fields our model specs use: what a synthetic message is written as, and how an
+inventory line names it back.
+
+The numbers are WMO GRIB2 tables 4.2 / 4.5 with NCEP's local entries (category/number 192+), as the real NCEP
+files carry them; GDAL's degrib names each of them with the same element abbreviation wgrib2 prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twf.models.base import Level
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """GRIB2 discipline (table 0.0), parameter category and number (table 4.2); `decimals` is the packing
+    precision (GRIB decimal scale factor) chosen for the element's upstream units."""
+
+    discipline: int
+    category: int
+    number: int
+    decimals: int
+
+
+# Every element a model spec selects, plus PRATE (in the real samples). Precision: 0.01 K, 0.01 m/s, 1 Pa,
+# 0.01 kg/m^2 (mm), 0.1 mm of snow depth, 0.1 dBZ, exact 0/1 flags; finer than any display needs.
+PARAMETERS: dict[str, Parameter] = {
+    "TMP": Parameter(0, 0, 0, 2),
+    "DPT": Parameter(0, 0, 6, 2),
+    "WIND": Parameter(0, 2, 1, 2),
+    "UGRD": Parameter(0, 2, 2, 2),
+    "VGRD": Parameter(0, 2, 3, 2),
+    "GUST": Parameter(0, 2, 22, 2),
+    "PRATE": Parameter(0, 1, 7, 6),
+    "APCP": Parameter(0, 1, 8, 2),
+    "ASNOW": Parameter(0, 1, 29, 4),
+    "CRAIN": Parameter(0, 1, 192, 0),
+    "CFRZR": Parameter(0, 1, 193, 0),
+    "CICEP": Parameter(0, 1, 194, 0),
+    "CSNOW": Parameter(0, 1, 195, 0),
+    "PRMSL": Parameter(0, 3, 1, 0),
+    "MSLMA": Parameter(0, 3, 198, 0),
+    "REFC": Parameter(0, 16, 196, 1),
+}
+
+# GDAL short-name level suffix → GRIB2 fixed-surface type (table 4.5).
+SURFACE_TYPES: dict[str, int] = {"SFC": 1, "EATM": 10, "ISBL": 100, "MSL": 101, "HTGL": 103}
+
+# GRIB2 statistical process (table 4.10) for the time-window kinds we write, and its wgrib2 inventory word.
+ACCUMULATION, AVERAGE = 1, 0
+STAT_WORDS: dict[int, str] = {ACCUMULATION: "acc", AVERAGE: "ave"}
+
+
+def element_of(discipline: int, category: int, number: int) -> str:
+    """The element abbreviation of a GRIB2 parameter; KeyError for one we never write."""
+    for name, p in PARAMETERS.items():
+        if (p.discipline, p.category, p.number) == (discipline, category, number):
+            return name
+    raise KeyError(f"no element for GRIB2 parameter {discipline}/{category}/{number}")
+
+
+def surface_of(level: Level) -> tuple[int, int]:
+    """(fixed-surface type, value) of a level: `2-HTGL` → (103, 2), `85000-ISBL` → (100, 85000) in Pa."""
+    value, _, kind = level.gdal.partition("-")
+    return SURFACE_TYPES[kind], int(value)

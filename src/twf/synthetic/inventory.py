@@ -1,0 +1,114 @@
+"""wgrib2-style `.idx` inventories of GRIB2 files, read from the bytes themselves.
+
+Each line is `n:byte_offset:d=YYYYMMDDHH:ELEMENT:level:forecast:`, spelled as NCEP's inventories spell it
+(`2 m above ground`, `850 mb`, `anl`, `1 hour fcst`, `0-6 hour acc fcst`, `0-1 day acc fcst`), so a
+downloader can range-request synthetic files exactly as it does the NOAA buckets.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from twf.synthetic.codes import STAT_WORDS, element_of
+
+_HOURS = 1  # GRIB2 code table 4.4: the only time unit we write
+
+
+@dataclass(frozen=True)
+class InventoryEntry:
+    """One message of a GRIB2 file: where it starts and how wgrib2 names it."""
+
+    offset: int
+    length: int
+    ref_time: str  # YYYYMMDDHH
+    element: str
+    level: str
+    forecast: str
+
+    def line(self, number: int) -> str:
+        return f"{number}:{self.offset}:d={self.ref_time}:{self.element}:{self.level}:{self.forecast}:"
+
+
+def level_text(surface_type: int, value: int) -> str:
+    """wgrib2's text for a fixed surface (GRIB2 table 4.5); isobaric values are in Pa."""
+    texts = {1: "surface", 10: "entire atmosphere", 101: "mean sea level"}
+    if surface_type in texts:
+        return texts[surface_type]
+    if surface_type == 103:
+        return f"{value} m above ground"
+    if surface_type == 100:
+        return f"{value / 100:g} mb"
+    raise ValueError(f"no inventory text for fixed-surface type {surface_type}")
+
+
+def forecast_text(start: int, end: int | None = None, stat: int | None = None) -> str:
+    """`anl`, `N hour fcst`, or a window `S-E hour acc fcst`, in days when both ends are whole days."""
+    if end is None:
+        return "anl" if start == 0 else f"{start} hour fcst"
+    span, unit = (f"{start // 24}-{end // 24}", "day") if start % 24 == 0 and end % 24 == 0 else (
+        f"{start}-{end}", "hour")
+    return f"{span} {unit} {STAT_WORDS[stat]} fcst"
+
+
+def _sections(message: bytes) -> Iterator[tuple[int, bytes]]:
+    """(section number, section bytes) of one message, after the 16-byte section 0."""
+    pos = 16
+    while message[pos:pos + 4] != b"7777":
+        length = struct.unpack(">I", message[pos:pos + 4])[0]
+        yield message[pos + 4], message[pos:pos + length]
+        pos += length
+
+
+def _entry(offset: int, message: bytes) -> InventoryEntry:
+    discipline = message[6]
+    sections = dict(_sections(message))
+    s1, s4 = sections[1], sections[4]
+    year, month, day, hour = struct.unpack(">HBBB", s1[12:17])
+    template = struct.unpack(">H", s4[7:9])[0]
+    category, number, unit = s4[9], s4[10], s4[17]
+    start = struct.unpack(">I", s4[18:22])[0]
+    surface_type, surface_value = s4[22], struct.unpack(">I", s4[24:28])[0]
+    if unit != _HOURS:
+        raise ValueError(f"message at byte {offset}: time unit {unit} is not hours")
+    if template == 8:
+        stat, length = s4[46], struct.unpack(">I", s4[49:53])[0]
+        forecast = forecast_text(start, start + length, stat)
+    elif template == 0:
+        forecast = forecast_text(start)
+    else:
+        raise ValueError(f"message at byte {offset}: product template 4.{template} is not supported")
+    return InventoryEntry(
+        offset=offset, length=len(message), ref_time=f"{year:04d}{month:02d}{day:02d}{hour:02d}",
+        element=element_of(discipline, category, number), level=level_text(surface_type, surface_value),
+        forecast=forecast,
+    )
+
+
+def inventory(data: bytes) -> list[InventoryEntry]:
+    """Every message of a GRIB2 file's bytes, from section 0's total lengths (exact byte offsets)."""
+    entries, offset = [], 0
+    while offset < len(data):
+        if data[offset:offset + 4] != b"GRIB" or data[offset + 7] != 2:
+            raise ValueError(f"no GRIB2 message starts at byte {offset}")
+        length = struct.unpack(">Q", data[offset + 8:offset + 16])[0]
+        message = data[offset:offset + length]
+        if len(message) != length or message[-4:] != b"7777":
+            raise ValueError(f"GRIB2 message at byte {offset} is truncated")
+        entries.append(_entry(offset, message))
+        offset += length
+    return entries
+
+
+def write_idx(grib_path: Path) -> Path:
+    """Write `<file>.idx` (wgrib2 style) beside a GRIB2 file; it appears complete or not at all."""
+    grib_path = Path(grib_path)
+    lines = [e.line(n) for n, e in enumerate(inventory(grib_path.read_bytes()), start=1)]
+    idx_path = grib_path.with_name(grib_path.name + ".idx")
+    partial = idx_path.with_name(idx_path.name + ".part")
+    partial.write_text("".join(line + "\n" for line in lines))
+    os.replace(partial, idx_path)
+    return idx_path

@@ -1,0 +1,164 @@
+"""Synthetic GRIB2 reads back through GDAL, and indexes, exactly like NCEP's files."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+
+from twf.models import REGISTRY, get_model
+from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, SURFACE
+from twf.models.requirements import MessageRequest
+from twf.synthetic.codes import PARAMETERS
+from twf.synthetic.grib import SyntheticMessage, write_grib2, write_idx
+from twf.synthetic.inventory import inventory
+from twf.synthetic.plan import file_requests
+
+HRRR_REF = datetime(2026, 1, 29, 17, tzinfo=UTC)
+GFS_REF = datetime(2026, 1, 29, 12, tzinfo=UTC)
+# One file per model whose messages cover every kind its variables read: instantaneous fields, run totals,
+# buckets and bucket averages.
+COVERING_HOUR = {"hrrr": 2, "gfs": 7, "nam": 4, "nbm": 2}
+
+# Plausible magnitudes in upstream units, so packing is exercised at its real precision.
+BASE_VALUE = {"TMP": 250.0, "DPT": 240.0, "PRMSL": 98000.0, "MSLMA": 98000.0, "REFC": -10.0}
+SPREAD = {"TMP": 60.0, "DPT": 50.0, "PRMSL": 6000.0, "MSLMA": 6000.0, "REFC": 70.0, "APCP": 80.0,
+          "ASNOW": 0.5, "UGRD": 60.0, "VGRD": 60.0, "WIND": 40.0, "GUST": 50.0}
+
+
+def _field(element: str, shape: tuple[int, int], seed: int) -> np.ndarray:
+    """A smooth field with a different pattern per message; 0/1 flags for categorical elements."""
+    rows, cols = np.ogrid[0:shape[0], 0:shape[1]]
+    wave = 0.5 + 0.5 * np.sin(cols / (37.0 + seed) + seed) * np.cos(rows / (53.0 + seed))
+    if PARAMETERS[element].decimals == 0 and element.startswith("C"):
+        return (wave > 0.6).astype(np.float64)
+    return BASE_VALUE.get(element, 0.0) + SPREAD.get(element, 10.0) * wave
+
+
+def _message(model_name: str, request: MessageRequest, ref: datetime, seed: int) -> SyntheticMessage:
+    shape = get_model(model_name).native_grid.shape
+    return SyntheticMessage(request.element, request.level, _field(request.element, shape, seed), ref,
+                            request.fh, request.window, request.average)
+
+
+@pytest.fixture(scope="module")
+def covering_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list]]:
+    out = tmp_path_factory.mktemp("grib")
+    files = {}
+    for name, fh in COVERING_HOUR.items():
+        messages = [_message(name, r, GFS_REF, i) for i, r in enumerate(file_requests(name, fh))]
+        path = write_grib2(out / f"{name}.f{fh:03d}.grib2", get_model(name), messages)
+        write_idx(path)
+        files[name] = (path, messages)
+    return files
+
+
+def test_covering_files_hold_every_kind_of_message_the_specs_read() -> None:
+    for name in REGISTRY:
+        requests = file_requests(name, COVERING_HOUR[name])
+        kinds = {(r.element, r.level, r.window is None, r.average) for r in requests}
+        for var in get_model(name).variables.values():
+            for selector in var.inputs.values():
+                assert (selector.element, selector.level) in {k[:2] for k in kinds}, (name, selector)
+        assert any(not instantaneous for _, _, instantaneous, _ in kinds), name
+
+
+@pytest.mark.parametrize("model_name", sorted(COVERING_HOUR))
+def test_values_and_tags_round_trip_through_gdal_on_the_native_grid(covering_files, model_name: str) -> None:
+    path, messages = covering_files[model_name]
+    grid = get_model(model_name).native_grid
+    # USE_IDX=NO: with a `.idx` beside the file GDAL 3.10 takes band metadata from it instead, and then
+    # reports an accumulation's GRIB_FORECAST_SECONDS as the window's end, not its start.
+    with rasterio.Env(GRIB_NORMALIZE_UNITS="NO"), rasterio.open(path, USE_IDX="NO") as ds:
+        assert ds.count == len(messages)
+        assert (ds.height, ds.width) == grid.shape
+        assert ds.transform.almost_equals(rasterio.Affine(*grid.transform), precision=1e-3)
+        for band, message in enumerate(messages, start=1):
+            tags = ds.tags(band)
+            start, end = message.window or (message.fh, message.fh)
+            assert tags["GRIB_ELEMENT"].startswith(message.element)  # degrib names APCP windows APCP06
+            assert tags["GRIB_SHORT_NAME"] == message.level.gdal
+            assert int(tags["GRIB_FORECAST_SECONDS"]) == start * 3600
+            assert int(tags["GRIB_VALID_TIME"]) - int(tags["GRIB_REF_TIME"]) == end * 3600
+            assert tags["GRIB_PDS_PDTN"] == ("0" if message.window is None else "8")
+            tolerance = 0.51 * 10.0 ** -PARAMETERS[message.element].decimals
+            np.testing.assert_allclose(ds.read(band), message.values, atol=tolerance, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("sample", "band", "message"),
+    [
+        ("hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2", 1, SyntheticMessage(
+            "TMP", HTGL_2M, np.full((1059, 1799), 280.0), HRRR_REF, 1)),
+        ("hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2", 2, SyntheticMessage(
+            "PRATE", SURFACE, np.zeros((1059, 1799)), HRRR_REF, 0)),
+        ("hrrr.t17z.wrfsfcf01.refc-prate.grib2", 1, SyntheticMessage(
+            "REFC", ENTIRE_ATMOSPHERE, np.full((1059, 1799), -10.0), HRRR_REF, 1)),
+    ],
+)
+def test_hrrr_tags_equal_the_real_files_tags(hrrr_samples: Path, tmp_path: Path, sample, band, message):
+    synthetic = write_grib2(tmp_path / "s.grib2", get_model("hrrr"), [message])
+    _assert_same_tags(hrrr_samples / sample, band, synthetic)
+
+
+def test_gfs_tags_equal_the_real_files_tags(gfs_samples: Path, tmp_path: Path) -> None:
+    message = SyntheticMessage("TMP", HTGL_2M, np.full((721, 1440), 280.0), GFS_REF, 0)
+    synthetic = write_grib2(tmp_path / "s.grib2", get_model("gfs"), [message])
+    _assert_same_tags(gfs_samples / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2", 2, synthetic)
+
+
+def _assert_same_tags(real: Path, band: int, synthetic: Path) -> None:
+    with rasterio.open(real) as r, rasterio.open(synthetic) as s:
+        assert s.tags(1) == r.tags(band)
+        assert s.crs == r.crs
+        assert s.transform.almost_equals(r.transform, precision=1e-3)
+
+
+@pytest.mark.parametrize(("model_name", "ref", "fh", "real_idx"), [
+    ("hrrr", HRRR_REF, 0, "hrrr/20260129_17z/hrrr.t17z.wrfsfcf00.grib2.idx"),
+    ("hrrr", HRRR_REF, 6, "hrrr/20260129_17z/hrrr.t17z.wrfsfcf06.grib2.idx"),
+    ("gfs", GFS_REF, 0, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f000.idx"),
+    ("gfs", GFS_REF, 6, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f006.idx"),
+    ("gfs", GFS_REF, 24, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f024.idx"),
+])
+def test_idx_lines_are_spelled_as_in_the_real_upstream_inventory(
+    samples_dir: Path, tmp_path: Path, model_name: str, ref: datetime, fh: int, real_idx: str,
+) -> None:
+    shape = get_model(model_name).native_grid.shape
+    messages = [SyntheticMessage(r.element, r.level, np.zeros(shape), ref, r.fh, r.window, r.average)
+                for r in file_requests(model_name, fh)]
+    idx = write_idx(write_grib2(tmp_path / "f.grib2", get_model(model_name), messages))
+    real = {line.split(":", 2)[2] for line in (samples_dir / real_idx).read_text().splitlines()}
+    lines = idx.read_text().splitlines()
+    assert len(lines) == len(messages)
+    for number, line in enumerate(lines, start=1):
+        assert line.startswith(f"{number}:")
+        assert line.split(":", 2)[2] in real, line
+
+
+@pytest.mark.parametrize("model_name", sorted(COVERING_HOUR))
+def test_idx_byte_offsets_delimit_whole_messages(covering_files, model_name: str) -> None:
+    path, messages = covering_files[model_name]
+    data = path.read_bytes()
+    offsets = [int(line.split(":")[1]) for line in Path(f"{path}.idx").read_text().splitlines()]
+    assert offsets[0] == 0 and len(offsets) == len(messages)
+    for start, end in zip(offsets, [*offsets[1:], len(data)], strict=True):
+        chunk = data[start:end]  # an inclusive range start..next-1, as a downloader requests it
+        assert chunk[:4] == b"GRIB" and chunk[-4:] == b"7777"
+        assert int.from_bytes(chunk[8:16], "big") == len(chunk)
+
+
+def test_truncated_file_is_refused_by_the_indexer(covering_files) -> None:
+    path, _ = covering_files["hrrr"]
+    with pytest.raises(ValueError, match="truncated"):
+        inventory(path.read_bytes()[:-10])
+
+
+def test_values_off_the_native_grid_are_refused(tmp_path: Path) -> None:
+    message = SyntheticMessage("TMP", HTGL_2M, np.zeros((10, 10)), HRRR_REF, 1)
+    with pytest.raises(ValueError, match="shape"):
+        write_grib2(tmp_path / "x.grib2", get_model("hrrr"), [message])
+    assert not list(tmp_path.iterdir())
