@@ -90,8 +90,8 @@ def local_root(source: Source) -> Path | None:
 _FIELD_RES = {"date": r"(?P<date>\d{8})", "cycle": r"(?P<cycle>\d{1,2})"}
 
 
-def _template_regex(key_template: str) -> re.Pattern[str]:
-    """The model's key template as a regex whose `date` and `cycle` groups recover a run from a key."""
+def _template_regex(key_template: str, suffix: str) -> re.Pattern[str]:
+    """The model's key template (+ suffix) as a regex whose `date` and `cycle` groups recover a run."""
     pattern, pos = "", 0
     for m in re.finditer(r"\{(\w+)(?::[^}]*)?\}", key_template):
         pattern += re.escape(key_template[pos : m.start()])
@@ -99,16 +99,16 @@ def _template_regex(key_template: str) -> re.Pattern[str]:
         seen = f"(?P={name})" if f"(?P<{name}>" in pattern else None
         pattern += seen or _FIELD_RES.get(name, rf"(?P<{name}>\d+)")
         pos = m.end()
-    return re.compile(pattern + re.escape(key_template[pos:]) + "$")
+    return re.compile(pattern + re.escape(key_template[pos:] + suffix) + "$")
 
 
 def mirror_runs(model: ModelSpec, source: Source) -> list[datetime]:
-    """Runs of `model` present in a local mirror, newest first, found by matching keys to the template."""
+    """Runs of `model` with an inventory in a local mirror, newest first (keys matched to the template)."""
     root = local_root(source)
     if root is None or not root.is_dir():
         return []
-    regex = _template_regex(model.key_template)
-    glob = re.sub(r"\{[^}]*\}", "*", model.key_template)
+    regex = _template_regex(model.key_template, model.idx_suffix)
+    glob = re.sub(r"\{[^}]*\}", "*", model.key_template) + model.idx_suffix
     runs: set[datetime] = set()
     for path in root.glob(glob):
         if m := regex.match(path.relative_to(root).as_posix()):
@@ -116,6 +116,3 @@ def mirror_runs(model: ModelSpec, source: Source) -> list[datetime]:
             runs.add(day.replace(hour=int(m.group("cycle")), tzinfo=UTC))
     return sorted(runs, reverse=True)
 
-
-def source_names(sources: Sequence[Source]) -> str:
-    return ", ".join(s.name for s in sources)

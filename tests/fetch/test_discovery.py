@@ -1,0 +1,91 @@
+"""Run discovery and hour availability against a bucket on 127.0.0.1 and a mirror folder; the request budget."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from twf.fetch.budget import RateBudgets
+from twf.fetch.discovery import available_hours, latest_run
+from twf.fetch.sources import parse_source
+from twf.fetch.transport import Transport
+from twf.models import get_model
+from twf.store import parse_run_id
+
+from .conftest import FAST
+
+HRRR = get_model("hrrr")
+NOW = datetime(2026, 1, 29, 20, 10, tzinfo=UTC)
+OLD = NOW.timestamp() - 3600
+
+
+def publish_idx(bucket, run: str, hours, *, last_modified: float | None = None) -> None:
+    """Inventories (their content is not read by discovery), by default published an hour before NOW."""
+    for fh in hours:
+        key = HRRR.file_key(parse_run_id(run), fh) + HRRR.idx_suffix
+        bucket.put(key, b"1:0:d=x:TMP:2 m above ground:anl:\n", last_modified=last_modified or OLD)
+
+
+def test_available_hours_are_those_with_a_present_and_stable_idx(make_server, transport):
+    bucket, _, source = make_server()
+    publish_idx(bucket, "20260129_17z", range(0, 5))
+    publish_idx(bucket, "20260129_17z", [5], last_modified=NOW.timestamp() - 10)  # still being written
+    assert available_hours(HRRR, "20260129_17z", [source], now=NOW, transport=transport) == {0, 1, 2, 3, 4}
+
+
+def test_an_hour_is_available_if_any_source_has_it(make_server, transport):
+    first, _, a = make_server()
+    second, _, b = make_server()
+    publish_idx(first, "20260129_17z", [0, 1])
+    publish_idx(second, "20260129_17z", [2])
+    assert available_hours(HRRR, "20260129_17z", [a, b], now=NOW, transport=transport) == {0, 1, 2}
+
+
+def test_a_404_hour_becomes_available_when_its_idx_appears(make_server, transport):
+    bucket, _, source = make_server()
+    publish_idx(bucket, "20260129_17z", [0])
+    bucket.objects[HRRR.file_key(parse_run_id("20260129_17z"), 0) + ".idx"].missing_for = 1
+    assert available_hours(HRRR, "20260129_17z", [source], now=NOW, transport=transport) == set()
+    assert available_hours(HRRR, "20260129_17z", [source], now=NOW, transport=transport) == {0}
+
+
+def test_latest_run_is_the_newest_complete_one(make_server, transport):
+    bucket, _, source = make_server()
+    publish_idx(bucket, "20260129_17z", range(0, 19))  # complete (17z runs go to f18)
+    publish_idx(bucket, "20260129_18z", range(0, 49))  # complete (18z runs go to f48)
+    publish_idx(bucket, "20260129_19z", range(0, 10))  # still coming in
+    assert latest_run(HRRR, [source], now=NOW, transport=transport) == "20260129_18z"
+    assert latest_run(HRRR, [source], now=NOW, needed_hours=range(0, 7), transport=transport) == "20260129_19z"
+
+
+def test_latest_run_is_none_when_nothing_is_published(make_server, transport):
+    _, _, source = make_server()
+    assert latest_run(HRRR, [source], now=NOW, lookback_hours=3, transport=transport) is None
+
+
+def test_a_mirror_is_listed_whatever_the_date(tmp_path):
+    mirror = tmp_path / "mirror"
+    for run, hours in (("20260129_16z", range(0, 19)), ("20260129_17z", range(0, 3))):
+        for fh in hours:
+            path = mirror / (HRRR.file_key(parse_run_id(run), fh) + HRRR.idx_suffix)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("1:0:d=2026012917:TMP:2 m above ground:anl:\n")
+    source = parse_source(f"mirror:{mirror}")
+    assert latest_run(HRRR, [source]) == "20260129_16z"
+    assert latest_run(HRRR, [source], needed_hours=[0, 1]) == "20260129_17z"
+
+
+def test_the_per_host_request_budget_is_respected(make_server):
+    bucket, _, source = make_server()
+    publish_idx(bucket, "20260129_17z", range(0, 19))
+    per_second, burst = 20.0, 1.0
+    budgets = RateBudgets({"127.0.0.1": per_second * 60}, burst_seconds=burst / per_second)
+    started = time.monotonic()
+    with Transport(FAST, budgets) as transport:
+        assert len(available_hours(HRRR, "20260129_17z", [source], now=NOW, transport=transport)) == 19
+    elapsed = time.monotonic() - started
+    times = sorted(t for t, *_ in bucket.log)
+    assert elapsed >= (19 - burst) / per_second * 0.95
+    # in any half-second window: no more than the burst plus what the rate refills
+    for i, t in enumerate(times):
+        assert sum(1 for u in times[i:] if u - t < 0.5) <= burst + per_second * 0.5 + 1
