@@ -1,0 +1,136 @@
+"""A real published run (built by the real builder from the NOAA samples, committed by the real publisher)
+served by a real `twf serve` process on 127.0.0.1, shared by the whole API test session.
+
+Beside the committed runs the data root holds the states a crash can leave, which discovery must never show:
+a run only in staging, and a run whose files are in `published/` but that has no manifest.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.conftest import GFS_RUN, HRRR_RUN
+
+from twf.builder.pipeline import build_frame
+from twf.models import get_model
+from twf.publish import RunPlan, publish_frames
+from twf.store import Store
+
+HRRR_FRAMES = {("tmp2m", 0): "wrfsfcf00.tmp2m-prate", ("tmp2m", 1): "wrfsfcf01.tmp2m-prate",
+               ("refc", 1): "wrfsfcf01.refc-prate"}
+GFS_FRAMES = {("tmp2m", 0): "pgrb2.0p25.f000.tmp2m-tmp2mb"}
+STAGING_ONLY_RUN = "20260129_15z"  # built into staging, never published
+UNLISTED_RUN = "20260129_16z"  # files placed in published/ but no manifest: a publish that died before step 3
+
+
+@dataclass(frozen=True)
+class Published:
+    root: Path
+    store: Store
+    secret: Path  # a file beside (outside) the data root that no request may ever return
+
+
+def _build_and_publish(store: Store, model: str, run: str, frames: dict, folder: Path, prefix: str) -> None:
+    for (var, fh), name in frames.items():
+        grib = folder / f"{prefix}.{name}.grib2"
+        build_frame(model, run, var, fh, [grib], store.staging_var_dir(model, run, var))
+    plan = RunPlan.for_run(get_model(model), run, variables=sorted({v for v, _ in frames}))
+    report = publish_frames(store, plan, list(frames), final=True)
+    assert not report.failed, report.failed
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory, hrrr_samples: Path, gfs_samples: Path) -> Published:
+    base = tmp_path_factory.mktemp("api")
+    root = base / "data" / "v3"
+    store = Store(root)
+    _build_and_publish(store, "hrrr", HRRR_RUN, HRRR_FRAMES, hrrr_samples, "hrrr.t17z")
+    _build_and_publish(store, "gfs", GFS_RUN, GFS_FRAMES, gfs_samples, "gfs.t12z")
+    committed = store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1)
+    for run in (STAGING_ONLY_RUN, UNLISTED_RUN):
+        area = store.staging_var_dir if run == STAGING_ONLY_RUN else store.published_var_dir
+        target = area("hrrr", run, "tmp2m")
+        target.mkdir(parents=True)
+        for f in committed.directory.glob("fh001.*"):
+            shutil.copy(f, target / f.name)
+    secret = base / "data" / "secret.json"
+    secret.write_text('{"secret": "must never be served"}')
+    return Published(root, store, secret)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    port: int
+    log: Path
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30)
+
+    def raw_get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        """GET with the path sent byte for byte (no client-side normalisation of `..` or encodings)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.putrequest("GET", path, skip_accept_encoding=True)
+            conn.endheaders()
+            resp = conn.getresponse()
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+        finally:
+            conn.close()
+
+
+def start_server(data_root: Path, log: Path, command: str = "serve", **env: str) -> Iterator[Server]:
+    port = free_port()
+    environ = {**os.environ, "TWF_DATA_ROOT": str(data_root), **env}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "twf", command, "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, env=environ,
+        )
+    server = Server(f"http://127.0.0.1:{port}", port, log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"twf {command} did not start: {log.read_text()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def server(published: Published, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`twf serve` over the published data root (debug scan off, no web viewer)."""
+    log = tmp_path_factory.mktemp("logs") / "serve.log"
+    no_viewer = str(log.parent / "none")
+    yield from start_server(published.root, log, TWF_ENABLE_DEBUG_SCAN="", TWF_WEB_DIST=no_viewer)
+
+
+@pytest.fixture(scope="session")
+def client(server: Server) -> Iterator[httpx.Client]:
+    with server.client() as c:
+        yield c
