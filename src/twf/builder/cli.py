@@ -1,0 +1,35 @@
+"""`twf build-frame`: build one frame's artifacts from GRIB2 files into a directory.
+
+    twf build-frame --model hrrr --run 20260129_17z --var tmp2m --fh 1 --grib FILE [--grib FILE ...] --out DIR
+
+Errors (missing message, corrupt or truncated file, unknown model/variable, forecast hour out of range) are
+one line on stderr with a non-zero exit (mapped in `twf.cli`), and DIR is left without any partial frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from twf.builder.pipeline import build_frame
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", required=True, help="model id, e.g. hrrr")
+    parser.add_argument("--run", required=True, help="run id YYYYMMDD_HHz, e.g. 20260129_17z")
+    parser.add_argument("--var", required=True, help="variable id, e.g. tmp2m")
+    parser.add_argument("--fh", required=True, type=int, help="forecast hour")
+    parser.add_argument("--grib", required=True, action="append", type=Path, metavar="FILE",
+                        help="GRIB2 file holding some of the needed messages (repeatable)")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="directory for the artifacts")
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    built = build_frame(args.model, args.run, args.var, args.fh, args.grib, args.out)
+    names = [built.paths.rgba.name, built.paths.value.name, built.paths.sidecar.name,
+             *built.sidecar["contours"].values()]
+    print(f"built {args.model} {args.run} {args.var} f{args.fh:03d} in {time.perf_counter() - start:.2f} s: "
+          f"{', '.join(names)} in {built.paths.directory}")
+    return 0

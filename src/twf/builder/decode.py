@@ -1,0 +1,159 @@
+"""GRIB2 files → the exact messages a frame asked for, as float32 arrays on their native grid.
+
+Messages are matched by GDAL band tags (element, level short name, forecast hour, window and statistic),
+never by band number: message order shifts between forecast hours and two GFS APCP messages can share one
+inventory label. Only the matched bands are decoded. Units stay as GRIB stores them
+(`GRIB_NORMALIZE_UNITS=NO`: K, Pa, m/s, kg/m²).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from affine import Affine
+from rasterio.crs import CRS
+from rasterio.errors import RasterioError
+
+from twf.errors import CorruptGrib, MessageNotFound
+from twf.models.requirements import MessageRequest
+
+GDAL_ENV = {"GRIB_NORMALIZE_UNITS": "NO"}
+_SECTION0_BYTES = 16
+_END_MARKER = b"7777"
+
+# GRIB2 product definition template 4.8 ("average, accumulation ... over a time interval"): positions in
+# GDAL's GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES of the statistical process (code table 4.10), the unit of the
+# interval (code table 4.4) and its length.
+_PDTN_STATISTICAL = "8"
+_STAT_PROCESS, _STAT_UNIT, _STAT_LENGTH = 23, 25, 26
+_STATISTICS = {0: "ave", 1: "acc"}
+_UNIT_HOURS = {0: 1 / 60, 1: 1, 2: 24, 10: 3, 11: 6, 12: 12, 13: 1 / 3600}
+
+
+@dataclass(frozen=True)
+class BandKey:
+    """What a GRIB band is, in the terms of `MessageRequest`."""
+
+    element: str
+    level: str
+    fh: int  # end of the window, or the forecast hour of an instantaneous field
+    window: tuple[int, int] | None
+    statistic: str | None  # "acc", "ave", another code's name, or None for an instantaneous field
+
+    def matches(self, request: MessageRequest) -> bool:
+        if (self.element, self.level, self.fh, self.window) != (
+            request.element, request.level.gdal, request.fh, request.window,
+        ):
+            return False
+        if request.window is None:
+            return self.statistic is None
+        return self.statistic == ("ave" if request.average else "acc")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One decoded message and where it came from."""
+
+    request: MessageRequest
+    file: Path
+    data: np.ndarray  # float32, NaN where the message has no value
+    crs: CRS
+    transform: Affine
+    ref_time: datetime
+    valid_time: datetime
+
+
+def check_structure(path: Path) -> None:
+    """Walk the GRIB2 section-0 headers: every message must start with `GRIB` and end with `7777`.
+
+    GDAL happily opens a truncated file and only fails (or returns garbage) when the cut message is decoded;
+    this check turns that into a clear `CorruptGrib` before any work is done. It reads 20 bytes per message.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            offset = 0
+            while offset < size:
+                fh.seek(offset)
+                header = fh.read(_SECTION0_BYTES)
+                if len(header) < _SECTION0_BYTES or header[:4] != b"GRIB" or header[7] != 2:
+                    raise CorruptGrib(f"{path.name}: no GRIB2 message at byte {offset}")
+                length = int.from_bytes(header[8:16], "big")
+                if offset + length > size:
+                    raise CorruptGrib(f"{path.name}: truncated (message at byte {offset} needs {length} "
+                                      f"bytes, the file ends after {size - offset})")
+                fh.seek(offset + length - 4)
+                if fh.read(4) != _END_MARKER:
+                    raise CorruptGrib(f"{path.name}: message at byte {offset} does not end with 7777")
+                offset += length
+    except OSError as exc:
+        raise CorruptGrib(f"cannot read {path}: {exc.strerror or exc}") from None
+    if size == 0:
+        raise CorruptGrib(f"{path.name}: empty file")
+
+
+def band_key(tags: dict[str, str]) -> BandKey:
+    """Read a band's identity from GDAL's GRIB tags; the window is [start, start + interval length]."""
+    start_h = int(tags.get("GRIB_FORECAST_SECONDS", "0")) / 3600
+    window = None
+    statistic = None
+    if tags.get("GRIB_PDS_PDTN") == _PDTN_STATISTICAL:
+        values = [int(v) for v in tags["GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES"].split()]
+        statistic = _STATISTICS.get(values[_STAT_PROCESS], f"stat{values[_STAT_PROCESS]}")
+        length_h = values[_STAT_LENGTH] * _UNIT_HOURS.get(values[_STAT_UNIT], float("nan"))
+        window = (round(start_h), round(start_h + length_h)) if length_h == length_h else None
+    fh = window[1] if window else round(start_h)
+    return BandKey(tags.get("GRIB_ELEMENT", ""), tags.get("GRIB_SHORT_NAME", ""), fh, window, statistic)
+
+
+def _utc(tags: dict[str, str], name: str) -> datetime:
+    return datetime.fromtimestamp(int(tags[name].split()[0]), tz=UTC)
+
+
+def decode(gribs: Sequence[Path], requests: Iterable[MessageRequest], ref_time: datetime) -> list[Message]:
+    """Decode each request's message from whichever of `gribs` holds it (first match wins).
+
+    Raises MessageNotFound naming every missing message, CorruptGrib for unreadable or truncated files.
+    """
+    wanted = list(dict.fromkeys(requests))
+    for path in gribs:
+        check_structure(Path(path))
+    found: dict[MessageRequest, Message] = {}
+    with rasterio.Env(**GDAL_ENV):
+        for path in map(Path, gribs):
+            pending = [r for r in wanted if r not in found]
+            if not pending:
+                break
+            try:
+                with rasterio.open(path) as ds:
+                    for band in range(1, ds.count + 1):
+                        tags = ds.tags(band)
+                        if "GRIB_REF_TIME" not in tags or _utc(tags, "GRIB_REF_TIME") != ref_time:
+                            continue
+                        key = band_key(tags)
+                        for request in [r for r in pending if r not in found and key.matches(r)]:
+                            found[request] = Message(
+                                request, path, _read(ds, band), ds.crs, ds.transform,
+                                _utc(tags, "GRIB_REF_TIME"), _utc(tags, "GRIB_VALID_TIME"),
+                            )
+            except RasterioError as exc:
+                raise CorruptGrib(f"{path.name}: GDAL cannot read it ({str(exc).splitlines()[0]})") from None
+    missing = [r for r in wanted if r not in found]
+    if missing:
+        names = ", ".join(Path(p).name for p in gribs)
+        raise MessageNotFound(f"{'; '.join(r.describe() for r in missing)} not found in {names}")
+    return [found[r] for r in wanted]
+
+
+def _read(ds: rasterio.DatasetReader, band: int) -> np.ndarray:
+    """One band as float32 with NaN for GRIB bitmap holes (GDAL reports them as the band's nodata)."""
+    data = ds.read(band, out_dtype="float32")
+    nodata = ds.nodatavals[band - 1]
+    if nodata is not None and not np.isnan(nodata):
+        data[data == np.float32(nodata)] = np.nan
+    return data

@@ -1,0 +1,68 @@
+"""The frame sidecar `fhXXX.json` (docs/ARTIFACT_CONTRACT.md "Sidecar"): what the frame is and where its
+files are, written last so its presence means the frame is complete.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import numpy as np
+
+from twf import CONTRACT_VERSION
+from twf.builder.decode import Message
+from twf.models.base import ModelSpec, VarSpec
+from twf.store import FramePaths, iso_utc, parse_run_id, valid_time
+
+VALUE_DECIMALS = 2
+
+
+def value_range(field: np.ndarray) -> dict:
+    """{"min", "max"} of the finite values (display units), or nulls for an all-NaN frame."""
+    finite = field[np.isfinite(field)]
+    if finite.size == 0:
+        return {"min": None, "max": None}
+    lo, hi = (round(float(v), VALUE_DECIMALS) for v in (finite.min(), finite.max()))
+    return {"min": lo, "max": hi}
+
+
+def source_entry(message: Message) -> dict:
+    request = message.request
+    return {
+        "file": message.file.name,
+        "element": request.element,
+        "level": request.level.gdal,
+        "ref_time": iso_utc(message.ref_time),
+        "valid_time": iso_utc(message.valid_time),
+        "window_hours": list(request.window) if request.window else None,
+    }
+
+
+def build_sidecar(
+    model: ModelSpec, run: str, var: VarSpec, fh: int, paths: FramePaths,
+    field: np.ndarray, contour_keys: list[str], messages: list[Message],
+) -> dict:
+    return {
+        "contract_version": CONTRACT_VERSION,
+        "model": model.name,
+        "run": run,
+        "var": var.name,
+        "fh": fh,
+        "ref_time": iso_utc(parse_run_id(run)),
+        "valid_time": iso_utc(valid_time(run, fh)),
+        "units": var.units,
+        "kind": var.kind,
+        "resampling": var.resampling,
+        "palette": var.palette,
+        "grid": model.grid.as_json(),
+        "value_grid": model.value_grid.as_json(),
+        "value_range": value_range(field),
+        "files": {"rgba": paths.rgba.name, "value": paths.value.name},
+        "contours": {key: paths.contour(key).name for key in contour_keys},
+        "source": [source_entry(m) for m in messages],
+        "built_at": iso_utc(datetime.now(UTC)),
+    }
+
+
+def dumps(sidecar: dict) -> bytes:
+    return (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode()

@@ -1,0 +1,60 @@
+"""Native-grid arrays → the model's canonical EPSG:3857 grid, in memory.
+
+GDAL's warper (rasterio.warp.reproject) is used directly: measured on the HRRR field it costs ~0.15-0.2 s per
+3 km CONUS frame with the exact transformer, as fast as a cached source-pixel lookup with a numpy gather
+(~0.24 s) and without holding 70 MB of cached indices per grid. GFS comes in GDAL's default -180..180
+longitude order, so the CONUS box is one contiguous block of the source and warps whole.
+
+Source NaN stays NaN (outside the model domain or masked), which later becomes alpha 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from affine import Affine
+from rasterio.crs import CRS
+from rasterio.enums import Resampling
+from rasterio.warp import reproject
+
+from twf.grid import CRS as CANONICAL_CRS
+from twf.grid import CanonicalGrid
+from twf.models.base import Resampling as ResamplingName
+
+_RESAMPLING = {"bilinear": Resampling.bilinear, "nearest": Resampling.nearest}
+# Two threads: the build machine has two cores and the warp is the largest single step.
+WARP_THREADS = 2
+
+
+def warp(
+    data: np.ndarray, src_crs: CRS, src_transform: Affine, grid: CanonicalGrid, resampling: ResamplingName
+) -> np.ndarray:
+    """`data` (float32, NaN = no value) resampled onto `grid`; cells the source does not cover are NaN."""
+    out = np.full(grid.shape, np.nan, dtype=np.float32)
+    reproject(
+        np.ascontiguousarray(data, dtype=np.float32),
+        out,
+        src_transform=src_transform,
+        src_crs=src_crs,
+        src_nodata=np.nan,
+        dst_transform=grid.transform,
+        dst_crs=CANONICAL_CRS,
+        dst_nodata=np.nan,
+        resampling=_RESAMPLING[resampling],
+        num_threads=WARP_THREADS,
+        init_dest_nodata=True,
+    )
+    return out
+
+
+def block_mean(field: np.ndarray, factor: int) -> np.ndarray:
+    """Average of the valid (non-NaN) pixels in each `factor` x `factor` block; NaN where a block has none.
+
+    The value grid shares the display grid's origin and its shape is exactly the display shape / factor.
+    """
+    h, w = field.shape
+    blocks = field.reshape(h // factor, factor, w // factor, factor)
+    valid = ~np.isnan(blocks)
+    counts = valid.sum(axis=(1, 3))
+    sums = np.where(valid, blocks, 0.0).sum(axis=(1, 3), dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan).astype(np.float32)
