@@ -1,0 +1,116 @@
+"""`/api/v3/sample`: values under a point agree with the source GRIB; outside the grid or on no-data: 204."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+import rasterio
+from rasterio.warp import transform
+from tests.conftest import GFS_RUN, HRRR_RUN
+
+from twf.api.raster_cache import LevelGeometry
+from twf.api.sample import sample_value
+
+# Flat, smooth places: the value grid is a 12 km (GFS: 36 km) block mean of the warped field, so where the
+# field is smooth at that scale the sample must match the GRIB interpolated at the same point closely.
+HRRR_POINTS = [(38.5, -98.5), (42.0, -93.5), (35.2, -101.8), (40.0, -83.0), (45.0, -100.0)]
+HRRR_TOLERANCE_F = 0.75
+GFS_POINTS = [(38.5, -98.5), (42.0, -93.5), (45.0, -100.0)]
+GFS_TOLERANCE_F = 1.5
+
+
+def grib_tmp2m_f(path: Path, lat: float, lon: float) -> float:
+    """TMP at 2 m from the GRIB, bilinear at (lat, lon), in °F (read in Kelvin: GRIB_NORMALIZE_UNITS=NO)."""
+    with rasterio.Env(GRIB_NORMALIZE_UNITS="NO"), rasterio.open(path) as ds:
+        band = next(i for i in range(1, ds.count + 1)
+                    if ds.tags(i)["GRIB_ELEMENT"] == "TMP" and ds.tags(i)["GRIB_SHORT_NAME"] == "2-HTGL")
+        xs, ys = transform("EPSG:4326", ds.crs, [lon], [lat])
+        col, row = ~ds.transform @ (xs[0], ys[0])
+        r0, c0 = math.floor(row - 0.5), math.floor(col - 0.5)
+        fr, fc = row - 0.5 - r0, col - 0.5 - c0
+        a = ds.read(band, window=((r0, r0 + 2), (c0, c0 + 2))).astype(float)
+    kelvin = (a[0, 0] * (1 - fc) + a[0, 1] * fc) * (1 - fr) + (a[1, 0] * (1 - fc) + a[1, 1] * fc) * fr
+    return (kelvin - 273.15) * 9 / 5 + 32
+
+
+def sample(client: httpx.Client, lat: float, lon: float, model: str = "hrrr", run: str = HRRR_RUN,
+           var: str = "tmp2m", fh: int = 1) -> httpx.Response:
+    return client.get("/api/v3/sample", params={"model": model, "run": run, "var": var, "fh": fh,
+                                                "lat": lat, "lon": lon})
+
+
+@pytest.mark.parametrize(("lat", "lon"), HRRR_POINTS)
+def test_hrrr_sample_matches_the_source_grib(client: httpx.Client, hrrr_samples: Path, lat: float,
+                                             lon: float) -> None:
+    r = sample(client, lat, lon)
+    assert r.status_code == 200
+    body = r.json()
+    expected = grib_tmp2m_f(hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2", lat, lon)
+    assert abs(body["value"] - expected) <= HRRR_TOLERANCE_F
+    assert body | {"value": 0} == {
+        "model": "hrrr", "run": HRRR_RUN, "var": "tmp2m", "fh": 1, "lat": lat, "lon": lon, "value": 0,
+        "units": "°F", "valid_time": "2026-01-29T18:00:00Z", "method": "bilinear",
+    }
+
+
+@pytest.mark.parametrize(("lat", "lon"), GFS_POINTS)
+def test_gfs_sample_matches_the_source_grib(client: httpx.Client, gfs_samples: Path, lat: float,
+                                            lon: float) -> None:
+    body = sample(client, lat, lon, model="gfs", run=GFS_RUN, fh=0).json()
+    expected = grib_tmp2m_f(gfs_samples / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2", lat, lon)
+    assert abs(body["value"] - expected) <= GFS_TOLERANCE_F
+
+
+def test_sample_through_latest_is_short_lived_and_concrete_is_immutable(client: httpx.Client) -> None:
+    latest = sample(client, 40.0, -100.0, run="latest")
+    assert latest.json()["run"] == HRRR_RUN
+    assert latest.headers["cache-control"] == "public, max-age=30"
+    assert sample(client, 40.0, -100.0).headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_sample_outside_the_grid_is_204(client: httpx.Client) -> None:
+    r = sample(client, 10.0, -150.0)
+    assert r.status_code == 204 and r.content == b""
+
+
+def test_sample_on_nodata_inside_the_extent_is_204(client: httpx.Client, published) -> None:
+    lat, lon = 22.0, -62.0  # inside the canonical extent, east of the HRRR domain's south-east corner
+    with rasterio.open(published.store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1).value) as ds:
+        x, y = transform("EPSG:4326", ds.crs, [lon], [lat])
+        assert np.isnan(next(ds.sample([(x[0], y[0])]))[0])
+    r = sample(client, lat, lon)
+    assert r.status_code == 204 and r.content == b""
+
+
+@pytest.mark.parametrize(("params", "status", "code"), [
+    ({"lat": 91}, 400, "invalid_parameter"),
+    ({"lon": -181}, 400, "invalid_parameter"),
+    ({"lat": "nan"}, 400, "invalid_parameter"),
+    ({"lon": "inf"}, 400, "invalid_parameter"),
+    ({"lat": "north"}, 400, "invalid_parameter"),
+    ({"fh": 99}, 404, "forecast_hour_out_of_range"),
+    ({"fh": 2}, 404, "not_published"),
+    ({"var": "nope"}, 404, "unknown_variable"),
+    ({"model": "foo"}, 404, "unknown_model"),
+    ({"run": "yesterday"}, 400, "invalid_run_id"),
+])
+def test_bad_sample_parameters_are_json_4xx(client: httpx.Client, params: dict, status: int,
+                                            code: str) -> None:
+    query = {"model": "hrrr", "run": HRRR_RUN, "var": "tmp2m", "fh": 1, "lat": 40.0, "lon": -100.0, **params}
+    r = client.get("/api/v3/sample", params=query)
+    assert (r.status_code, r.json()["error"]) == (status, code)
+    assert r.headers["cache-control"] == "no-store"
+
+
+def test_categorical_sampling_takes_the_nearest_cell_never_a_blend() -> None:
+    classes = np.array([[10.0, 20.0], [30.0, np.nan]], dtype=np.float32)
+    geom = LevelGeometry(0, left=0.0, top=2.0, res_x=1.0, res_y=1.0, width=2, height=2)
+    assert sample_value(classes, geom, 0.9, 1.1, "nearest") == 10.0
+    assert sample_value(classes, geom, 1.1, 1.1, "nearest") == 20.0
+    assert sample_value(classes, geom, 1.1, 0.9, "nearest") is None
+    blended = sample_value(classes, geom, 1.0, 1.0, "bilinear")
+    assert blended == pytest.approx(20.0)  # the no-data neighbour is left out, weights renormalised
