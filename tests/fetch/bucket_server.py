@@ -35,6 +35,7 @@ class Bucket:
     faults: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     log: list[tuple[float, str, str, str | None]] = field(default_factory=list)  # (time, method, key, range)
     hang_seconds: float = 2.0
+    latency_seconds: float = 0.0  # before every answer: imitates a distant bucket (benchmark)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def put(self, key: str, data: bytes, *, last_modified: float = OLD, missing_for: int = 0) -> None:
@@ -76,6 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
         with bucket.lock:
             bucket.log.append((time.monotonic(), self.command, key, rng))
         obj, fault = bucket._take(key)
+        if bucket.latency_seconds:
+            time.sleep(bucket.latency_seconds)
         if fault == "hang":
             time.sleep(bucket.hang_seconds)
             fault = None
