@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, NotYetAvailable, TWFError
+from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, TWFError, UnknownVariable
 from twf.fetch.cache import DownloadCache, write_atomic
 from twf.fetch.idx import ByteRange, IdxEntry, merge_ranges, parse_idx, select
 from twf.fetch.sources import Source
@@ -50,6 +50,8 @@ def frame_requests(
 ) -> dict[int, list[MessageRequest]]:
     """The messages of every variable at `fh`, grouped by the forecast hour of the file that holds them."""
     check_frame(model, run, fh)
+    if not variables:
+        raise UnknownVariable(f"no variable given for {model.name} {run} f{fh:03d}")
     by_fh: dict[int, list[MessageRequest]] = defaultdict(list)
     for name in variables:
         requests = messages_for(model, get_variable(model, name), fh)
@@ -220,12 +222,3 @@ def _fetch_range(
         cache.put(key, response.body)
     return response.body, total, len(response.body)
 
-
-__all__ = [
-    "FetchedFile",
-    "NotYetAvailable",
-    "fetch_file",
-    "fetch_frame",
-    "fetch_frame_files",
-    "frame_requests",
-]
