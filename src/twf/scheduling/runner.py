@@ -43,7 +43,7 @@ class RunContext:
 class PassStats:
     published: list[Frame] = field(default_factory=list)
     failed: dict[Frame, str] = field(default_factory=dict)
-    peak_rss_mib: float = 0.0
+    peak_rss_mib: dict[int, float] = field(default_factory=dict)  # worker pid → its peak resident memory
     latest_run: str | None = None
 
 
@@ -107,7 +107,7 @@ def _until(retry_at: float | None) -> float:
 def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassStats,
             progress: Progress | None) -> None:
     """Publish the hour's built frames, log one line per frame, schedule retries for the failed ones."""
-    stats.peak_rss_mib = max(stats.peak_rss_mib, result.peak_rss_mib)
+    stats.peak_rss_mib[result.worker_pid] = result.peak_rss_mib
     built = [(o.var, o.fh) for o in result.outcomes if o.ok]
     seconds = {(o.var, o.fh): o.seconds for o in result.outcomes}
     failures = {(o.var, o.fh): o.detail for o in result.outcomes if not o.ok}

@@ -7,6 +7,7 @@ outcome: a corrupt file or a missing message fails those frames, never the worke
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import time
@@ -45,6 +46,7 @@ class FrameOutcome:
 class TaskResult:
     fh: int
     outcomes: tuple[FrameOutcome, ...]
+    worker_pid: int
     peak_rss_mib: float  # this worker process's peak resident memory so far
 
 
@@ -62,12 +64,9 @@ def _fetch(task: FrameTask, variables: tuple[str, ...], out_dir: Path) -> list[P
 
 
 def _build_one(task: FrameTask, store: Store, var: str, gribs: list[Path]) -> None:
-    model = get_model(task.model)
-    staged = store.staging_frame(task.model, task.run, var, task.fh)
-    if staged.directory.is_dir():
-        for stale in staged.directory.glob(f"{staged.stem}.*"):
-            stale.unlink(missing_ok=True)
-    build_frame(model, task.run, var, task.fh, gribs, staged.directory)
+    """Build into staging. The builder renames whole new files into place, so a staged name that is still a
+    hard link to a published file (see `twf.atomic.place_file`) is replaced, never written through."""
+    build_frame(task.model, task.run, var, task.fh, gribs, store.staging_var_dir(task.model, task.run, var))
 
 
 def run_task(task: FrameTask) -> TaskResult:
@@ -95,4 +94,4 @@ def run_task(task: FrameTask) -> TaskResult:
     finally:
         shutil.rmtree(grib_dir, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-    return TaskResult(task.fh, tuple(outcomes), peak)
+    return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak)
