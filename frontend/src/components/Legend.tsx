@@ -13,14 +13,18 @@ function gradient(legend: LegendData): string {
   return `linear-gradient(to right, ${parts.join(', ')})`;
 }
 
-/** At most ~6 tick labels: every labelled stop plus evenly spaced ones. */
+/** At most ~6 tick labels: every labelled stop plus evenly spaced ones, none crowding a labelled one. */
 function ticks(legend: LegendData): { pos: number; text: string }[] {
   const lo = legend.stops[0].value;
   const span = legend.stops[legend.stops.length - 1].value - lo || 1;
+  const pos = (v: number) => ((v - lo) / span) * 100;
+  const labelled = legend.stops.filter((s) => s.label).map((s) => ({ pos: pos(s.value), text: s.label! }));
   const every = Math.max(1, Math.ceil(legend.stops.length / 6));
-  return legend.stops
-    .filter((s, i) => s.label || i % every === 0 || i === legend.stops.length - 1)
-    .map((s) => ({ pos: ((s.value - lo) / span) * 100, text: s.label ?? String(s.value) }));
+  const spaced = legend.stops
+    .filter((s, i) => !s.label && (i % every === 0 || i === legend.stops.length - 1))
+    .map((s) => ({ pos: pos(s.value), text: String(s.value) }))
+    .filter((t) => labelled.every((l) => Math.abs(l.pos - t.pos) > 8));
+  return [...spaced, ...labelled].sort((a, b) => a.pos - b.pos);
 }
 
 export function Legend({ legend, title }: Props) {

@@ -3,6 +3,7 @@ import type { Frame } from '../lib/types';
 import { SPEEDS_FPS } from '../lib/config';
 import { formatForecastHour, formatLocal, formatUtc } from '../lib/time';
 import type { Playback } from '../hooks/usePlayback';
+import { Icon } from './Icon';
 
 interface Props {
   frames: Frame[];
@@ -19,13 +20,13 @@ export function TimeControls({ frames, index, readyCount, playback, onIndex }: P
     <div className="panel timebar">
       <div className="buttons">
         <button type="button" data-testid="step-back" title="Previous frame (←)" onClick={() => playback.step(-1)}>
-          ⏮
+          <Icon name="back" />
         </button>
-        <button type="button" data-testid="play" title="Play / pause (space)" onClick={playback.toggle}>
-          {playback.playing ? '⏸' : '▶'}
+        <button type="button" data-testid="play" data-playing={playback.playing} title="Play / pause (space)" onClick={playback.toggle}>
+          <Icon name={playback.playing ? 'pause' : 'play'} />
         </button>
         <button type="button" data-testid="step-forward" title="Next frame (→)" onClick={() => playback.step(1)}>
-          ⏭
+          <Icon name="forward" />
         </button>
         <select aria-label="Speed" data-testid="speed" value={playback.fps}
           onChange={(e) => playback.setFps(Number(e.target.value))}>

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Map as MapLibreMap, NavigationControl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import './worker';
 import type { Frame, Region } from '../lib/types';
 import type { Camera } from '../lib/urls';
 import { absoluteUrl } from '../lib/urls';
