@@ -36,7 +36,7 @@ def test_fetch_writes_the_subset_and_prints_where(mirror, tmp_path, capsys, real
     assert code == 0
     assert Path(printed[0]) == out / "hrrr.t17z.wrfsfcf01.refc-tmp2m.grib2"
     assert Path(printed[0]).read_bytes() == real_messages["refc_f01"] + real_messages["tmp2m_f01"]
-    assert (tmp_path / "cache" / "fetch").is_dir()
+    assert list((tmp_path / "cache").glob("??/*.bin"))
 
 
 def test_latest_run_prints_the_run_id(mirror, capsys):

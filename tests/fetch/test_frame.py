@@ -132,9 +132,10 @@ def test_stale_idx_is_rejected_and_the_fresh_source_used(make_server, real_messa
     assert path.read_bytes() == real_messages["tmp2m_f01"]
 
 
-def test_503_is_retried_until_success(hrrr_server, transport, tmp_path, real_messages):
+@pytest.mark.parametrize("status", ["503", "500", "429", "302"])
+def test_transient_statuses_are_retried(status, hrrr_server, transport, tmp_path, real_messages):
     bucket, _, source = hrrr_server
-    bucket.fail(F01_KEY, "503", "503")
+    bucket.fail(F01_KEY, status, status)
     path = fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
     assert path.read_bytes() == real_messages["tmp2m_f01"]
     assert len(bucket.requests_for(F01_KEY)) == 3

@@ -39,7 +39,7 @@ class DownloadCache:
         self.root = root
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._size = sum(p.stat().st_size for p in self._entries())
+        self._size: int | None = None  # measured on the first put: a read-only user never walks the folder
 
     @staticmethod
     def key(url: str, byte_range: str, version: str = "") -> str:
@@ -62,15 +62,23 @@ class DownloadCache:
         return data
 
     def put(self, key: str, data: bytes) -> None:
+        current = self.size_bytes  # measured before this entry lands, so it is counted once
         write_atomic(self._path(key), data)
         with self._lock:
-            self._size += len(data)
+            self._size = max(current, self._size or 0) + len(data)
             if self._size > self.max_bytes:
                 self._evict()
 
     def discard(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self._path(key).unlink()
+
+    def _measure(self) -> int:
+        total = 0
+        for path in self._entries():
+            with contextlib.suppress(FileNotFoundError):
+                total += path.stat().st_size
+        return total
 
     def _evict(self) -> None:
         """Drop oldest-used entries until the cache is at most 90% full (room for the next few puts)."""
@@ -90,4 +98,7 @@ class DownloadCache:
 
     @property
     def size_bytes(self) -> int:
-        return self._size
+        with self._lock:
+            if self._size is None:
+                self._size = self._measure()
+            return self._size

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     model = get_model(args.model)
     variables = [v for text in args.var for v in text.split(",") if v]
     sources = chosen_sources(model, args.source, parse_run_id(args.run))
-    cache = None if args.no_cache else DownloadCache(load_settings().cache_dir / "fetch")
+    cache = None if args.no_cache else DownloadCache(load_settings().cache_dir)
     files = fetch_frame_files(model, args.run, args.fh, variables, args.out, sources, cache=cache)
     for fetched in files.values():
         summary = f"{len(fetched.messages)} messages\t{fetched.bytes_written} bytes"
