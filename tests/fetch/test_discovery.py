@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+import pytest
+
+from twf.errors import FetchError
 from twf.fetch.budget import RateBudgets
 from twf.fetch.discovery import available_hours, latest_run
 from twf.fetch.sources import parse_source
@@ -90,3 +93,22 @@ def test_the_per_host_request_budget_is_respected(make_server):
     # in any half-second window: no more than the burst plus what the rate refills
     for i, t in enumerate(times):
         assert sum(1 for u in times[i:] if u - t < 0.5) <= burst + per_second * 0.5 + 1
+
+
+def test_a_failing_source_is_skipped_after_its_retries(make_server, transport):
+    broken, _, a = make_server()
+    working, _, b = make_server()
+    publish_idx(working, "20260129_17z", range(0, 19))
+    for key in [HRRR.file_key(parse_run_id("20260129_17z"), fh) + ".idx" for fh in range(19)]:
+        broken.fail(key, *["503"] * 3)
+    assert latest_run(HRRR, [a, b], now=NOW, lookback_hours=3, transport=transport) == "20260129_17z"
+    assert len([r for r in broken.log if r[1] == "HEAD"]) <= 3 * transport.policy.concurrency
+
+
+def test_every_source_failing_is_an_error_not_an_empty_answer(make_server, transport):
+    bucket, _, source = make_server()
+    publish_idx(bucket, "20260129_17z", range(0, 19))
+    for fh in range(19):
+        bucket.fail(HRRR.file_key(parse_run_id("20260129_17z"), fh) + ".idx", *["503"] * 3)
+    with pytest.raises(FetchError, match="every source failed: HEAD .*HTTP 503 after 3 attempts"):
+        available_hours(HRRR, "20260129_17z", [source], now=NOW, transport=transport)
