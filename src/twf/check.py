@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rasterio.errors import RasterioError
+
 from twf.atomic import is_temp
 from twf.builder.validate import validate_frame
 from twf.config import load_settings
@@ -38,7 +40,7 @@ from twf.manifest import (
 )
 from twf.models import REGISTRY, get_model
 from twf.models.base import ModelSpec
-from twf.publish import Validator, frame_files
+from twf.publish import Validator, check_whole, frame_files
 from twf.retention import run_ids_in
 from twf.store import FRAME_FILE_RE, RUN_ID_RE, FramePaths, Store, frame_stem
 
@@ -62,9 +64,11 @@ def frame_problem(paths: FramePaths, model: ModelSpec, validate: Validator) -> s
         if missing:
             return f"missing {', '.join(missing)}"
         validate(paths, model)
+        for path in frame_files(paths, sidecar):
+            check_whole(path)
     except FileNotFoundError:
         return f"missing {paths.sidecar.name}"
-    except (TWFError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (TWFError, RasterioError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return " ".join(str(exc).split()) or type(exc).__name__
     return None
 

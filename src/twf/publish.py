@@ -19,15 +19,19 @@ which the next batch fixes. Writers of one model are serialised by `twf.manifest
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import rasterio
+from rasterio.errors import RasterioError
+
 from twf.atomic import fsync_dir, place_file
 from twf.builder.validate import validate_frame
-from twf.errors import TWFError
+from twf.errors import InvalidFrame, TWFError
 from twf.manifest import (
     Manifest,
     empty_manifest,
@@ -84,6 +88,26 @@ def frame_files(paths: FramePaths, sidecar: Mapping[str, Any]) -> list[Path]:
     return [paths.rgba, paths.value, *contours, paths.sidecar]
 
 
+def check_whole(path: Path) -> None:
+    """InvalidFrame unless the file is complete: JSON parses, and every block a GeoTIFF's directory points at
+    lies inside the file (a truncated COG still opens and reports the right grid, but is missing tiles)."""
+    if path.suffix in (".json", ".geojson"):
+        try:
+            json.loads(path.read_bytes())
+        except ValueError as exc:
+            raise InvalidFrame(f"{path.name}: truncated or invalid JSON ({exc})") from None
+        return
+    size = path.stat().st_size
+    with rasterio.open(path) as ds:
+        for band in range(1, ds.count + 1):
+            for (row, col), _ in ds.block_windows(band):
+                offset = ds.get_tag_item(f"BLOCK_OFFSET_{col}_{row}", "TIFF", bidx=band)
+                length = ds.get_tag_item(f"BLOCK_SIZE_{col}_{row}", "TIFF", bidx=band)
+                if offset and length and int(offset) + int(length) > size:
+                    raise InvalidFrame(f"{path.name}: truncated (block {row},{col} of band {band} ends at "
+                                       f"byte {int(offset) + int(length)}, the file has {size})")
+
+
 def ready_for_latest(manifest: Manifest, final: bool) -> bool:
     """The rule for moving LATEST.json to a run (ARTIFACT_CONTRACT.md "LATEST.json").
 
@@ -119,7 +143,7 @@ def publish_frames(
                 continue
             try:
                 placed_dirs.update(p.parent for p in _place_frame(store, plan, var, fh, validate))
-            except (TWFError, OSError, KeyError, TypeError, ValueError) as exc:
+            except (TWFError, RasterioError, OSError, KeyError, TypeError, ValueError) as exc:
                 report.failed[(var, fh)] = _one_line(exc)
                 continue
             report.published.append((var, fh))
@@ -147,10 +171,13 @@ def _place_frame(store: Store, plan: RunPlan, var: str, fh: int, validate: Valid
     identity = (sidecar.get("model"), sidecar.get("run"), sidecar.get("var"), sidecar.get("fh"))
     if identity != (plan.model.name, plan.run, var, fh):
         raise TWFError(f"staged sidecar {staged.sidecar} names {identity}, not {plan.run} {var} f{fh:03d}")
+    sources = frame_files(staged, sidecar)
+    for source in sources:
+        check_whole(source)
     published = store.published_frame(plan.model.name, plan.run, var, fh)
     published.directory.mkdir(parents=True, exist_ok=True)
     targets = []
-    for source, target in zip(frame_files(staged, sidecar), frame_files(published, sidecar), strict=True):
+    for source, target in zip(sources, frame_files(published, sidecar), strict=True):
         place_file(source, target)
         targets.append(target)
     return targets
