@@ -6,7 +6,9 @@ when they are absent, and everything else runs on synthetic GRIB written on the 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,13 @@ SAMPLES_DIR = Path(os.environ.get("TWF_SAMPLES_DIR", REPO_ROOT.parent / "shared"
 
 HRRR_RUN = "20260129_17z"
 GFS_RUN = "20260129_12z"
+
+# The synthetic mirror's runs: model → (run id, forecast hours). HRRR's hours cover its run totals, GFS's its
+# 6-hour resetting buckets and bucket-averaged snow flag (f003 is a 0-3 h window, f006 a full bucket).
+SYNTHETIC_MIRROR_RUNS: dict[str, tuple[str, tuple[int, ...]]] = {
+    "hrrr": (HRRR_RUN, (0, 1, 2, 3)),
+    "gfs": (GFS_RUN, (0, 3, 6)),
+}
 
 
 @pytest.fixture(scope="session")
@@ -43,4 +52,38 @@ def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "data" / "v3"
     root.mkdir(parents=True)
     monkeypatch.setenv("TWF_DATA_ROOT", str(root))
+    return root
+
+
+def _synthetic_code_digest() -> str:
+    """Changes with the synthetic generator or the model specs, so a stale mirror is never reused."""
+    source = REPO_ROOT / "src" / "twf"
+    digest = hashlib.sha256()
+    for path in sorted([*source.glob("synthetic/*.py"), *source.glob("models/*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def synthetic_mirror_runs() -> dict[str, tuple[str, tuple[int, ...]]]:
+    """What `synthetic_mirror` holds: model → (run id, forecast hours)."""
+    return SYNTHETIC_MIRROR_RUNS
+
+
+@pytest.fixture(scope="session")
+def synthetic_mirror() -> Path:
+    """A folder laid out like the NOAA buckets (`model.file_key(ref_time, fh)`): full synthetic forecast-hour
+    GRIB2 files with wgrib2-style `.idx`, holding every input of every variable, for the runs and hours of
+    `SYNTHETIC_MIRROR_RUNS`. Use it read-only (as `mirror:PATH` or `file://`).
+
+    Written once into the system temp folder under a digest of the generator's code, so later sessions reuse
+    it (writing is idempotent and atomic, so concurrent sessions are safe).
+    """
+    from twf.models import get_model
+    from twf.store import parse_run_id
+    from twf.synthetic.mirror import write_mirror
+
+    root = Path(tempfile.gettempdir()) / f"twf-synthetic-mirror-{_synthetic_code_digest()}"
+    for name, (run, hours) in SYNTHETIC_MIRROR_RUNS.items():
+        write_mirror(root, get_model(name), parse_run_id(run), hours)
     return root

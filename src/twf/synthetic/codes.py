@@ -23,15 +23,15 @@ class Parameter:
     decimals: int
 
 
-# Every element a model spec selects, plus PRATE (in the real samples). Precision: 0.01 K, 0.01 m/s, 1 Pa,
+# Every element a model spec selects, plus PRATE (in the real samples). Precision: 0.01 K, 0.1 m/s, 1 Pa,
 # 0.01 kg/m^2 (mm), 0.1 mm of snow depth, 0.1 dBZ, exact 0/1 flags; finer than any display needs.
 PARAMETERS: dict[str, Parameter] = {
     "TMP": Parameter(0, 0, 0, 2),
     "DPT": Parameter(0, 0, 6, 2),
-    "WIND": Parameter(0, 2, 1, 2),
-    "UGRD": Parameter(0, 2, 2, 2),
-    "VGRD": Parameter(0, 2, 3, 2),
-    "GUST": Parameter(0, 2, 22, 2),
+    "WIND": Parameter(0, 2, 1, 1),
+    "UGRD": Parameter(0, 2, 2, 1),
+    "VGRD": Parameter(0, 2, 3, 1),
+    "GUST": Parameter(0, 2, 22, 1),
     "PRATE": Parameter(0, 1, 7, 6),
     "APCP": Parameter(0, 1, 8, 2),
     "ASNOW": Parameter(0, 1, 29, 4),

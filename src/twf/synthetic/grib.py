@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
+from rasterio._err import CPLE_BaseError  # GDAL's own errors; rasterio exports no public name
 from rasterio.io import MemoryFile
 from rasterio.shutil import copy as gdal_copy
 
@@ -31,7 +32,12 @@ __all__ = ["SyntheticMessage", "write_grib2", "write_idx", "message_bytes"]
 _LOCAL_TABLE_OFFSET = 26
 _NCEP_LOCAL_TABLE = 1
 _IDS = "CENTER=7 SUBCENTER=0 MASTER_TABLE=2 SIGNF_REF_TIME=1 REF_TIME={ref} PROD_STATUS=0 TYPE=1"
-_FORECAST, _HOURS, _MISSING = 2, 1, 255  # GRIB2 code tables 4.3, 4.4 and the "no second surface" type
+_FORECAST, _HOURS, _MISSING = 2, 1, 255
+_ENCODINGS = (
+    {"DATA_ENCODING": "COMPLEX_PACKING", "SPATIAL_DIFFERENCING_ORDER": "2"},
+    {"DATA_ENCODING": "COMPLEX_PACKING", "SPATIAL_DIFFERENCING_ORDER": "0"},
+    {"DATA_ENCODING": "SIMPLE_PACKING"},
+)  # GRIB2 code tables 4.3, 4.4 and the "no second surface" type
 
 
 @dataclass(frozen=True)
@@ -87,21 +93,34 @@ def message_bytes(model: ModelSpec, message: SyntheticMessage) -> bytes:
     values = np.round(message.values.astype(np.float64), parameter.decimals).astype(np.float32)
     profile = {"driver": "GTiff", "width": grid.width, "height": grid.height, "count": 1, "dtype": "float32",
                "crs": grid.crs, "transform": rasterio.Affine(*grid.transform)}
-    with MemoryFile() as source_file, MemoryFile(ext=".grib2") as grib_file:
+    options = {
+        "DISCIPLINE": str(parameter.discipline),
+        "IDS": _IDS.format(ref=message.ref_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+        "PDS_PDTN": str(template), "PDS_TEMPLATE_ASSEMBLED_VALUES": assembled,
+        "DECIMAL_SCALE_FACTOR": str(parameter.decimals),
+        "INPUT_UNIT": "K",  # GDAL would otherwise take temperatures as °C
+    }
+    with MemoryFile() as source_file:
         with source_file.open(**profile) as source:
             source.write(values, 1)
-            gdal_copy(
-                source, grib_file.name, driver="GRIB",
-                DISCIPLINE=str(parameter.discipline),
-                IDS=_IDS.format(ref=message.ref_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
-                PDS_PDTN=str(template), PDS_TEMPLATE_ASSEMBLED_VALUES=assembled,
-                DATA_ENCODING="COMPLEX_PACKING", SPATIAL_DIFFERENCING_ORDER="2",
-                DECIMAL_SCALE_FACTOR=str(parameter.decimals),
-                INPUT_UNIT="K",  # GDAL would otherwise take temperatures as °C
-            )
-        data = bytearray(grib_file.read())
+            data = bytearray(_pack(source, options))
     data[_LOCAL_TABLE_OFFSET] = _NCEP_LOCAL_TABLE
     return bytes(data)
+
+
+def _pack(source: rasterio.io.DatasetWriter, options: dict[str, str]) -> bytes:
+    """The first packing GDAL manages: its complex packer (g2clib) fails on some fields ("Error while
+    packing"), so spatial differencing falls back to plain complex, then to simple packing."""
+    failure: Exception | None = None
+    for encoding in _ENCODINGS:
+        with MemoryFile(ext=".grib2") as grib_file:
+            try:
+                gdal_copy(source, grib_file.name, driver="GRIB", **options, **encoding)
+            except CPLE_BaseError as exc:
+                failure = exc
+                continue
+            return grib_file.read()
+    raise ValueError(f"GDAL could not pack the message: {failure}")
 
 
 def write_grib2(path: Path, model: ModelSpec, messages: Sequence[SyntheticMessage]) -> Path:
@@ -110,7 +129,7 @@ def write_grib2(path: Path, model: ModelSpec, messages: Sequence[SyntheticMessag
     path.parent.mkdir(parents=True, exist_ok=True)
     for message in messages:
         _check(message, model.native_grid)
-    partial = path.with_name(path.name + ".part")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # concurrent writers never share one
     try:
         with partial.open("wb") as out:
             for message in messages:

@@ -108,7 +108,7 @@ def write_idx(grib_path: Path) -> Path:
     grib_path = Path(grib_path)
     lines = [e.line(n) for n, e in enumerate(inventory(grib_path.read_bytes()), start=1)]
     idx_path = grib_path.with_name(grib_path.name + ".idx")
-    partial = idx_path.with_name(idx_path.name + ".part")
+    partial = idx_path.with_name(f"{idx_path.name}.{os.getpid()}.part")
     partial.write_text("".join(line + "\n" for line in lines))
     os.replace(partial, idx_path)
     return idx_path

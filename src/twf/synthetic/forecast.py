@@ -1,0 +1,115 @@
+"""The synthetic messages of one forecast-hour file: every field the model's variables read from it
+(`twf.synthetic.plan`), filled from the synthetic weather.
+
+Accumulations are integrated hour by hour (midpoint rule) from the run's start, so run totals never decrease,
+buckets are exact differences of run totals, snowfall (10:1, in metres as HRRR's ASNOW) only falls where the
+snow flag is set, and bucket-averaged flags are the fraction of the window a flag was set. Totals of the last
+few hours are kept, so writing a run's files in order costs one extra state per hour.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from twf.models.base import Level, ModelSpec
+from twf.models.requirements import MessageRequest
+from twf.synthetic.grib import SyntheticMessage
+from twf.synthetic.plan import file_requests
+from twf.synthetic.weather import State, state_at
+
+SNOW_TO_LIQUID = 10.0  # the 10:1 ratio; ASNOW is metres of snow, APCP kg/m^2 (= mm of liquid)
+PTYPE_FLAGS = ("CRAIN", "CSNOW", "CICEP", "CFRZR")
+_TOTALS_KEPT = 4  # run totals cached per run: the latest hour and the bucket starts before it
+
+_INSTANT: dict[str, Callable[[State, Level], np.ndarray]] = {
+    "TMP": lambda s, level: s.t850 if level.gdal.endswith("-ISBL") else s.t2m,
+    "DPT": lambda s, level: s.dpt2m,
+    "UGRD": lambda s, level: s.u10,
+    "VGRD": lambda s, level: s.v10,
+    "WIND": lambda s, level: s.wind,
+    "GUST": lambda s, level: s.gust,
+    "REFC": lambda s, level: s.refc,
+    "PRMSL": lambda s, level: s.mslp,
+    "MSLMA": lambda s, level: s.mslp,
+    "PRATE": lambda s, level: s.rate / np.float32(3600.0),  # kg m^-2 s^-1
+    **{flag: (lambda s, level, flag=flag: s.ptype[flag]) for flag in PTYPE_FLAGS},
+}
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Integrals from the run's start to one hour."""
+
+    precip: np.ndarray  # kg/m^2
+    snow: np.ndarray  # m of snow
+    flag_hours: dict[str, np.ndarray]  # hours each precipitation-type flag was set
+
+    def accumulated(self, element: str) -> np.ndarray:
+        if element == "APCP":
+            return self.precip
+        if element == "ASNOW":
+            return self.snow
+        raise ValueError(f"no synthetic accumulation for element {element!r}")
+
+
+_cache: dict[tuple[str, datetime], OrderedDict[int, Totals]] = {}
+
+
+def _zero_totals(shape: tuple[int, int]) -> Totals:
+    zero = np.zeros(shape, np.float32)
+    return Totals(zero, zero, {flag: zero for flag in PTYPE_FLAGS})
+
+
+def totals(model: ModelSpec, ref_time: datetime, hour: int) -> Totals:
+    """Run totals at `hour`, integrated on from the latest cached hour before it."""
+    cached = _cache.setdefault((model.name, ref_time), OrderedDict())
+    if hour in cached:
+        cached.move_to_end(hour)
+        return cached[hour]
+    start = max((h for h in cached if h < hour), default=0)
+    current = cached[start] if start in cached else _zero_totals(model.native_grid.shape)
+    for h in range(start + 1, hour + 1):
+        mid = state_at(model.name, ref_time, h - 0.5)  # midpoint rule: the hour's mean rate and type
+        current = Totals(
+            precip=current.precip + mid.rate,
+            snow=current.snow + mid.rate * mid.ptype["CSNOW"] * np.float32(SNOW_TO_LIQUID / 1000.0),
+            flag_hours={flag: current.flag_hours[flag] + mid.ptype[flag] for flag in PTYPE_FLAGS},
+        )
+    cached[hour] = current
+    while len(cached) > _TOTALS_KEPT:
+        cached.popitem(last=False)
+    if len(_cache) > 2:  # one or two runs are written at a time; drop older ones
+        _cache.pop(next(iter(_cache)))
+    return current
+
+
+def _windowed(model: ModelSpec, ref_time: datetime, request: MessageRequest) -> np.ndarray:
+    start, end = request.window
+    later, earlier = totals(model, ref_time, end), totals(model, ref_time, start)
+    if request.average:
+        if request.element not in PTYPE_FLAGS:
+            raise ValueError(f"no synthetic time average for element {request.element!r}")
+        span = max(end - start, 1)
+        return (later.flag_hours[request.element] - earlier.flag_hours[request.element]) / np.float32(span)
+    return np.maximum(later.accumulated(request.element) - earlier.accumulated(request.element), 0.0)
+
+
+def forecast_messages(model: ModelSpec, ref_time: datetime, fh: int) -> list[SyntheticMessage]:
+    """Every message the model's file at `fh` holds, with synthetic values, in the plan's order."""
+    requests = file_requests(model.name, fh)
+    state = state_at(model.name, ref_time, fh) if any(r.window is None for r in requests) else None
+    messages = []
+    for r in requests:
+        if r.window is None:
+            if r.element not in _INSTANT:
+                raise ValueError(f"no synthetic field for element {r.element!r}")
+            values = _INSTANT[r.element](state, r.level)
+        else:
+            values = _windowed(model, ref_time, r)
+        messages.append(SyntheticMessage(r.element, r.level, values, ref_time, r.fh, r.window, r.average))
+    return messages

@@ -1,0 +1,62 @@
+"""A folder laid out exactly like a NOAA bucket (`model.file_key(ref_time, fh)`), holding synthetic full
+forecast-hour files and their `.idx` inventories: what the fetch stage reads as `mirror:PATH`.
+
+Writing is idempotent: a file whose GRIB2 and `.idx` are both present and agree is left alone, so re-running
+only fills in what is missing (or was cut short).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from twf.models.base import ModelSpec
+from twf.synthetic.forecast import forecast_messages
+from twf.synthetic.grib import write_grib2, write_idx
+
+
+def forecast_file_path(root: Path, model: ModelSpec, ref_time: datetime, fh: int) -> Path:
+    return Path(root) / model.file_key(ref_time, fh)
+
+
+def idx_path(grib_path: Path) -> Path:
+    return grib_path.with_name(grib_path.name + ".idx")
+
+
+def _message_count(grib_path: Path) -> int | None:
+    """Number of whole GRIB2 messages, from section 0 headers only; None if the file is cut short."""
+    size, count, offset = grib_path.stat().st_size, 0, 0
+    with grib_path.open("rb") as f:
+        while offset < size:
+            f.seek(offset)
+            header = f.read(16)
+            if len(header) < 16 or header[:4] != b"GRIB":
+                return None
+            offset += struct.unpack(">Q", header[8:16])[0]
+            count += 1
+    return count if offset == size else None
+
+
+def is_complete(grib_path: Path) -> bool:
+    """Both files exist and the inventory lists exactly the file's messages."""
+    index = idx_path(grib_path)
+    if not (grib_path.is_file() and index.is_file()):
+        return False
+    return _message_count(grib_path) == len(index.read_text().splitlines())
+
+
+def write_forecast_file(root: Path, model: ModelSpec, ref_time: datetime, fh: int) -> tuple[Path, bool]:
+    """(path, written): the synthetic file of one forecast hour and its `.idx`, unless already complete."""
+    path = forecast_file_path(root, model, ref_time, fh)
+    if is_complete(path):
+        return path, False
+    write_grib2(path, model, forecast_messages(model, ref_time, fh))
+    write_idx(path)
+    return path, True
+
+
+def write_mirror(root: Path, model: ModelSpec, ref_time: datetime, hours: Iterable[int]) -> list[Path]:
+    """Write (or complete) a run's files for `hours`, in ascending order so run totals integrate once."""
+    return [write_forecast_file(root, model, ref_time, fh)[0] for fh in sorted(set(hours))]
