@@ -108,7 +108,17 @@ def band_key(tags: dict[str, str]) -> BandKey:
         length_h = values[_STAT_LENGTH] * _UNIT_HOURS.get(values[_STAT_UNIT], float("nan"))
         window = (round(start_h), round(start_h + length_h)) if length_h == length_h else None
     fh = window[1] if window else round(start_h)
-    return BandKey(tags.get("GRIB_ELEMENT", ""), tags.get("GRIB_SHORT_NAME", ""), fh, window, statistic)
+    element = _element(tags.get("GRIB_ELEMENT", ""), window)
+    return BandKey(element, tags.get("GRIB_SHORT_NAME", ""), fh, window, statistic)
+
+
+def _element(name: str, window: tuple[int, int] | None) -> str:
+    """GDAL (degrib) appends the window length in hours to some accumulated elements: `APCP06` is APCP."""
+    if window is not None:
+        suffix = str(window[1] - window[0]).zfill(2)
+        if name.endswith(suffix) and not name[: -len(suffix)][-1:].isdigit():
+            return name[: -len(suffix)]
+    return name
 
 
 def _utc(tags: dict[str, str], name: str) -> datetime:

@@ -1,0 +1,148 @@
+"""The artifact set of one frame: files, canonical grids, COG validity, sidecar contents."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import rasterio
+from rio_cogeo.cogeo import cog_validate
+
+from twf import CONTRACT_VERSION
+from twf.builder.validate import validate_frame
+from twf.errors import GridDrift, InvalidFrame
+from twf.models import get_model
+
+from .conftest import GFS_BUCKETS, NAM_BUCKETS
+
+
+def _profile(path):
+    with rasterio.open(path) as ds:
+        return ds.crs.to_string(), tuple(ds.transform)[:6], ds.shape, ds.count, ds.dtypes[0]
+
+
+def test_every_frame_is_on_its_models_canonical_grids(frames):
+    for built in frames.values():
+        model = get_model(built.model)
+        crs, transform, shape, count, dtype = _profile(built.frame.paths.rgba)
+        assert (crs, transform, shape, count, dtype) == (
+            "EPSG:3857", tuple(model.grid.transform)[:6], model.grid.shape, 4, "uint8")
+        crs, transform, shape, count, dtype = _profile(built.frame.paths.value)
+        assert (crs, transform, shape, count, dtype) == (
+            "EPSG:3857", tuple(model.value_grid.transform)[:6], model.value_grid.shape, 1, "float32")
+
+
+def test_grids_do_not_drift_across_variables_and_forecast_hours(frames):
+    by_model: dict[str, set] = {}
+    for built in frames.values():
+        by_model.setdefault(built.model, set()).add(
+            (_profile(built.frame.paths.rgba)[:3], _profile(built.frame.paths.value)[:3]))
+    assert {m for m, grids in by_model.items() if len(grids) != 1} == set()
+    assert len({b.fh for b in frames.values() if b.model == "hrrr"}) >= 3
+
+
+def test_value_grid_is_exactly_four_times_coarser_with_the_same_origin(frames):
+    _, rgba_t, rgba_shape, _, _ = _profile(frames["hrrr/tmp2m/1"].frame.paths.rgba)
+    _, value_t, value_shape, _, _ = _profile(frames["hrrr/tmp2m/1"].frame.paths.value)
+    assert value_t == (rgba_t[0] * 4, 0.0, rgba_t[2], 0.0, rgba_t[4] * 4, rgba_t[5])
+    assert (value_shape[0] * 4, value_shape[1] * 4) == rgba_shape
+
+
+@pytest.mark.parametrize("key", ["hrrr/tmp2m/1", "hrrr/radar_ptype/2", "gfs/tmp2m/0"])
+def test_cogs_are_valid_cloud_optimized_geotiffs_with_internal_overviews(frames, key):
+    paths = frames[key].frame.paths
+    for path in (paths.rgba, paths.value):
+        valid, errors, _ = cog_validate(str(path))
+        assert valid, errors
+    with rasterio.open(paths.rgba) as ds:
+        assert ds.overviews(1)
+
+
+def test_sidecar_describes_the_frame_per_the_contract(frames):
+    built = frames["hrrr/tmp2m/1"]
+    sidecar = json.loads(built.frame.paths.sidecar.read_text())
+    assert sidecar == built.frame.sidecar
+    assert sidecar["contract_version"] == CONTRACT_VERSION
+    assert (sidecar["model"], sidecar["run"], sidecar["var"], sidecar["fh"]) == ("hrrr", "20260129_17z", "tmp2m", 1)
+    assert (sidecar["ref_time"], sidecar["valid_time"]) == ("2026-01-29T17:00:00Z", "2026-01-29T18:00:00Z")
+    assert (sidecar["units"], sidecar["kind"], sidecar["resampling"]) == ("°F", "continuous", "bilinear")
+    assert sidecar["files"] == {"rgba": "fh001.rgba.cog.tif", "value": "fh001.val.cog.tif"}
+    assert sidecar["contours"] == {"iso2f": "fh001.contours.iso2f.geojson"}
+    assert sidecar["source"] == [{
+        "file": "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2", "element": "TMP", "level": "2-HTGL",
+        "ref_time": "2026-01-29T17:00:00Z", "valid_time": "2026-01-29T18:00:00Z", "window_hours": None}]
+    with rasterio.open(built.frame.paths.value) as ds:
+        values = ds.read(1)
+    lo, hi = sidecar["value_range"]["min"], sidecar["value_range"]["max"]
+    assert -40 < lo <= np.nanmin(values) <= np.nanmax(values) <= hi < 110
+
+
+def test_variable_directory_holds_only_the_frames_files_and_no_temporaries(frames):
+    paths = frames["hrrr/tmp2m/1"].frame.paths
+    suffixes = [".contours.iso2f.geojson", ".json", ".rgba.cog.tif", ".val.cog.tif"]
+    assert sorted(p.name for p in paths.directory.iterdir()) == [
+        f"fh00{fh}{suffix}" for fh in (0, 1) for suffix in suffixes]
+
+
+def _interior_mean(path) -> float:
+    with rasterio.open(path) as ds:
+        values = ds.read(1)
+    return float(np.nanmedian(values))
+
+
+def test_hrrr_run_total_precip_reads_the_0_to_fh_window_not_the_bucket(frames):
+    built = frames["hrrr/precip_total/2"]
+    assert [s["window_hours"] for s in built.frame.sidecar["source"]] == [[0, 2]]
+    with rasterio.open(built.frame.paths.value) as ds:
+        values = ds.read(1)
+    assert np.nanmin(values) > 1.9 / 25.4  # the 1-hour bucket holds 1 mm everywhere; the run total >= 2 mm
+
+
+def test_nam_run_total_sums_its_resetting_buckets(frames):
+    built = frames["nam/precip_total/5"]
+    assert [tuple(s["window_hours"]) for s in built.frame.sidecar["source"]] == list(NAM_BUCKETS)
+    assert _interior_mean(built.frame.paths.value) == pytest.approx(sum(NAM_BUCKETS.values()) / 25.4, abs=1e-3)
+
+
+def test_gfs_10_to_1_snowfall_pairs_each_bucket_with_its_averaged_snow_flag(frames):
+    built = frames["gfs/snowfall_total/7"]
+    expected_mm = 10 * sum(amount * snow for amount, snow in GFS_BUCKETS.values())
+    assert _interior_mean(built.frame.paths.value) == pytest.approx(expected_mm / 25.4, abs=1e-3)
+    gfs_total = frames["gfs/precip_total/7"]
+    assert [s["window_hours"] for s in gfs_total.frame.sidecar["source"]] == [[0, 7]]
+    expected_in = sum(amount for amount, _ in GFS_BUCKETS.values()) / 25.4
+    assert _interior_mean(gfs_total.frame.paths.value) == pytest.approx(expected_in, abs=1e-3)
+
+
+def test_wind_speed_is_the_magnitude_of_u_and_v_in_mph(frames):
+    with rasterio.open(frames["hrrr/wspd10m/2"].frame.paths.value) as ds:
+        values = ds.read(1)
+    # u runs 3 .. 9 m/s across the grid and v is -4 m/s: |(u, v)| spans 5 .. 9.85 m/s.
+    assert np.nanmin(values) == pytest.approx(5 * 2.23694, abs=0.05)
+    assert np.nanmax(values) <= np.hypot(3 + 1798 / 300, 4) * 2.23694 + 0.05  # GRIB packs u, v to 0.01 m/s
+
+
+def test_validate_frame_rejects_a_frame_on_another_models_grid(frames):
+    paths = frames["gfs/tmp2m/0"].frame.paths
+    with pytest.raises((GridDrift, InvalidFrame)):
+        validate_frame(paths, get_model("hrrr"))
+    assert validate_frame(paths, get_model("gfs"))["model"] == "gfs"
+
+
+def test_validate_frame_detects_a_raster_that_drifted(frames, tmp_path):
+    import shutil
+
+    from twf.store import FramePaths
+
+    source = frames["hrrr/refc/1"].frame.paths
+    copy = FramePaths(tmp_path, source.fh)
+    for src, dst in ((source.rgba, copy.rgba), (source.sidecar, copy.sidecar)):
+        shutil.copy(src, dst)
+    with rasterio.open(source.value) as ds:
+        profile = ds.profile | {"driver": "GTiff", "transform": ds.transform * rasterio.Affine.translation(1, 0)}
+        data = ds.read()
+    with rasterio.open(copy.value, "w", **profile) as out:
+        out.write(data)
+    with pytest.raises(GridDrift):
+        validate_frame(copy, get_model("hrrr"))
