@@ -61,7 +61,7 @@ def test_a_truncated_file_is_written_again(tmp_path: Path) -> None:
     assert not is_complete(path)
     _, written = write_forecast_file(tmp_path, model, ref, 0)
     assert written and path.read_bytes() == good  # deterministic: the same bytes again
-    assert not [p for p in os.listdir(path.parent) if p.endswith(".part")]
+    assert sorted(os.listdir(path.parent)) == [path.name, f"{path.name}.idx"]  # no temporary left
 
 
 def test_hrrr_run_total_precipitation_never_decreases(synthetic_mirror: Path, synthetic_mirror_runs) -> None:

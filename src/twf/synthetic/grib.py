@@ -9,7 +9,6 @@ and a 15-message HRRR file is written in well under a second.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from rasterio._err import CPLE_BaseError  # GDAL's own errors; rasterio exports 
 from rasterio.io import MemoryFile
 from rasterio.shutil import copy as gdal_copy
 
+from twf.atomic import write_bytes_atomic
 from twf.models.base import Level, ModelSpec, NativeGrid
 from twf.synthetic.codes import ACCUMULATION, AVERAGE, PARAMETERS, surface_of
 from twf.synthetic.inventory import write_idx
@@ -126,15 +126,7 @@ def _pack(source: rasterio.io.DatasetWriter, options: dict[str, str]) -> bytes:
 def write_grib2(path: Path, model: ModelSpec, messages: Sequence[SyntheticMessage]) -> Path:
     """Write `messages` in order as one GRIB2 file; the file appears complete or not at all."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     for message in messages:
         _check(message, model.native_grid)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # concurrent writers never share one
-    try:
-        with partial.open("wb") as out:
-            for message in messages:
-                out.write(message_bytes(model, message))
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_bytes_atomic(path, b"".join(message_bytes(model, message) for message in messages))
     return path

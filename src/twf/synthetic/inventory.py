@@ -7,12 +7,12 @@ downloader can range-request synthetic files exactly as it does the NOAA buckets
 
 from __future__ import annotations
 
-import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from twf.atomic import write_bytes_atomic
 from twf.synthetic.codes import STAT_WORDS, element_of
 
 _HOURS = 1  # GRIB2 code table 4.4: the only time unit we write
@@ -108,7 +108,5 @@ def write_idx(grib_path: Path) -> Path:
     grib_path = Path(grib_path)
     lines = [e.line(n) for n, e in enumerate(inventory(grib_path.read_bytes()), start=1)]
     idx_path = grib_path.with_name(grib_path.name + ".idx")
-    partial = idx_path.with_name(f"{idx_path.name}.{os.getpid()}.part")
-    partial.write_text("".join(line + "\n" for line in lines))
-    os.replace(partial, idx_path)
+    write_bytes_atomic(idx_path, "".join(line + "\n" for line in lines).encode())
     return idx_path

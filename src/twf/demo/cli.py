@@ -1,0 +1,62 @@
+"""`twf demo-data --model hrrr --run 20260129_17z --fhs 0-12 --mirror DIR`: write a synthetic run into a
+folder laid out like the NOAA bucket (full forecast-hour GRIB2 files + `.idx`) and mark the folder as demo
+data (`DEMO.json`). The demo then runs mirror → fetch → build → publish exactly as on live data.
+
+Idempotent: files already present and complete are kept, so re-running only fills in what is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from twf.demo.marker import record_run
+from twf.errors import InvalidParameter
+from twf.models import check_frame, get_model
+from twf.store import parse_run_id
+from twf.synthetic.mirror import write_forecast_file
+
+
+def parse_fhs(text: str) -> list[int]:
+    """`0-12`, `0-48:3` (every 3 h), `0,3,6` or a mix (`0-12,18-48:6`) → sorted unique hours."""
+    hours: set[int] = set()
+    try:
+        for part in filter(None, text.split(",")):
+            span, _, step = part.partition(":")
+            low, _, high = span.partition("-")
+            stride = int(step or 1)
+            if stride < 1 or int(high or low) < int(low):
+                raise ValueError(part)
+            hours.update(range(int(low), int(high or low) + 1, stride))
+    except ValueError:
+        raise InvalidParameter(f"--fhs {text!r} is not like 0-12, 0-48:3 or 0,3,6") from None
+    if not hours:
+        raise InvalidParameter(f"--fhs {text!r} names no forecast hour")
+    return sorted(hours)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", required=True, help="model name, e.g. hrrr")
+    parser.add_argument("--run", required=True, help="run id, e.g. 20260129_17z")
+    parser.add_argument("--fhs", required=True, help="forecast hours: 0-12, 0-48:3 or 0,3,6")
+    parser.add_argument("--mirror", required=True, type=Path, help="mirror folder (bucket layout)")
+
+
+def run(args: argparse.Namespace) -> int:
+    model = get_model(args.model)
+    ref_time = parse_run_id(args.run)
+    hours = parse_fhs(args.fhs)
+    for fh in hours:
+        check_frame(model, args.run, fh)
+    record_run(args.mirror, model.name, args.run)
+    written = 0
+    started = time.monotonic()
+    for fh in hours:
+        path, was_written = write_forecast_file(args.mirror, model, ref_time, fh)
+        written += was_written
+        print(f"{'wrote' if was_written else 'kept '}\t{path}", flush=True)
+    elapsed = time.monotonic() - started
+    kept = len(hours) - written
+    print(f"{model.name} {args.run}: {written} written, {kept} already complete ({elapsed:.1f} s)")
+    return 0
