@@ -1,0 +1,76 @@
+/** Page-side helpers of the browser tests: request log, map idle, pixels of a screenshot. */
+
+/** Records every request of a page with its final status (null while in flight or failed). */
+export function recordRequests(page) {
+  const log = [];
+  page.on('request', (request) => log.push({ url: request.url(), request, status: null }));
+  page.on('response', (response) => {
+    const entry = log.find((e) => e.request === response.request());
+    if (entry) entry.status = response.status();
+  });
+  return {
+    all: () => log.map(({ url, status }) => ({ path: new URL(url).pathname + new URL(url).search, status })),
+    since: (mark) => log.slice(mark).map(({ url, status }) => ({ path: new URL(url).pathname + new URL(url).search, status })),
+    mark: () => log.length,
+  };
+}
+
+/** Console errors, ignoring GPU driver chatter from SwiftShader. */
+export function recordConsoleErrors(page) {
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+/** Resolves once the map has rendered everything it is loading. */
+export function mapIdle(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const map = window.__twfMap;
+        map.once('idle', () => resolve(true));
+        map.triggerRepaint();
+      }),
+  );
+}
+
+export function perf(page) {
+  return page.evaluate(() => structuredClone(window.__twfPerf));
+}
+
+export function camera(page) {
+  return page.evaluate(() => {
+    const m = window.__twfMap;
+    return { lon: m.getCenter().lng, lat: m.getCenter().lat, zoom: m.getZoom() };
+  });
+}
+
+/**
+ * Share of pixels in a screenshot of `clip` that differ from `rgb` (the map background), decoded by the
+ * browser itself so the tests need no image library.
+ */
+export async function shareUnlike(page, clip, rgb) {
+  const png = (await page.screenshot({ clip })).toString('base64');
+  return page.evaluate(
+    async ({ png: data, rgb: [r, g, b] }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${data}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const px = ctx.getImageData(0, 0, img.width, img.height).data;
+      let unlike = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        if (Math.abs(px[i] - r) + Math.abs(px[i + 1] - g) + Math.abs(px[i + 2] - b) > 24) unlike += 1;
+      }
+      return unlike / (px.length / 4);
+    },
+    { png, rgb },
+  );
+}

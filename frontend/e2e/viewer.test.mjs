@@ -1,0 +1,192 @@
+/**
+ * The viewer in Debian's headless Chromium against the real backend (`twf serve`) serving a real run built and
+ * published from the NOAA HRRR samples (tmp2m f00/f01, refc f01).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, publishSampleRun, removeDir, REPO, startServer } from './harness.mjs';
+import { camera, mapIdle, perf, recordConsoleErrors, recordRequests, shareUnlike } from './page.mjs';
+
+const RUN = '20260129_17z';
+const BACKGROUND_RGB = [0xdf, 0xe6, 0xec];
+const DISCOVERY = /^\/api\/(v3\/(models|[a-z0-9_]+\/(runs|[^/]+\/(vars|manifest|[^/]+\/frames)))|regions)/;
+
+let dataRoot;
+let server;
+let browser;
+let regions;
+
+before(async () => {
+  dataRoot = publishSampleRun();
+  server = await startServer(dataRoot);
+  browser = await launchBrowser();
+  regions = await (await fetch(`${server.origin}/api/regions`)).json();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dataRoot) removeDir(dataRoot);
+});
+
+async function openViewer(search = '') {
+  const page = await browser.context.newPage();
+  const requests = recordRequests(page);
+  const errors = recordConsoleErrors(page);
+  await page.goto(`${server.origin}/${search}`);
+  await page.waitForFunction(() => window.__twfPerf?.firstFrameMs != null, null, { timeout: 60000 });
+  await mapIdle(page);
+  return { page, requests, errors };
+}
+
+const region = (id) => regions.regions.find((r) => r.id === id);
+
+describe('viewer', () => {
+  it('first load shows the PNW viewport and a rendered frame', async () => {
+    const { page, requests, errors } = await openViewer();
+    const pnw = region(regions.default);
+    assert.equal(regions.default, 'pnw');
+    const cam = await camera(page);
+    assert.ok(Math.abs(cam.lon - pnw.defaultCenter[0]) < 1e-6 && Math.abs(cam.lat - pnw.defaultCenter[1]) < 1e-6, JSON.stringify(cam));
+    assert.equal(cam.zoom, pnw.defaultZoom);
+    assert.equal(await page.locator('[data-testid=pick-region]').inputValue(), 'pnw');
+    assert.equal(await page.locator('[data-testid=pick-model]').inputValue(), 'hrrr');
+    assert.equal(await page.locator('[data-testid=pick-var]').inputValue(), 'tmp2m');
+    assert.equal(await page.locator('[data-testid=pick-run]').inputValue(), 'latest');
+    const tiles = requests.all().filter((r) => r.path.startsWith(`/tiles/v3/hrrr/${RUN}/tmp2m/`));
+    assert.ok(tiles.some((t) => t.status === 200), 'no tile was served');
+    // The forecast colours cover the land and sea of the PNW view: almost nothing is bare background.
+    const share = await shareUnlike(page, { x: 300, y: 150, width: 700, height: 450 }, BACKGROUND_RGB);
+    assert.ok(share > 0.9, `only ${(share * 100).toFixed(1)}% of the map is painted`);
+    assert.match(await page.locator('[data-testid=valid-time]').innerText(), /f00 .*17:00 UTC/);
+    assert.equal((await page.locator('[data-testid=legend]').innerText()).includes('°F'), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('region switch sends no discovery or frame-identity requests', async () => {
+    const { page, requests } = await openViewer();
+    const frameIds = (list) => new Set(list.filter((r) => r.path.startsWith('/tiles/')).map((r) => r.path.split('/').slice(0, 7).join('/')));
+    const before = frameIds(requests.all());
+    const urlBefore = new URL(page.url()).searchParams;
+    const mark = requests.mark();
+    await page.locator('[data-testid=pick-region]').selectOption('conus');
+    await page.waitForFunction(() => window.__twfMap.getZoom() !== 6);
+    await mapIdle(page);
+    const after = requests.since(mark);
+    assert.deepEqual(after.filter((r) => !r.path.startsWith('/tiles/')), [], 'only tiles may be requested');
+    for (const id of frameIds(after)) assert.ok(before.has(id), `new frame identity ${id}`);
+    const conus = region('conus');
+    const cam = await camera(page);
+    assert.ok(Math.abs(cam.lon - conus.defaultCenter[0]) < 1e-6 && cam.zoom === conus.defaultZoom, JSON.stringify(cam));
+    const urlAfter = new URL(page.url()).searchParams;
+    assert.equal(urlAfter.get('region'), 'conus');
+    for (const key of ['model', 'run', 'var', 'fh']) assert.equal(urlAfter.get(key), urlBefore.get(key), key);
+    assert.ok(!after.some((r) => DISCOVERY.test(r.path)));
+    await page.close();
+  });
+
+  it('play advances frames, and the keyboard steps them', async () => {
+    const { page } = await openViewer();
+    await page.waitForFunction(() => window.__twfPerf.readyCount === window.__twfPerf.frameCount);
+    assert.equal((await perf(page)).shownFh, 0);
+    await page.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => window.__twfPerf.shownFh === 1, null, { timeout: 10000 });
+    await page.waitForFunction(() => window.__twfPerf.shownFh === 0, null, { timeout: 10000 });
+    await page.locator('[data-testid=play]').click();
+    assert.equal(await page.locator('[data-testid=play]').getAttribute('data-playing'), 'false');
+    await page.locator('[data-testid=map]').click({ position: { x: 600, y: 400 } });
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => window.__twfPerf.shownFh === 1);
+    assert.equal(new URL(page.url()).searchParams.get('fh'), '1');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.__twfPerf.shownFh === 0);
+    await page.keyboard.press(' ');
+    assert.equal(await page.locator('[data-testid=play]').getAttribute('data-playing'), 'true');
+    await page.keyboard.press(' ');
+    const p = await perf(page);
+    assert.ok(p.advances.length >= 2, JSON.stringify(p));
+    await page.close();
+  });
+
+  it('hover shows the value the API gives at that point', async () => {
+    const { page, requests } = await openViewer('?fh=1');
+    await page.mouse.move(640, 420);
+    const readout = page.locator('[data-testid=hover-value]');
+    await readout.waitFor({ timeout: 10000 });
+    const shown = Number(await readout.getAttribute('data-value'));
+    const { lng: lon, lat } = await page.evaluate(() => {
+      const p = window.__twfMap.unproject([640, 420]);
+      return { lng: p.lng, lat: p.lat };
+    });
+    const query = new URLSearchParams({ model: 'hrrr', run: RUN, var: 'tmp2m', fh: '1', lat: lat.toFixed(4), lon: lon.toFixed(4) });
+    const answer = await (await fetch(`${server.origin}/api/v3/sample?${query}`)).json();
+    assert.equal(shown, answer.value);
+    assert.match(await readout.innerText(), new RegExp(`${answer.value.toFixed(1)}\\s+°F`));
+    const samples = requests.all().filter((r) => r.path.startsWith('/api/v3/sample'));
+    assert.equal(samples.length, 1, 'one resting pointer costs one request');
+    await page.close();
+  });
+
+  it('outside the data hover shows nothing and out-of-bounds tiles get exactly one request each', async () => {
+    const { page, requests, errors } = await openViewer('?region=conus&lat=42&lon=-140&z=4');
+    await page.waitForTimeout(500);
+    await mapIdle(page);
+    // Play a while so every frame's layer keeps asking for its tiles: a retry would show up here.
+    await page.locator('[data-testid=play]').click();
+    await page.waitForTimeout(1500);
+    await page.locator('[data-testid=play]').click();
+    await page.mouse.move(60, 400);
+    await page.waitForTimeout(800);
+    assert.equal(await page.locator('[data-testid=hover-value]').count(), 0);
+    const all = requests.all();
+    const empty = all.filter((r) => r.path.startsWith('/tiles/') && r.status === 204);
+    assert.ok(empty.length > 0, 'the view should reach beyond the canonical extent');
+    const counts = new Map();
+    for (const r of all.filter((r) => r.path.startsWith('/tiles/'))) counts.set(r.path, (counts.get(r.path) ?? 0) + 1);
+    for (const r of empty) assert.equal(counts.get(r.path), 1, `${r.path} requested ${counts.get(r.path)} times`);
+    const samples = all.filter((r) => r.path.startsWith('/api/v3/sample'));
+    assert.deepEqual(samples.map((s) => s.status), [204]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('a link reopens the view it holds', async () => {
+    const { page } = await openViewer(`?model=hrrr&run=${RUN}&var=tmp2m&fh=1&region=conus`);
+    assert.equal((await perf(page)).shownFh, 1);
+    assert.equal(await page.locator('[data-testid=pick-run]').inputValue(), RUN);
+    assert.equal(await page.locator('[data-testid=pick-region]').inputValue(), 'conus');
+    assert.equal((await camera(page)).zoom, region('conus').defaultZoom);
+    await page.close();
+  });
+
+  it('regions come from the localStorage cache, revalidated with a 304, and survive a network failure', async () => {
+    const { page, requests } = await openViewer();
+    assert.deepEqual(requests.all().filter((r) => r.path === '/api/regions').map((r) => r.status), [304]);
+    await page.route('**/api/regions', (route) => route.abort('internetdisconnected'));
+    await page.reload();
+    await page.waitForFunction(() => window.__twfPerf?.firstFrameMs != null, null, { timeout: 60000 });
+    const options = await page.locator('[data-testid=pick-region] option').allInnerTexts();
+    assert.deepEqual(options, regions.regions.map((r) => r.label));
+    await page.close();
+  });
+
+  it('draws labelled isotherms and keeps a screenshot', async () => {
+    const { page, requests } = await openViewer('?fh=1');
+    await page.locator('[data-testid=contours-toggle]').check();
+    await page.waitForFunction(() => window.__twfMap.querySourceFeatures('contours').length > 0, null, { timeout: 20000 });
+    await mapIdle(page);
+    const rendered = await page.evaluate(() => window.__twfMap.queryRenderedFeatures({ layers: ['contour-labels'] }).length);
+    assert.ok(rendered > 0, 'no contour label on screen');
+    assert.ok(requests.all().some((r) => r.path === `/api/v3/hrrr/${RUN}/tmp2m/1/contours/iso2f` && r.status === 200));
+    await page.mouse.move(700, 380);
+    await page.locator('[data-testid=hover-value]').waitFor();
+    mkdirSync(join(REPO, 'artifacts'), { recursive: true });
+    const shot = join(REPO, 'artifacts', 'viewer.png');
+    await page.screenshot({ path: shot });
+    copyFileSync(shot, join(REPO, 'docs', 'viewer.png'));
+    await page.close();
+  });
+});
