@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 from twf import CONTRACT_VERSION
 from twf.api import contours, debug, discovery, regions, sample, tiles
 from twf.api.deps import Services
 from twf.api.errors import install_error_handlers
+from twf.api.http_cache import NO_STORE
 from twf.api.schemas import HealthOut
 from twf.api.static import mount_web_viewer
 from twf.config import Settings
@@ -16,12 +17,15 @@ DESCRIPTION = "Canonical CONUS forecast maps: discovery from committed manifests
 
 
 def _base_app(settings: Settings, title: str) -> FastAPI:
-    app = FastAPI(title=title, version=CONTRACT_VERSION, description=DESCRIPTION, redoc_url=None)
+    # No trailing-slash redirects: a 307 to a rewritten path is not an answer an API client expects.
+    app = FastAPI(title=title, version=CONTRACT_VERSION, description=DESCRIPTION, redoc_url=None,
+                  redirect_slashes=False)
     app.state.services = Services(settings)
     install_error_handlers(app)
 
     @app.get("/healthz", response_model=HealthOut, tags=["health"])
-    async def healthz() -> dict[str, str]:
+    async def healthz(response: Response) -> dict[str, str]:
+        response.headers["Cache-Control"] = NO_STORE
         return {"status": "ok", "contract_version": CONTRACT_VERSION}
 
     return app

@@ -8,6 +8,7 @@ rename (`twf.manifest`), so a changed identity is always a complete new state.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,9 @@ from twf.store import Store, parse_run_id
 T = TypeVar("T")
 
 LATEST = "latest"
+# A folder's mtime has clock-tick granularity (a few ms), so two manifests added within one tick leave it
+# unchanged. While the folder changed this recently, its listing is not trusted and is read again.
+FOLDER_SETTLE_NS = 2_000_000_000
 
 
 @dataclass
@@ -51,12 +55,14 @@ class ManifestCache:
         self._entries: dict[tuple[str, ...], Cached[Any]] = {}
         self._lock = threading.Lock()
 
-    def _get(self, key: tuple[str, ...], path: Path, load: Callable[[], T]) -> Cached[T] | None:
+    def _get(self, key: tuple[str, ...], path: Path, load: Callable[[], T],
+             settle_ns: int = 0) -> Cached[T] | None:
         identity = file_identity(path)
         if identity is None:
             return None
         entry = self._entries.get(key)
-        if entry is None or entry.identity != identity:
+        unsettled = settle_ns and time.time_ns() - identity.mtime_ns < settle_ns
+        if entry is None or entry.identity != identity or unsettled:
             entry = Cached(identity, load())
             with self._lock:
                 self._entries[key] = entry
@@ -83,7 +89,7 @@ class ManifestCache:
     def runs(self, model: str) -> Cached[list[str]]:
         """Runs with a committed manifest, newest first (listed again only when the folder changes)."""
         path = self.store.manifest_dir(model)
-        entry = self._get(("runs", model), path, lambda: list_runs(self.store, model))
+        entry = self._get(("runs", model), path, lambda: list_runs(self.store, model), FOLDER_SETTLE_NS)
         return entry if entry is not None else Cached(FileIdentity(0, 0, 0), [])
 
     def resolve(self, model: str, run: str) -> ResolvedRun:
