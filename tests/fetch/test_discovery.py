@@ -1,21 +1,16 @@
-"""Run discovery and hour availability on a bucket at 127.0.0.1 and a mirror folder; the request budget."""
+"""Run discovery and hour availability on a bucket at 127.0.0.1 and a mirror folder."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import pytest
 
 from twf.errors import FetchError
-from twf.fetch.budget import RateBudgets
 from twf.fetch.discovery import available_hours, latest_run
 from twf.fetch.sources import parse_source
-from twf.fetch.transport import Transport
 from twf.models import get_model
 from twf.store import parse_run_id
-
-from .conftest import FAST
 
 HRRR = get_model("hrrr")
 NOW = datetime(2026, 1, 29, 20, 10, tzinfo=UTC)
@@ -77,22 +72,6 @@ def test_a_mirror_is_listed_whatever_the_date(tmp_path):
     source = parse_source(f"mirror:{mirror}")
     assert latest_run(HRRR, [source]) == "20260129_16z"
     assert latest_run(HRRR, [source], needed_hours=[0, 1]) == "20260129_17z"
-
-
-def test_the_per_host_request_budget_is_respected(make_server):
-    bucket, _, source = make_server()
-    publish_idx(bucket, "20260129_17z", range(0, 19))
-    per_second, burst = 20.0, 1.0
-    budgets = RateBudgets({"127.0.0.1": per_second * 60}, burst_seconds=burst / per_second)
-    started = time.monotonic()
-    with Transport(FAST, budgets) as transport:
-        assert len(available_hours(HRRR, "20260129_17z", [source], now=NOW, transport=transport)) == 19
-    elapsed = time.monotonic() - started
-    times = sorted(t for t, *_ in bucket.log)
-    assert elapsed >= (19 - burst) / per_second * 0.95
-    # in any half-second window: no more than the burst plus what the rate refills
-    for i, t in enumerate(times):
-        assert sum(1 for u in times[i:] if u - t < 0.5) <= burst + per_second * 0.5 + 3  # + thread jitter
 
 
 def test_a_failing_source_is_skipped_after_its_retries(make_server, transport):

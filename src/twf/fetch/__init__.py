@@ -3,7 +3,7 @@ Google Cloud or a local mirror, validated so that the builder never sees a wrong
 
     idx        inventory parsing, exact selection, inclusive ranges, merging
     sources    where a model's files are (named sources, mirror folders, base URLs)
-    transport  pooled HTTP with retries/backoff and the per-host budget (`budget`); `file://` reads
+    transport  pooled HTTP, retries/backoff, the machine-wide per-host budget (`budget`); `file://` reads
     validate   206 / Content-Range / length / GRIB...7777 checks, Last-Modified stability
     cache      atomic, size-bounded cache of validated ranges
     frame      `fetch_frame` / `fetch_frame_files`

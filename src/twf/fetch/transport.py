@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from twf.errors import FetchError, NotYetAvailable
-from twf.fetch.budget import PROCESS_BUDGETS, RateBudgets
+from twf.fetch.budget import MACHINE_BUDGETS, RateBudgets
 from twf.fetch.idx import ByteRange
 
 RETRY_STATUSES = frozenset({302, 429, 500, 502, 503, 504})
@@ -51,7 +51,7 @@ class Transport:
     """One pooled HTTP client plus local-file reads. Thread-safe; share one per process where possible."""
 
     def __init__(
-        self, policy: TransportPolicy = TransportPolicy(), budgets: RateBudgets = PROCESS_BUDGETS
+        self, policy: TransportPolicy = TransportPolicy(), budgets: RateBudgets = MACHINE_BUDGETS
     ) -> None:
         self.policy = policy
         self.budgets = budgets
