@@ -58,6 +58,8 @@ def place_file(source: Path, final: Path) -> None:
     over `final`; across filesystems the bytes are copied and fsynced first. The caller fsyncs `final`'s
     directory once for a batch of files.
     """
+    if final.exists() and os.path.samefile(source, final):
+        return  # placed by an earlier, interrupted attempt (and rename() of two links to one file is a no-op)
     tmp = temp_name(final)
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
