@@ -2,9 +2,9 @@
 
 Objects are served by key with HEAD, GET, single `Range: bytes=a-b` / `bytes=a-` (206 + Content-Range) and
 Last-Modified, over keep-alive HTTP/1.1 like S3. Faults are queued per key and each is consumed by one
-request: a status code, `full200` (ignore Range), `short` (206 whose body stops early but whose headers
-agree with it, so only the length check can notice), `hang` (sleep before answering). An object may be
-declared to appear only after some requests got a 404.
+request: a status code (with a Retry-After header as `503 retry-after=VALUE`), `full200` (ignore Range),
+`short` (206 whose body stops early but whose headers agree with it, so only the length check can notice),
+`hang` (sleep before answering). An object may be declared to appear only after some requests got a 404.
 """
 
 from __future__ import annotations
@@ -82,8 +82,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "hang":
             time.sleep(bucket.hang_seconds)
             fault = None
-        if fault and fault.isdigit():
-            return self._send(int(fault), b"error", head)
+        status, _, retry_after = (fault or "").partition(" retry-after=")
+        if status.isdigit():
+            return self._send(int(status), b"error", head, retry_after=retry_after or None)
         if obj is None:
             return self._send(404, b"<Error><Code>NoSuchKey</Code></Error>", head)
         data, total = obj.data, len(obj.data)
@@ -106,8 +107,11 @@ class _Handler(BaseHTTPRequestHandler):
         head: bool,
         obj: StoredObject | None = None,
         content_range: str | None = None,
+        retry_after: str | None = None,
     ) -> None:
         self.send_response(status)
+        if retry_after:
+            self.send_header("Retry-After", retry_after)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Accept-Ranges", "bytes")
         if obj is not None:

@@ -1,8 +1,10 @@
 """Getting bytes from a URL: pooled HTTP with retries, backoff and the host's request budget; `file://` reads.
 
 Retries (capped exponential backoff with jitter) cover what passes by itself: timeouts, dropped connections,
-302 (NOMADS redirects when overloaded), 429 and 5xx. A 404 is not an error to retry here: the file is not
-there yet, which the caller reports as NotYetAvailable. Range bodies are returned with their status and
+302 (NOMADS redirects when overloaded), 429 and 5xx. A 429 or 503 that says when to come back
+(`Retry-After`, in seconds or as an HTTP date) is waited out instead, up to the backoff cap, so a client never
+hangs for as long as a server asks. A 404 is not an error to retry here: the file is not there yet, which the
+caller reports as NotYetAvailable. Range bodies are returned with their status and
 Content-Range for `validate` to judge; this module never decides that bytes are good.
 """
 
@@ -25,6 +27,7 @@ from twf.fetch.budget import MACHINE_BUDGETS, RateBudgets
 from twf.fetch.idx import ByteRange
 
 RETRY_STATUSES = frozenset({302, 429, 500, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({429, 503})  # where a server's Retry-After is honoured (RFC 9110 §10.2.3)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Response:
     body: bytes
     content_range: str | None
     last_modified: datetime | None
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503), if it said
 
 
 class Transport:
@@ -89,9 +93,11 @@ class Transport:
     def _with_retries(self, method: str, url: str, headers: dict[str, str]) -> Response:
         what = f"{method} {url}" + (f" [{headers['Range']}]" if headers else "")
         problem = "no attempt made"
+        asked: float | None = None  # the last answer's Retry-After
         for attempt in range(self.policy.attempts):
             if attempt:
-                time.sleep(self._backoff(attempt))
+                time.sleep(self._backoff(attempt, asked))
+            asked = None
             self.budgets.acquire(urlsplit(url).hostname or "")
             try:
                 response = self._once(method, url, headers)
@@ -105,13 +111,18 @@ class Transport:
                 raise NotYetAvailable(f"{what}: HTTP 404 (not published yet)")
             if response.status in RETRY_STATUSES:
                 problem = f"HTTP {response.status}"
+                if response.status in RETRY_AFTER_STATUSES:
+                    asked = response.retry_after
                 continue
             if response.status >= 400:
                 raise FetchError(f"{what}: HTTP {response.status}")
             return response
         raise FetchError(f"{what}: {problem} after {self.policy.attempts} attempts")
 
-    def _backoff(self, attempt: int) -> float:
+    def _backoff(self, attempt: int, asked: float | None = None) -> float:
+        """The server's Retry-After when it gave one, else exponential with jitter; both capped."""
+        if asked is not None:
+            return min(self.policy.backoff_cap_s, asked)
         ceiling = min(self.policy.backoff_cap_s, self.policy.backoff_base_s * 2 ** (attempt - 1))
         return ceiling * random.uniform(0.5, 1.0)
 
@@ -129,6 +140,7 @@ class Transport:
                 b"".join(chunks),
                 r.headers.get("content-range"),
                 _parse_http_date(r.headers.get("last-modified")),
+                parse_retry_after(r.headers.get("retry-after")),
             )
 
 
@@ -153,6 +165,19 @@ def _parse_http_date(value: str | None) -> datetime | None:
         return parsedate_to_datetime(value).astimezone(UTC)
     except (TypeError, ValueError):
         return None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (`120` or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    when = _parse_http_date(value)
+    if when is None:
+        return None
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _local_path(url: str) -> Path:
