@@ -46,7 +46,7 @@ export function freePort() {
 /** A fresh data root holding the real HRRR sample run, built and published by the real pipeline. */
 export function publishSampleRun() {
   const root = mkdtempSync(join(tmpdir(), 'twf-e2e-data-'));
-  execFileSync(join(VENV_BIN, 'python'), [join(FRONTEND, 'e2e', 'publish_sample_run.py'), root], {
+  execFileSync(join(VENV_BIN, 'python'), [join(FRONTEND, 'e2e', 'publish_run.py'), 'samples', root], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return root;

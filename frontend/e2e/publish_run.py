@@ -1,51 +1,83 @@
-"""Build and publish the real HRRR sample run (2026-01-29 17z: tmp2m f00 and f01, refc f01) into a data root,
-through the same builder and publish transaction as live data. The viewer's browser tests serve this run.
+"""Build and publish a run into a data root through the same builder and publish transaction as live data, for
+the viewer's browser tests and perf script.
 
-usage: python frontend/e2e/publish_sample_run.py DATA_ROOT [SAMPLES_DIR]
+    python frontend/e2e/publish_run.py samples DATA_ROOT [--samples DIR]
+        the real NOAA HRRR samples: 2026-01-29 17z tmp2m f00 and f01, refc f01
+    python frontend/e2e/publish_run.py demo DATA_ROOT --mirror DIR [--fhs 0-12] [--vars tmp2m]
+        synthetic HRRR 2026-01-29 17z (`twf demo-data` mirror, reused when present) for longer animations
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from twf.builder.pipeline import build_frame
+from twf.demo.cli import parse_fhs
+from twf.demo.marker import record_run
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
-from twf.store import Store
+from twf.store import Store, parse_run_id
+from twf.synthetic.mirror import write_forecast_file
 
 RUN = "20260129_17z"
+MODEL = "hrrr"
 DEFAULT_SAMPLES = Path("/work/shared/data/grib")
-# (variable, forecast hour, sample file) — the frames the real samples can make.
-FRAMES = (
+# (variable, forecast hour, sample file): the frames the real samples can make.
+SAMPLE_FRAMES = (
     ("tmp2m", 0, "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2"),
     ("tmp2m", 1, "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"),
     ("refc", 1, "hrrr.t17z.wrfsfcf01.refc-prate.grib2"),
 )
 
 
-def publish_sample_run(data_root: Path, samples: Path) -> str:
+def publish(data_root: Path, frames: Iterable[tuple[str, int, Path]]) -> str:
+    """Build each `(var, fh, grib)` into staging, then publish them all as one batch that moves LATEST."""
     store = Store(data_root)
-    model = get_model("hrrr")
-    for var, fh, name in FRAMES:
-        out = store.staging_frame(model.name, RUN, var, fh).directory
-        build_frame(model.name, RUN, var, fh, [samples / "hrrr" / RUN / name], out)
-    plan = RunPlan.for_run(model, RUN, sorted({var for var, _, _ in FRAMES}))
-    report = publish_frames(store, plan, [(var, fh) for var, fh, _ in FRAMES], final=True)
+    frames = list(frames)
+    for var, fh, grib in frames:
+        build_frame(MODEL, RUN, var, fh, [grib], store.staging_frame(MODEL, RUN, var, fh).directory)
+    plan = RunPlan.for_run(get_model(MODEL), RUN, sorted({var for var, _, _ in frames}))
+    report = publish_frames(store, plan, [(var, fh) for var, fh, _ in frames], final=True)
     if report.failed or report.latest_run != RUN:
         raise SystemExit(f"publish failed: {report.failed or 'LATEST not advanced'}")
     return RUN
 
 
+def sample_frames(samples: Path) -> list[tuple[str, int, Path]]:
+    folder = samples / MODEL / RUN
+    if not folder.is_dir():
+        raise SystemExit(f"samples missing: {folder}")
+    return [(var, fh, folder / name) for var, fh, name in SAMPLE_FRAMES]
+
+
+def demo_frames(mirror: Path, hours: list[int], variables: list[str]) -> list[tuple[str, int, Path]]:
+    model = get_model(MODEL)
+    record_run(mirror, MODEL, RUN)
+    files = {fh: write_forecast_file(mirror, model, parse_run_id(RUN), fh)[0] for fh in hours}
+    return [(var, fh, files[fh]) for fh in hours for var in variables]
+
+
 def main(argv: list[str]) -> int:
-    if not argv or len(argv) > 2:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
-        return 2
-    samples = Path(argv[1]) if len(argv) > 1 else DEFAULT_SAMPLES
-    if not (samples / "hrrr" / RUN).is_dir():
-        print(f"samples missing: {samples / 'hrrr' / RUN}", file=sys.stderr)
-        return 3
-    print(publish_sample_run(Path(argv[0]).resolve(), samples))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("source", choices=["samples", "demo"])
+    parser.add_argument("data_root", type=Path)
+    parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
+    parser.add_argument("--mirror", type=Path)
+    parser.add_argument("--fhs", default="0-12")
+    parser.add_argument("--vars", default="tmp2m")
+    args = parser.parse_args(argv)
+    if args.source == "samples":
+        frames = sample_frames(args.samples)
+    elif args.mirror is None:
+        parser.error("demo needs --mirror")
+    else:
+        frames = demo_frames(args.mirror, parse_fhs(args.fhs), args.vars.split(","))
+    print(publish(args.data_root.resolve(), frames))
     return 0
 
 

@@ -15,6 +15,8 @@ export interface ViewerPerf {
   shownFh: number | null;
   /** Per swap: ms from the swap request to the painted frame. */
   switchMs: number[];
+  /** performance.now() of each painted swap. */
+  paints: number[];
   /** Playback ticks that found the next frame not yet loaded and waited instead of swapping. */
   stalls: number;
   /** performance.now() of each playback advance. */
@@ -28,6 +30,7 @@ export const perf: ViewerPerf = {
   readyCount: 0,
   shownFh: null,
   switchMs: [],
+  paints: [],
   stalls: 0,
   advances: [],
 };

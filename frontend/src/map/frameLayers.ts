@@ -120,6 +120,7 @@ export class FrameLayers {
     this.map.once('render', () => {
       const now = performance.now();
       perf.switchMs.push(now - requestedAt);
+      perf.paints.push(now);
       perf.shownFh = this.fhById.get(id) ?? null;
       if (perf.firstFrameMs === null) perf.firstFrameMs = now;
     });
