@@ -78,6 +78,10 @@ def synthetic_mirror() -> Path:
 
     Written once into the system temp folder under a digest of the generator's code, so later sessions reuse
     it (writing is idempotent and atomic, so concurrent sessions are safe).
+
+    Each file has its `.idx` beside it, and GDAL 3.10 then takes band metadata from the `.idx`: an
+    accumulation's GRIB_FORECAST_SECONDS becomes the window's END. Open mirror files with
+    `rasterio.open(path, USE_IDX="NO")` (or go through `twf fetch`, whose subsets have no `.idx`).
     """
     from twf.models import get_model
     from twf.store import parse_run_id

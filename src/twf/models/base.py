@@ -13,7 +13,8 @@ by name. To add a model:
    - `native_grid`: the upstream grid as GDAL reads the model's files (CRS, transform, shape);
    - `variables`: `VarSpec`s whose `inputs` select GRIB messages by exact element + level (+ window).
 2. Add it to `REGISTRY` in `twf/models/__init__.py`.
-3. Add a synthetic grid for it to the test fixtures so the builder tests cover it.
+3. Give it its `native_grid` (and `grib_generating_process`): synthetic GRIB2 for tests and the demo
+   (`twf.synthetic`) is then written on its real grid with every input its variables read.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ over the whole globe, so GFS's global grid gets smooth values everywhere.
 
 Everything is a closed-form function of longitude, latitude and time (hours since 00z of the run date), in
 vectorised float32 numpy: one state of the atmosphere on HRRR's 1.9 M points takes a fraction of a second.
-Deterministic: the only randomness (phases of the small-scale texture) is seeded by the run date.
+Deterministic: the only randomness (directions and phases of the texture waves) is seeded by the run date.
 """
 
 from __future__ import annotations
@@ -73,22 +73,39 @@ def storm_hour(ref_time: datetime, hours: float) -> float:
 
 
 @cache
-def _texture_phases(seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(0.0, 2.0 * np.pi, size=6).astype(F)
+def _texture_waves(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Directions, wavelengths (km) and phases of the broad texture's waves, fixed by the run date."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0.0, np.pi, 3), rng.uniform(400.0, 900.0, 3), rng.uniform(0.0, 2.0 * np.pi, 5)
+
+
+def _broad_texture(lon: np.ndarray, lat: np.ndarray, t: float, seed: int) -> np.ndarray:
+    """Earth-fixed, slowly drifting undulations of 400-900 km, about ±1: breaks up the analytic shapes."""
+    directions, wavelengths, phases = _texture_waves(seed)
+    east = lon * F(KM_PER_DEG) * np.cos(np.radians(lat))
+    north = lat * F(KM_PER_DEG)
+    texture = np.zeros(lon.shape, F)
+    for direction, wavelength, phase in zip(directions, wavelengths, phases, strict=False):
+        k = F(2.0 * np.pi / wavelength)
+        along = east * F(np.cos(direction)) + north * F(np.sin(direction))
+        texture += np.sin(k * along + F(phase - 0.05 * t))
+    return texture / F(1.5)
 
 
 def state_at(model_name: str, ref_time: datetime, hours: float) -> State:
     """The synthetic atmosphere `hours` after the run's reference time, on the model's native grid."""
     lon, lat = lonlat(model_name)
     t = storm_hour(ref_time, hours)
-    phases = _texture_phases(ref_time.astimezone(UTC).date().toordinal())
+    seed = ref_time.astimezone(UTC).date().toordinal()
+    _, _, phases = _texture_waves(seed)
     clock = float(np.clip(t, 0.0, 72.0))  # the storm track runs over three days, then holds still
     lon_c, lat_c = -108.0 + 0.55 * clock, 35.0 + 0.14 * clock
     # Storm-relative km: X east, Y north of the low centre.
     X = (lon - F(lon_c)) * F(KM_PER_DEG) * np.cos(np.radians(lat))
     Y = (lat - F(lat_c)) * F(KM_PER_DEG)
-    texture = (np.sin(X / F(90.0) + phases[0] + F(0.3 * t)) * np.sin(Y / F(70.0) + phases[1])
-               + F(0.5) * np.sin((X + Y) / F(45.0) + phases[2] - F(0.5 * t)))
+    texture = _broad_texture(lon, lat, t, seed)
+    # convective cells riding with the storm, only seen in the precipitation
+    cells = np.sin(X / F(38.0) + phases[3] + F(0.4 * t)) * np.sin(Y / F(31.0) + phases[4])
 
     # Fronts: the cold front trails south-south-west from the low, bowing back; the warm front runs
     # east-south-east. `ahead` > 0 east of the cold front; the warm sector lies ahead of it and south of
@@ -112,8 +129,9 @@ def state_at(model_name: str, ref_time: datetime, hours: float) -> State:
     gust = F(1.3) * speed + F(2.0) + F(4.0) * warm_sector * _sigmoid((F(200.0) - np.abs(ahead)) / F(60.0))
 
     band = np.exp(-((ahead - F(70.0)) ** 2) / F(2 * 90.0**2)) * _sigmoid(-(Y - F(150.0)) / F(100.0))
-    comma = np.exp(-((X - F(120.0)) ** 2 + (Y - F(260.0)) ** 2) / F(2 * 330.0**2))
-    rate = (F(5.0) * band * (F(1.0) + F(0.6) * texture) + F(2.5) * comma * (F(1.0) + F(0.3) * texture))
+    comma = np.exp(-((X - F(80.0)) ** 2) / F(2 * 420.0**2) - ((Y - F(230.0)) ** 2) / F(2 * 230.0**2))
+    rate = (F(5.0) * band * (F(1.0) + F(0.5) * cells + F(0.3) * texture)
+            + F(2.5) * comma * (F(1.0) + F(0.4) * texture + F(0.15) * cells))
     rate = np.where(rate >= F(RAIN_THRESHOLD_MM_H), np.maximum(rate, F(0.0)), F(0.0))
 
     ptype = _precipitation_type(t2m, t850, rate)
