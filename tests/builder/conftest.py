@@ -91,7 +91,8 @@ def _nam_synthetic(directory: Path) -> list[Path]:
     for (start, end), amount in NAM_BUCKETS.items():
         messages = [_msg("APCP", SURFACE, np.full(shape, amount), ref, end, (start, end)),
                     _msg("CSNOW", SURFACE, np.ones(shape), ref, end)]
-        files.append(write_grib2(directory / f"nam.t12z.conusnest.hiresf{end:02d}.tm00.grib2", model, messages))
+        name = f"nam.t12z.conusnest.hiresf{end:02d}.tm00.grib2"
+        files.append(write_grib2(directory / name, model, messages))
     return files
 
 
@@ -125,7 +126,8 @@ def _nbm_synthetic(directory: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def frames(hrrr_samples: Path, gfs_samples: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+def frames(hrrr_samples: Path, gfs_samples: Path, tmp_path_factory: pytest.TempPathFactory,
+           ) -> dict[str, Built]:
     """Every frame the builder tests read, keyed `model/var/fh`."""
     root = tmp_path_factory.mktemp("frames")
     gribs = tmp_path_factory.mktemp("synthetic")

@@ -64,7 +64,8 @@ def test_sidecar_describes_the_frame_per_the_contract(frames):
     sidecar = json.loads(built.frame.paths.sidecar.read_text())
     assert sidecar == built.frame.sidecar
     assert sidecar["contract_version"] == CONTRACT_VERSION
-    assert (sidecar["model"], sidecar["run"], sidecar["var"], sidecar["fh"]) == ("hrrr", "20260129_17z", "tmp2m", 1)
+    identity = (sidecar["model"], sidecar["run"], sidecar["var"], sidecar["fh"])
+    assert identity == ("hrrr", "20260129_17z", "tmp2m", 1)
     assert (sidecar["ref_time"], sidecar["valid_time"]) == ("2026-01-29T17:00:00Z", "2026-01-29T18:00:00Z")
     assert (sidecar["units"], sidecar["kind"], sidecar["resampling"]) == ("°F", "continuous", "bilinear")
     assert sidecar["files"] == {"rgba": "fh001.rgba.cog.tif", "value": "fh001.val.cog.tif"}
@@ -102,7 +103,8 @@ def test_hrrr_run_total_precip_reads_the_0_to_fh_window_not_the_bucket(frames):
 def test_nam_run_total_sums_its_resetting_buckets(frames):
     built = frames["nam/precip_total/5"]
     assert [tuple(s["window_hours"]) for s in built.frame.sidecar["source"]] == list(NAM_BUCKETS)
-    assert _interior_mean(built.frame.paths.value) == pytest.approx(sum(NAM_BUCKETS.values()) / 25.4, abs=1e-3)
+    expected_in = sum(NAM_BUCKETS.values()) / 25.4
+    assert _interior_mean(built.frame.paths.value) == pytest.approx(expected_in, abs=1e-3)
 
 
 def test_gfs_10_to_1_snowfall_pairs_each_bucket_with_its_averaged_snow_flag(frames):
@@ -140,7 +142,8 @@ def test_validate_frame_detects_a_raster_that_drifted(frames, tmp_path):
     for src, dst in ((source.rgba, copy.rgba), (source.sidecar, copy.sidecar)):
         shutil.copy(src, dst)
     with rasterio.open(source.value) as ds:
-        profile = ds.profile | {"driver": "GTiff", "transform": ds.transform * rasterio.Affine.translation(1, 0)}
+        shifted = ds.transform @ rasterio.Affine.translation(1, 0)
+        profile = ds.profile | {"driver": "GTiff", "transform": shifted}
         data = ds.read()
     with rasterio.open(copy.value, "w", **profile) as out:
         out.write(data)

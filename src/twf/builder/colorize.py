@@ -39,18 +39,30 @@ def _lut(palette: Palette) -> tuple[np.ndarray, float, float]:
     return words, lo, (hi - lo) / (LUT_SIZE - 1)
 
 
+def _sharpen_breaks(pixels: np.ndarray, values: np.ndarray, palette: Palette, step: float) -> None:
+    """A LUT entry holds the colour at its lower edge, so values from a hard break up to the next entry edge
+    would still show the colour below the break: paint them with the break's own colour."""
+    stops = palette.stops
+    for below, above in zip(stops, stops[1:], strict=False):
+        if below.value == above.value:
+            band = (values >= above.value) & (values < above.value + step)
+            pixels[band] = np.array(rgba(above.color), dtype=np.uint8).view(np.uint32)[0]
+
+
 def colorize(values: np.ndarray, palette: Palette) -> np.ndarray:
     """(bands=4, h, w) uint8 RGBA of a 2-D float array."""
     finite = np.isfinite(values)
     if palette.interpolate:
         words, lo, step = _lut(palette)
-        index = np.clip((np.nan_to_num(values, nan=lo) - lo) / step + 0.5, 0, LUT_SIZE - 1).astype(np.intp)
+        index = np.clip((np.nan_to_num(values, nan=lo) - lo) / step, 0, LUT_SIZE - 1).astype(np.intp)
     else:
         stop_values, colors = _stop_arrays(palette)
         words = np.ascontiguousarray(colors.astype(np.uint8)).view(np.uint32).ravel()
         bands = np.searchsorted(stop_values, np.nan_to_num(values, nan=stop_values[0]), side="right") - 1
         index = np.clip(bands, 0, len(stop_values) - 1)
     pixels = words[index]
+    if palette.interpolate:
+        _sharpen_breaks(pixels, values, palette, step)
     hidden = ~finite
     if palette.transparent_below is not None:
         hidden |= np.nan_to_num(values, nan=-np.inf) < palette.transparent_below

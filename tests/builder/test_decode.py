@@ -1,0 +1,102 @@
+"""Messages are selected by exact element + level + time + window tags, never by band number."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+import rasterio
+
+from twf.builder.decode import band_key, check_structure, decode
+from twf.errors import CorruptGrib, MessageNotFound
+from twf.models import get_model
+from twf.models.base import HTGL_2M, SURFACE
+from twf.models.requirements import MessageRequest, messages_for
+from twf.store import parse_run_id
+from twf.synthetic.grib import SyntheticMessage, write_grib2
+
+GFS_F000 = "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2"
+
+
+def test_gfs_2m_temperature_is_not_confused_with_the_2_mb_level(gfs_samples):
+    """The sample's first band is TMP at 2 mb, the message a careless `TMP:2 m` pattern picks."""
+    model = get_model("gfs")
+    [message] = decode([gfs_samples / GFS_F000], messages_for(model, model.variables["tmp2m"], 0),
+                       parse_run_id("20260129_12z"))
+    with rasterio.Env(GRIB_NORMALIZE_UNITS="NO"), rasterio.open(gfs_samples / GFS_F000) as ds:
+        assert ds.tags(1)["GRIB_SHORT_NAME"] == "200-ISBL"
+        assert np.array_equal(message.data, ds.read(2).astype(np.float32))
+    assert 200 < np.nanmean(message.data) < 300  # kelvin: units were not normalised to °C
+
+
+def test_a_file_of_another_run_does_not_match(hrrr_samples):
+    model = get_model("hrrr")
+    requests = messages_for(model, model.variables["tmp2m"], 1)
+    with pytest.raises(MessageNotFound, match="TMP 2-HTGL in f001"):
+        decode([hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"], requests,
+               parse_run_id("20260129_17z") + timedelta(hours=1))
+
+
+def test_a_file_of_another_forecast_hour_does_not_match(hrrr_samples):
+    model = get_model("hrrr")
+    with pytest.raises(MessageNotFound):
+        decode([hrrr_samples / "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2"],
+               messages_for(model, model.variables["tmp2m"], 1), parse_run_id("20260129_17z"))
+
+
+def test_windows_and_statistics_are_matched_exactly(tmp_path):
+    """Same element and level four times in one file: only window + statistic tell them apart."""
+    model = get_model("gfs")
+    ref = parse_run_id("20260129_12z")
+    shape = model.native_grid.shape
+    path = write_grib2(tmp_path / "f006", model, [
+        SyntheticMessage("CSNOW", SURFACE, np.full(shape, 1, np.float32), ref, 6),
+        SyntheticMessage("CSNOW", SURFACE, np.full(shape, 0, np.float32), ref, 6, (0, 6), average=True),
+        SyntheticMessage("APCP", SURFACE, np.full(shape, 7, np.float32), ref, 6, (0, 6)),
+        SyntheticMessage("APCP", SURFACE, np.full(shape, 3, np.float32), ref, 6, (5, 6)),
+    ])
+    requests = [MessageRequest(6, "CSNOW", SURFACE, (0, 6), average=True),
+                MessageRequest(6, "CSNOW", SURFACE),
+                MessageRequest(6, "APCP", SURFACE, (5, 6)),
+                MessageRequest(6, "APCP", SURFACE, (0, 6))]
+    got = decode([path], requests, ref)
+    assert [float(m.data[0, 0]) for m in got] == [0.0, 1.0, 3.0, 7.0]
+    with pytest.raises(MessageNotFound, match="APCP 0-SFC 0-6 h ave"):
+        decode([path], [MessageRequest(6, "APCP", SURFACE, (0, 6), average=True)], ref)
+
+
+def test_gdal_window_suffix_on_element_names_is_understood():
+    tags = {"GRIB_ELEMENT": "APCP06", "GRIB_SHORT_NAME": "0-SFC", "GRIB_FORECAST_SECONDS": "64800",
+            "GRIB_PDS_PDTN": "8",
+            "GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES":
+                "1 8 2 0 96 0 0 1 18 1 0 0 255 0 0 2026 1 30 12 0 0 1 0 1 2 1 6 255 0"}
+    key = band_key(tags)
+    assert (key.element, key.window, key.fh, key.statistic) == ("APCP", (18, 24), 24, "acc")
+    assert key.matches(MessageRequest(24, "APCP", SURFACE, (18, 24)))
+    assert not key.matches(MessageRequest(24, "APCP", SURFACE, (0, 24)))
+
+
+def test_truncated_and_foreign_files_are_corrupt(tmp_path, hrrr_samples):
+    data = (hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2").read_bytes()
+    cut = tmp_path / "cut.grib2"
+    cut.write_bytes(data[:-10])
+    with pytest.raises(CorruptGrib, match="truncated"):
+        check_structure(cut)
+    junk = tmp_path / "junk.grib2"
+    junk.write_bytes(data + b"trailing garbage")
+    with pytest.raises(CorruptGrib, match="no GRIB2 message"):
+        check_structure(junk)
+    empty = tmp_path / "empty.grib2"
+    empty.write_bytes(b"")
+    with pytest.raises(CorruptGrib, match="empty"):
+        check_structure(empty)
+
+
+def test_only_the_requested_bands_are_returned_in_request_order(hrrr_samples):
+    model = get_model("hrrr")
+    requests = [MessageRequest(1, "PRATE", SURFACE), MessageRequest(1, "TMP", HTGL_2M)]
+    path = hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"
+    got = decode([path], requests, parse_run_id("20260129_17z"))
+    assert [m.request.element for m in got] == ["PRATE", "TMP"]
+    assert all(m.data.shape == model.native_grid.shape and m.data.dtype == np.float32 for m in got)
