@@ -4,7 +4,8 @@ Objects are served by key with HEAD, GET, single `Range: bytes=a-b` / `bytes=a-`
 Last-Modified, over keep-alive HTTP/1.1 like S3. Faults are queued per key and each is consumed by one
 request: a status code (with a Retry-After header as `503 retry-after=VALUE`), `full200` (ignore Range),
 `short` (206 whose body stops early but whose headers agree with it, so only the length check can notice),
-`hang` (sleep before answering). An object may be declared to appear only after some requests got a 404.
+`hang` (sleep before answering). An object may be declared to appear only after some requests got a 404
+(or the bucket's `missing_status`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Bucket:
     log: list[tuple[float, str, str, str | None]] = field(default_factory=list)  # (time, method, key, range)
     hang_seconds: float = 2.0
     latency_seconds: float = 0.0  # before every answer: imitates a distant bucket (benchmark)
+    missing_status: int = 404  # S3 answers 403 for a missing key when the caller may not list the bucket
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def put(self, key: str, data: bytes, *, last_modified: float = OLD, missing_for: int = 0) -> None:
@@ -86,7 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
         if status.isdigit():
             return self._send(int(status), b"error", head, retry_after=retry_after or None)
         if obj is None:
-            return self._send(404, b"<Error><Code>NoSuchKey</Code></Error>", head)
+            code = "NoSuchKey" if bucket.missing_status == 404 else "AccessDenied"
+            return self._send(bucket.missing_status, f"<Error><Code>{code}</Code></Error>".encode(), head)
         data, total = obj.data, len(obj.data)
         m = _RANGE_RE.match(rng or "")
         if fault == "full200" or m is None:

@@ -8,7 +8,7 @@ import pytest
 
 from twf.errors import FetchError
 from twf.fetch.discovery import available_hours, latest_run
-from twf.fetch.sources import parse_source
+from twf.fetch.sources import Source, parse_source
 from twf.models import get_model
 from twf.store import parse_run_id
 
@@ -90,4 +90,19 @@ def test_every_source_failing_is_an_error_not_an_empty_answer(make_server, trans
     for fh in range(19):
         bucket.fail(HRRR.file_key(parse_run_id("20260129_17z"), fh) + ".idx", *["503"] * 3)
     with pytest.raises(FetchError, match="every source failed: HEAD .*HTTP 503 after 3 attempts"):
+        available_hours(HRRR, "20260129_17z", [source], now=NOW, transport=transport)
+
+
+def test_a_403_from_a_bucket_is_an_hour_not_published_yet(make_server, transport):
+    bucket, server, _ = make_server()
+    bucket.missing_status = 403
+    publish_idx(bucket, "20260129_17z", [0, 1])
+    aws = Source("aws", server.url)
+    assert available_hours(HRRR, "20260129_17z", [aws], now=NOW, transport=transport) == {0, 1}
+
+
+def test_a_403_from_another_source_is_a_failure_naming_the_status(make_server, transport):
+    bucket, _, source = make_server()
+    bucket.missing_status = 403
+    with pytest.raises(FetchError, match="every source failed: HEAD .*wrfsfcf.*HTTP 403 Forbidden"):
         available_hours(HRRR, "20260129_17z", [source], now=NOW, transport=transport)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ import rasterio
 from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, NotYetAvailable
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame, fetch_frame_files
-from twf.fetch.sources import parse_source
+from twf.fetch.sources import Source, parse_source
 from twf.fetch.validate import grib_message_lengths
 from twf.models import get_model
 from twf.store import parse_run_id
@@ -156,6 +157,27 @@ def test_404_means_not_yet_available_until_the_file_appears(hrrr_server, transpo
         fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
     path = fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
     assert path.read_bytes() == real_messages["tmp2m_f01"]
+
+
+@pytest.mark.parametrize("name", ["aws", "google"])
+def test_a_403_from_an_object_store_means_not_yet_available(name, make_server, transport, tmp_path):
+    bucket, server, _ = make_server()
+    bucket.missing_status = 403  # S3/GCS without list permission: a missing key is "Access Denied"
+    source = Source(name, server.url)
+    with pytest.raises(NotYetAvailable, match=r"wrfsfcf01\.grib2\.idx: HTTP 403 \(not published yet\)"):
+        fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
+
+
+@pytest.mark.parametrize("name", ["nomads", "http"])
+def test_a_403_from_elsewhere_is_an_error_naming_url_and_status(name, make_server, transport, tmp_path):
+    bucket, server, url_source = make_server()
+    bucket.missing_status = 403
+    source = url_source if name == "http" else Source(name, server.url)
+    idx_url = re.escape(server.url + F01_KEY + ".idx")
+    with pytest.raises(FetchError, match=rf"^GET {idx_url}: HTTP 403 Forbidden$") as raised:
+        fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
+    assert not isinstance(raised.value, NotYetAvailable)
+    assert len(bucket.log) == 1  # a refusal is not retried
 
 
 def test_a_hanging_server_hits_the_timeout_then_the_retry_succeeds(hrrr_server, transport, tmp_path):

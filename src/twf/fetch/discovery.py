@@ -44,7 +44,7 @@ class Prober:
                 continue
             url = source.idx_url(self.model, ref_time, fh)
             try:
-                head = self.transport.head(url)
+                head = self.transport.head(url, missing=source.missing_statuses)
                 check_stable(url, head.last_modified, source.stable_seconds, self.now)
             except NotYetAvailable:
                 continue

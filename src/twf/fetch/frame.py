@@ -163,7 +163,7 @@ def _fetch_from(
 ) -> FetchedFile:
     now = now or datetime.now(UTC)
     idx_url = source.idx_url(model, ref_time, fh)
-    inventory = transport.get(idx_url)
+    inventory = transport.get(idx_url, missing=source.missing_statuses)
     check_stable(idx_url, inventory.last_modified, source.stable_seconds, now)
     entries = select(parse_idx(inventory.body.decode("utf-8", "replace"), url=idx_url), requests, url=idx_url)
     ranges = merge_ranges(entries)
@@ -214,7 +214,7 @@ def _fetch_range(
             return cached, None, 0
         except FetchError:
             cache.discard(key)
-    response = transport.get(url, rng)
+    response = transport.get(url, rng, missing=source.missing_statuses)
     total = check_range_response(url, rng, response.status, response.content_range, response.body)
     check_stable(url, response.last_modified, source.stable_seconds, now)
     check_grib(url, rng, response.body, messages)

@@ -19,6 +19,11 @@ from twf.models.base import ModelSpec
 NAMED_SOURCES = ("nomads", "aws", "google")
 # NOMADS publishes first but keeps only about two days and rate-limits; the buckets keep history.
 NOMADS_FRESH_HOURS = 18
+# S3 and Google Cloud Storage answer 403, not 404, for a key that does not exist when the caller may not list
+# the bucket: from them a 403 means "not there yet"; from anywhere else it is a refusal.
+OBJECT_STORES = ("aws", "google")
+MISSING_STATUSES = frozenset({404})
+OBJECT_STORE_MISSING_STATUSES = frozenset({403, 404})
 # Object stores publish atomically and NOMADS writes files in place, so remote files must sit unchanged this
 # long before they are read; a local mirror is written by our own atomic writers.
 REMOTE_STABLE_SECONDS = 120.0
@@ -37,6 +42,11 @@ class Source:
     name: str
     base: str | None = None
     stable_seconds: float = REMOTE_STABLE_SECONDS
+
+    @property
+    def missing_statuses(self) -> frozenset[int]:
+        """HTTP statuses by which this source says a file does not exist (yet)."""
+        return OBJECT_STORE_MISSING_STATUSES if self.name in OBJECT_STORES else MISSING_STATUSES
 
     @property
     def is_local(self) -> bool:

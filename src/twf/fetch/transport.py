@@ -4,8 +4,9 @@ Retries (capped exponential backoff with jitter) cover what passes by itself: ti
 302 (NOMADS redirects when overloaded), 429 and 5xx. A 429 or 503 that says when to come back
 (`Retry-After`, in seconds or as an HTTP date) is waited out instead, up to the backoff cap, so a client never
 hangs for as long as a server asks. A 404 is not an error to retry here: the file is not there yet, which the
-caller reports as NotYetAvailable. Range bodies are returned with their status and
-Content-Range for `validate` to judge; this module never decides that bytes are good.
+caller reports as NotYetAvailable; so are the other statuses a source names as `missing` (S3 answers 403 for
+a missing key). Any other 4xx is an error naming the URL and status. Range bodies are returned with their
+status and Content-Range for `validate` to judge; this module never decides that bytes are good.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +28,7 @@ from twf.errors import FetchError, NotYetAvailable
 from twf.fetch.budget import MACHINE_BUDGETS, RateBudgets
 from twf.fetch.idx import ByteRange
 
+NOT_FOUND = frozenset({404})
 RETRY_STATUSES = frozenset({302, 429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})  # where a server's Retry-After is honoured (RFC 9110 §10.2.3)
 
@@ -78,19 +81,24 @@ class Transport:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str, rng: ByteRange | None = None) -> Response:
-        """GET the URL (or one range of it). NotYetAvailable on 404, FetchError once retries run out."""
+    def get(
+        self, url: str, rng: ByteRange | None = None, *, missing: frozenset[int] = NOT_FOUND
+    ) -> Response:
+        """GET the URL (or one range of it). NotYetAvailable on a `missing` status, FetchError on other
+        4xx and once retries run out."""
         if url.startswith("file://"):
             return _read_local(url, rng)
         headers = {"Range": rng.header} if rng else {}
-        return self._with_retries("GET", url, headers)
+        return self._with_retries("GET", url, headers, missing)
 
-    def head(self, url: str) -> Response:
+    def head(self, url: str, *, missing: frozenset[int] = NOT_FOUND) -> Response:
         if url.startswith("file://"):
             return _stat_local(url)
-        return self._with_retries("HEAD", url, {})
+        return self._with_retries("HEAD", url, {}, missing)
 
-    def _with_retries(self, method: str, url: str, headers: dict[str, str]) -> Response:
+    def _with_retries(
+        self, method: str, url: str, headers: dict[str, str], missing: frozenset[int]
+    ) -> Response:
         what = f"{method} {url}" + (f" [{headers['Range']}]" if headers else "")
         problem = "no attempt made"
         asked: float | None = None  # the last answer's Retry-After
@@ -107,15 +115,15 @@ class Transport:
             except httpx.TransportError as exc:
                 problem = f"connection failed ({type(exc).__name__}: {exc})"
                 continue
-            if response.status == 404:
-                raise NotYetAvailable(f"{what}: HTTP 404 (not published yet)")
+            if response.status in missing:
+                raise NotYetAvailable(f"{what}: HTTP {response.status} (not published yet)")
             if response.status in RETRY_STATUSES:
                 problem = f"HTTP {response.status}"
                 if response.status in RETRY_AFTER_STATUSES:
                     asked = response.retry_after
                 continue
             if response.status >= 400:
-                raise FetchError(f"{what}: HTTP {response.status}")
+                raise FetchError(f"{what}: HTTP {response.status} {_phrase(response.status)}".rstrip())
             return response
         raise FetchError(f"{what}: {problem} after {self.policy.attempts} attempts")
 
@@ -165,6 +173,13 @@ def _parse_http_date(value: str | None) -> datetime | None:
         return parsedate_to_datetime(value).astimezone(UTC)
     except (TypeError, ValueError):
         return None
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
