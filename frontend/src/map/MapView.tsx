@@ -101,13 +101,15 @@ export function MapView(props: Props) {
     applyRegion(map, props.region, !(first && props.initialCamera));
   }, [map, props.region, props.initialCamera]);
 
+  const frameIndex = useRef(props.frameIndex);
+  frameIndex.current = props.frameIndex;
   useEffect(() => {
-    if (map) layers.current?.setFrames(props.frames);
+    if (map) layers.current?.setFrames(props.frames, frameIndex.current);
   }, [map, props.frames]);
 
   useEffect(() => {
     if (map) layers.current?.show(props.frameIndex);
-  }, [map, props.frames, props.frameIndex]);
+  }, [map, props.frameIndex]);
 
   useEffect(() => {
     if (map) setContours(map, props.contourPath ? absoluteUrl(props.contourPath, props.origin) : null);

@@ -25,7 +25,9 @@ function layerId(frame: Frame): string {
 
 export class FrameLayers {
   private ids: string[] = [];
-  private readonly fhById = new Map<string, number>();
+  private readonly frameById = new Map<string, Frame>();
+  /** Frames of the dataset not yet added: they wait until the first frame is on screen, so it loads alone. */
+  private deferred = new Set<string>();
   private shown: string | null = null;
   private wanted: string | null = null;
   private wantedAt = 0;
@@ -44,24 +46,22 @@ export class FrameLayers {
     map.on('moveend', () => this.queueCheck());
   }
 
-  /** Replaces the dataset. Layers of the old one stay until the first new frame can be shown (no blank map). */
-  setFrames(frames: Frame[]): void {
+  /**
+   * Replaces the dataset and asks for frame `index` of it. Layers of the old dataset stay until the new frame
+   * can be shown (no blank map); the new dataset's other frames are prefetched once that frame is painted.
+   */
+  setFrames(frames: Frame[], index: number): void {
     const next = frames.map(layerId);
     const keep = new Set(next);
     for (const id of this.ids) if (!keep.has(id) && id !== this.shown) this.remove(id);
-    for (const frame of frames) {
-      const id = layerId(frame);
-      this.fhById.set(id, frame.fh);
-      if (this.map.getLayer(id)) continue;
-      this.map.addSource(id, { type: 'raster', tiles: [tileTemplate2x(frame.tile_url, this.origin)], tileSize: 512 });
-      this.map.addLayer(
-        { id, type: 'raster', source: id, paint: { 'raster-opacity': 0, 'raster-fade-duration': 0 } },
-        FRAMES_BELOW,
-      );
-    }
+    for (const frame of frames) this.frameById.set(layerId(frame), frame);
     this.ids = next;
+    this.deferred = new Set(next.filter((id) => !this.map.getLayer(id)));
     perf.frameCount = next.length;
     perf.allFramesReadyMs = null;
+    this.show(index);
+    // Same dataset refreshed (a run still filling): the frame on screen stays, new frames prefetch at once.
+    if (this.shown && keep.has(this.shown)) this.addDeferred();
     this.queueCheck();
   }
 
@@ -71,12 +71,8 @@ export class FrameLayers {
     if (id === this.wanted) return;
     this.wanted = id;
     this.wantedAt = performance.now();
+    if (id) this.add(id);
     this.check();
-  }
-
-  isReady(index: number): boolean {
-    const id = this.ids[index];
-    return id !== undefined && this.loaded(id);
   }
 
   private loaded(id: string): boolean {
@@ -116,20 +112,36 @@ export class FrameLayers {
       else this.remove(previous);
     }
     this.shown = id;
+    this.addDeferred();
     const requestedAt = this.wantedAt;
     this.map.once('render', () => {
       const now = performance.now();
       perf.switchMs.push(now - requestedAt);
       perf.paints.push(now);
-      perf.shownFh = this.fhById.get(id) ?? null;
+      perf.shownFh = this.frameById.get(id)?.fh ?? null;
       if (perf.firstFrameMs === null) perf.firstFrameMs = now;
     });
     this.map.triggerRepaint();
   }
 
+  private addDeferred(): void {
+    for (const id of this.deferred) this.add(id);
+  }
+
+  private add(id: string): void {
+    this.deferred.delete(id);
+    const frame = this.frameById.get(id);
+    if (!frame || this.map.getLayer(id)) return;
+    this.map.addSource(id, { type: 'raster', tiles: [tileTemplate2x(frame.tile_url, this.origin)], tileSize: 512 });
+    this.map.addLayer(
+      { id, type: 'raster', source: id, paint: { 'raster-opacity': 0, 'raster-fade-duration': 0 } },
+      FRAMES_BELOW,
+    );
+  }
+
   private remove(id: string): void {
     if (this.map.getLayer(id)) this.map.removeLayer(id);
     if (this.map.getSource(id)) this.map.removeSource(id);
-    this.fhById.delete(id);
+    this.frameById.delete(id);
   }
 }
