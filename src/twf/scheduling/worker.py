@@ -7,6 +7,7 @@ outcome: a corrupt file or a missing message fails those frames, never the worke
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -93,5 +94,7 @@ def run_task(task: FrameTask) -> TaskResult:
             outcomes.append(FrameOutcome(var, task.fh, True, "", time.monotonic() - start))
     finally:
         shutil.rmtree(grib_dir, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            grib_dir.parent.rmdir()  # `_grib` itself, once no other hour is being fetched
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak)

@@ -1,0 +1,91 @@
+"""`twf scheduler --once` end to end: a local mirror (real HRRR samples + synthetic hours) → fetch → build on
+2 worker processes → publish, checked the way a reader of committed state sees it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import rasterio
+
+from twf.check import check_model
+from twf.manifest import list_runs, read_latest, read_manifest
+from twf.models import get_model
+from twf.store import Store
+
+from .conftest import Scheduler
+from .mirror import OLDER_RUN, REAL_RUN, corrupt, mirror_file, write_real, write_synthetic
+
+VARS = ("refc", "tmp2m")
+
+
+def test_once_publishes_a_short_run_in_the_canonical_layout(mirror_template: Path, data_root: Path,
+                                                           scheduler: Scheduler) -> None:
+    done = scheduler(mirror_template, "--vars", ",".join(VARS))
+    assert done.returncode == 0, done.stderr
+    store = Store(data_root)
+    # the newest run of the mirror, f00-f03 of each variable, one log line per frame and a summary
+    frames = {(var, fh) for var in VARS for fh in range(4)}
+    for var, fh in frames:
+        assert f"hrrr {REAL_RUN} {var} fh{fh:03d} published" in done.stderr
+    assert f"hrrr {REAL_RUN} pass done: 8/38 frames committed, failed: none" in done.stderr
+    # exactly the canonical layout: no region folder anywhere
+    assert sorted(p.name for p in (data_root / "published").iterdir()) == ["hrrr"]
+    assert sorted(p.name for p in store.published_model_dir("hrrr").iterdir()) == [REAL_RUN, "LATEST.json"]
+    assert sorted(p.name for p in store.published_run_dir("hrrr", REAL_RUN).iterdir()) == list(VARS)
+    assert sorted(p.name for p in (data_root / "manifests" / "hrrr").iterdir()) == [f"{REAL_RUN}.json"]
+    # the manifest lists exactly the frames on disk; LATEST names the run
+    manifest = read_manifest(store, "hrrr", REAL_RUN)
+    on_disk = {(p.parent.name, int(p.name[2:5]))
+               for p in store.published_run_dir("hrrr", REAL_RUN).rglob("fh*.json")}
+    assert set(manifest.frames()) == on_disk == frames
+    assert read_latest(store, "hrrr").run == REAL_RUN
+    # one grid for every variable and hour
+    grids = set()
+    for var, fh in frames:
+        frame = store.published_frame("hrrr", REAL_RUN, var, fh)
+        with rasterio.open(frame.rgba) as rgba, rasterio.open(frame.value) as value:
+            grids.add((rgba.crs.to_string(), tuple(rgba.transform), rgba.shape,
+                       tuple(value.transform), value.shape))
+    assert grids == {("EPSG:3857", (3000.0, 0.0, -14940000.0, 0.0, -3000.0, 7020000.0, 0.0, 0.0, 1.0),
+                      (1560, 2760), (12000.0, 0.0, -14940000.0, 0.0, -12000.0, 7020000.0, 0.0, 0.0, 1.0),
+                      (390, 690))}
+    assert check_model(store, get_model("hrrr")) == []
+    # a second pass finds nothing left to do and changes nothing
+    again = scheduler(mirror_template, "--vars", ",".join(VARS))
+    assert again.returncode == 0 and " published " not in again.stderr
+    assert read_manifest(store, "hrrr", REAL_RUN) == manifest
+
+
+def test_corrupt_grib_fails_only_its_frames_and_the_previous_run_stays_latest(
+    mirror_template: Path, hrrr_samples: Path, tmp_path: Path, data_root: Path, scheduler: Scheduler
+) -> None:
+    mirror = tmp_path / "mirror"
+    write_synthetic(mirror, OLDER_RUN, [0, 1])
+    assert scheduler(mirror, "--vars", ",".join(VARS)).returncode == 0
+    store = Store(data_root)
+    assert read_latest(store, "hrrr").run == OLDER_RUN
+    older = store.manifest_path("hrrr", OLDER_RUN).read_bytes()
+
+    # upstream so far: the new run's f00 is corrupt, its f01 has no reflectivity
+    write_real(mirror, hrrr_samples, refc=False)
+    corrupt(mirror_file(mirror, REAL_RUN, 0))
+    done = scheduler(mirror, "--vars", ",".join(VARS))
+    assert done.returncode == 0, done.stderr
+    for var in VARS:
+        assert f"hrrr {REAL_RUN} {var} fh000 failed (attempt 2, given up)" in done.stderr
+    assert f"hrrr {REAL_RUN} refc fh001 failed (attempt 2, given up)" in done.stderr
+    assert set(read_manifest(store, "hrrr", REAL_RUN).frames()) == {("tmp2m", 1)}
+    assert read_latest(store, "hrrr").run == OLDER_RUN  # the new run has no reflectivity frame yet
+    assert store.manifest_path("hrrr", OLDER_RUN).read_bytes() == older
+
+    # f02 arrives whole: reflectivity has its first frame, the new run becomes LATEST
+    shutil.copytree(mirror_template, mirror, dirs_exist_ok=True,
+                    ignore=lambda d, names: [n for n in names if "wrfsfcf00" in n or "wrfsfcf01" in n])
+    done = scheduler(mirror, "--vars", ",".join(VARS))
+    assert done.returncode == 0, done.stderr
+    assert {("refc", 2), ("tmp2m", 1), ("tmp2m", 2)} <= set(read_manifest(store, "hrrr", REAL_RUN).frames())
+    assert ("tmp2m", 0) not in set(read_manifest(store, "hrrr", REAL_RUN).frames())
+    assert read_latest(store, "hrrr").run == REAL_RUN
+    assert list_runs(store, "hrrr") == [REAL_RUN, OLDER_RUN]
+    assert check_model(store, get_model("hrrr")) == []
