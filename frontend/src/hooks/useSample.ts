@@ -1,10 +1,8 @@
-/**
- * Hover value under the pointer: debounced, each new request aborts the previous one and replies that arrive
- * out of date are dropped. A `204` (outside the data) shows nothing and is not retried; nor is a failure.
- */
+/** Hover value under the pointer for the frame on screen (policy in `lib/sampler`: debounce, latest wins). */
 import { useEffect, useRef, useState } from 'react';
 import type { Api } from '../lib/api';
 import { SAMPLE_DEBOUNCE_MS } from '../lib/config';
+import { createSampler, type Sampler } from '../lib/sampler';
 import type { Sample } from '../lib/types';
 
 export interface FrameIdentity {
@@ -21,32 +19,20 @@ export interface PointerPoint {
 
 export function useSample(api: Api, frame: FrameIdentity | null, point: PointerPoint | null): Sample | null {
   const [sample, setSample] = useState<Sample | null>(null);
-  const seq = useRef(0);
-  const frameKey = frame ? `${frame.model}/${frame.run}/${frame.var}/${frame.fh}` : '';
+  const sampler = useRef<Sampler | null>(null);
 
   useEffect(() => {
-    const mine = ++seq.current;
-    if (!frame || !point) {
-      setSample(null);
-      return;
-    }
-    const abort = new AbortController();
-    const timer = window.setTimeout(() => {
-      api
-        .sample({ ...frame, lat: point.lat, lon: point.lon }, abort.signal)
-        .then((value) => {
-          if (mine === seq.current) setSample(value);
-        })
-        .catch(() => {
-          if (mine === seq.current) setSample(null);
-        });
-    }, SAMPLE_DEBOUNCE_MS);
-    return () => {
-      window.clearTimeout(timer);
-      abort.abort();
-    };
-    // The frame is compared by its key; the point by its coordinates.
-  }, [api, frameKey, point?.lat, point?.lon]);
+    const created = createSampler((query, signal) => api.sample(query, signal), SAMPLE_DEBOUNCE_MS, setSample);
+    sampler.current = created;
+    return () => created.dispose();
+  }, [api]);
+
+  const { model, run, var: variable, fh } = frame ?? {};
+  const { lat, lon } = point ?? {};
+  useEffect(() => {
+    const ready = model && run && variable && fh !== undefined && lat !== undefined && lon !== undefined;
+    sampler.current?.request(ready ? { model, run, var: variable, fh, lat, lon } : null);
+  }, [model, run, variable, fh, lat, lon]);
 
   return sample;
 }

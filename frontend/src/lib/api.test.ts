@@ -29,7 +29,7 @@ describe('API client', () => {
 
   it('returns the sampled value with units', async () => {
     const sample = await createApi(backend.origin).sample(query);
-    expect(sample).toMatchObject({ value: 34.2, units: '°F', lat: 45.5, lon: -122.6, fh: 1 });
+    expect(sample).toMatchObject({ value: 35.5, units: '°F', lat: 45.5, lon: -122.6, fh: 1 });
   });
 
   it('answers null to a 204 sample, with exactly one request (no retry)', async () => {

@@ -21,6 +21,8 @@ export interface Backend {
   origin: string;
   requests: { url: string; headers: IncomingMessage['headers'] }[];
   regions: RegionsResponse;
+  /** Delay of sample answers, to let a newer request overtake an older one. */
+  sampleDelayMs: number;
   close: () => Promise<void>;
 }
 
@@ -30,8 +32,8 @@ function json(res: import('node:http').ServerResponse, status: number, body: unk
 }
 
 export async function startBackend(): Promise<Backend> {
-  const backend = { requests: [], regions: REGIONS } as unknown as Backend;
-  const server: Server = createServer((req, res) => {
+  const backend = { requests: [], regions: REGIONS, sampleDelayMs: 0 } as unknown as Backend;
+  const server: Server = createServer(async (req, res) => {
     backend.requests.push({ url: req.url ?? '', headers: req.headers });
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/api/regions') {
@@ -45,13 +47,14 @@ export async function startBackend(): Promise<Backend> {
     } else if (url.pathname === '/api/v3/models') {
       json(res, 200, { contract_version: '3.0', models: [{ id: 'hrrr', label: 'HRRR', description: 'x', latest_run: '20260129_17z' }] });
     } else if (url.pathname === '/api/v3/sample') {
+      await new Promise((resolve) => setTimeout(resolve, backend.sampleDelayMs));
       if (Number(url.searchParams.get('lat')) > 60) {
         res.writeHead(204);
         res.end();
         return;
       }
       const q = Object.fromEntries(url.searchParams);
-      json(res, 200, { ...q, fh: Number(q.fh), lat: Number(q.lat), lon: Number(q.lon), value: 34.2, units: '°F',
+      json(res, 200, { ...q, fh: Number(q.fh), lat: Number(q.lat), lon: Number(q.lon), value: Number(q.lat) - 10, units: '°F',
         valid_time: '2026-01-29T18:00:00Z', method: 'bilinear' });
     } else if (url.pathname === '/api/v3/broken/runs') {
       res.writeHead(502, { 'content-type': 'text/html' });
