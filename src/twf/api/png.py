@@ -1,8 +1,10 @@
 """A minimal, fast PNG writer for RGBA tiles.
 
-zlib level 1 with the "Up" row filter: measured on upsampled weather tiles it is ~0.5 ms for 256 px and
-~1.7 ms for 512 px, with files 20 % smaller than no filter; level 6 costs 4× the time for a 35 % smaller file,
-a poor trade for tiles a browser caches for a year.
+Deflate is most of a tile's cost, so it runs through ISA-L (`isal`), whose output is a standard zlib stream:
+on a detailed 512 px HRRR tile its level 2 takes 1.4 ms where zlib's fastest level takes 5.6 ms, for a file
+2 % smaller. The "Up" row filter makes upsampled weather tiles ~20 % smaller than no filter for ~0.1 ms.
+zlib level 6 would shave another third off the size at 4× zlib-1's time: a poor trade for tiles a browser
+caches for a year.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import struct
 import zlib
 
 import numpy as np
+from isal import isal_zlib
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _FILTER_UP = 2
-ZLIB_LEVEL = 1
+DEFLATE_LEVEL = 2  # ISA-L levels are 0-3
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -31,5 +34,5 @@ def encode_rgba(rgba: np.ndarray) -> bytes:
     raw[0, 1:] = rows[0]
     np.subtract(rows[1:], rows[:-1], out=raw[1:, 1:])  # uint8 arithmetic wraps modulo 256, as PNG wants
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw.tobytes(), ZLIB_LEVEL))
-            + _chunk(b"IEND", b""))
+    data = isal_zlib.compress(raw.tobytes(), DEFLATE_LEVEL)
+    return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")

@@ -52,6 +52,8 @@ def premultiply(rgba: np.ndarray) -> np.ndarray:
 def _unpremultiply(tile: np.ndarray) -> np.ndarray:
     """Back to straight alpha; only partly transparent pixels change (opaque and empty ones are exact)."""
     alpha = tile[..., 3]
+    if not ((alpha - np.uint8(1)) < 254).any():  # uint8 wrap: 0 → 255 and 255 → 254, so only 1..254 pass
+        return tile
     partial = (alpha > 0) & (alpha < 255)
     if partial.any():
         a = alpha[partial].astype(np.float32)[:, None]
