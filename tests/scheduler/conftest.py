@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from .mirror import OLDER_RUN, REAL_RUN, write_real, write_synthetic
 
-Scheduler = Callable[..., subprocess.CompletedProcess]
+CompletedProcess = subprocess.CompletedProcess
+Scheduler = Callable[..., CompletedProcess]
 
 
 @pytest.fixture(scope="session")
@@ -26,10 +27,25 @@ def mirror_template(tmp_path_factory: pytest.TempPathFactory, hrrr_samples: Path
 def scheduler(data_root: Path) -> Scheduler:
     """Run `twf scheduler --once` as a user would, against `data_root`; returns the finished process."""
 
-    def run(mirror: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    def run(mirror: Path, *args: str, root: Path = data_root, timeout: float = 240) -> CompletedProcess:
         cmd = [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--once",
-               "--source", f"mirror:{mirror}", "--workers", "2", "--data-root", str(data_root),
+               "--source", f"mirror:{mirror}", "--workers", "2", "--data-root", str(root),
                "--retry-seconds", "0.05", "--max-attempts", "2", *args]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
     return run
+
+
+@pytest.fixture
+def tiny_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A real 24 MiB tmpfs (we run as root), so a full disk is a real ENOSPC from the kernel."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)

@@ -1,0 +1,99 @@
+"""A full disk while staging leaves committed state untouched, and a newer run supersedes an older one."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from twf.check import check_model
+from twf.manifest import list_runs, read_latest, read_manifest
+from twf.models import get_model
+from twf.store import Store
+
+from .conftest import Scheduler
+from .mirror import OLDER_RUN, REAL_RUN, write_real, write_synthetic
+
+
+def fill(directory: Path) -> Path:
+    """Write until the kernel says ENOSPC; returns the filler file."""
+    filler = directory / "filler"
+    chunk = b"\0" * (1 << 20)
+    with open(filler, "wb") as f:
+        try:
+            while True:
+                f.write(chunk)
+                f.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def committed_state(store: Store) -> dict[str, bytes]:
+    files = [*store.manifest_dir("hrrr").rglob("*"), *store.published_model_dir("hrrr").rglob("*")]
+    return {str(p.relative_to(store.root)): p.read_bytes() for p in files if p.is_file()}
+
+
+def test_disk_full_during_staging_leaves_published_state_intact(
+    tiny_filesystem: Path, tmp_path: Path, hrrr_samples: Path, scheduler: Scheduler
+) -> None:
+    root = tiny_filesystem / "v3"
+    mirror = tmp_path / "mirror"
+    write_synthetic(mirror, OLDER_RUN, [0, 1])
+    assert scheduler(mirror, "--vars", "refc", root=root).returncode == 0
+    store = Store(root)
+    before = committed_state(store)
+    assert read_latest(store, "hrrr").run == OLDER_RUN
+
+    write_real(mirror, hrrr_samples)
+    filler = fill(tiny_filesystem)
+    done = scheduler(mirror, "--vars", "refc", root=root)
+    assert done.returncode == 1, done.stderr  # the pass published nothing: every frame hit ENOSPC
+    assert "No space left on device" in done.stderr
+    assert committed_state(store) == before
+    assert list_runs(store, "hrrr") == [OLDER_RUN] and read_latest(store, "hrrr").run == OLDER_RUN
+    assert check_model(store, get_model("hrrr")) == []
+
+    filler.unlink()
+    done = scheduler(mirror, "--vars", "refc", root=root)
+    assert done.returncode == 0, done.stderr
+    assert set(read_manifest(store, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
+    assert read_latest(store, "hrrr").run == REAL_RUN
+
+
+def wait_for(condition, timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_newer_run_supersedes_the_one_being_built_and_retention_drops_it(
+    tmp_path: Path, data_root: Path, hrrr_samples: Path
+) -> None:
+    mirror = tmp_path / "mirror"
+    write_synthetic(mirror, OLDER_RUN, [0, 1])
+    store = Store(data_root)
+    cmd = [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--source", f"mirror:{mirror}",
+           "--workers", "1", "--vars", "refc", "--data-root", str(data_root), "--poll-seconds", "0.3",
+           "--keep-runs", "1"]
+    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            wait_for(lambda: store.manifest_path("hrrr", OLDER_RUN).is_file()
+                     and read_manifest(store, "hrrr", OLDER_RUN).frame_count == 2)
+            assert read_latest(store, "hrrr").run == OLDER_RUN
+            write_real(mirror, hrrr_samples)  # the next cycle appears upstream
+            wait_for(lambda: (latest := read_latest(store, "hrrr")) is not None and latest.run == REAL_RUN
+                     and not store.manifest_path("hrrr", OLDER_RUN).exists())
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert f"hrrr {OLDER_RUN} superseded: 2/19 frames committed" in stderr
+    assert f"hrrr {OLDER_RUN} removed by retention (keeping 1 runs)" in stderr
+    assert list_runs(store, "hrrr") == [REAL_RUN]
+    assert set(read_manifest(store, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
+    assert not store.published_run_dir("hrrr", OLDER_RUN).exists()
+    assert not store.staging_run_dir("hrrr", OLDER_RUN).exists()
