@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from twf.fetch.budget import RateBudgets
+from twf.fetch.inventory import PROCESS_INVENTORIES
 from twf.fetch.sources import Source, parse_source
 from twf.fetch.transport import Transport, TransportPolicy
 from twf.models import get_model
@@ -73,6 +74,32 @@ def put_hrrr(
     model = get_model("hrrr")
     for fh in hours:
         put_file(bucket, model.file_key(parse_run_id(run), fh), *hrrr_file(fh, msgs))
+
+
+NAM_RUN = "20260129_12z"
+NAM_BUCKETS = {3: "0-3", 6: "3-6", 7: "6-7"}  # NAM nest APCP: 3-hour resetting buckets, then hourly
+
+
+def put_nam(bucket: Bucket, msgs: dict[str, bytes]) -> None:
+    """NAM nest 12z f03, f06, f07 with TMP 2 m and that hour's APCP bucket (real message bytes)."""
+    nam = get_model("nam")
+    for fh, window in NAM_BUCKETS.items():
+        data, idx = build_file(
+            "2026012912",
+            [
+                (f"TMP:2 m above ground:{fh} hour fcst", msgs["tmp2m_f01"]),
+                (f"APCP:surface:{window} hour acc fcst", msgs["prate_f01"]),
+            ],
+        )
+        put_file(bucket, nam.file_key(parse_run_id(NAM_RUN), fh), data, idx)
+
+
+@pytest.fixture(autouse=True)
+def fresh_inventories() -> Iterator[None]:
+    """No test sees inventories another test's server (maybe on a reused port) served moments ago."""
+    PROCESS_INVENTORIES.clear()
+    yield
+    PROCESS_INVENTORIES.clear()
 
 
 @pytest.fixture

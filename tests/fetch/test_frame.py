@@ -19,10 +19,11 @@ from twf.fetch.validate import grib_message_lengths
 from twf.models import get_model
 from twf.store import parse_run_id
 
-from .conftest import HRRR_RUN, hrrr_file, put_file, put_hrrr
+from .conftest import HRRR_RUN, NAM_RUN, hrrr_file, put_file, put_hrrr, put_nam
 from .gribfiles import build_file
 
 HRRR = get_model("hrrr")
+NAM = get_model("nam")
 F01_KEY = HRRR.file_key(parse_run_id(HRRR_RUN), 1)
 
 
@@ -219,24 +220,24 @@ def test_a_run_total_cannot_be_fetched_at_f000(hrrr_server, transport, tmp_path)
 
 def test_summed_run_total_fetches_each_bucket_file(make_server, transport, tmp_path, real_messages):
     bucket, _, source = make_server()
-    nam = get_model("nam")
-    ref = parse_run_id("20260129_12z")
-    for fh, window in ((3, "0-3"), (6, "3-6"), (7, "6-7")):
-        data, idx = build_file(
-            "2026012912",
-            [
-                (f"TMP:2 m above ground:{fh} hour fcst", real_messages["tmp2m_f01"]),
-                (f"APCP:surface:{window} hour acc fcst", real_messages["prate_f01"]),
-            ],
-        )
-        put_file(bucket, nam.file_key(ref, fh), data, idx)
+    put_nam(bucket, real_messages)
     files = fetch_frame_files(
-        nam, "20260129_12z", 7, ["precip_total", "tmp2m"], tmp_path, [source], transport=transport
+        NAM, NAM_RUN, 7, ["precip_total", "tmp2m"], tmp_path, [source], transport=transport
     )
     assert sorted(files) == [3, 6, 7]
     assert files[3].messages == ("APCP:surface:0-3 hour acc fcst",)
     assert files[7].messages == ("TMP:2 m above ground:7 hour fcst", "APCP:surface:6-7 hour acc fcst")
     assert files[7].path.name == "nam.t12z.conusnest.hiresf07.tm00.precip_total-tmp2m.grib2"
+
+
+def test_a_run_totals_files_are_fetched_concurrently(make_server, transport, tmp_path, real_messages):
+    bucket, _, source = make_server()
+    put_nam(bucket, real_messages)
+    bucket.latency_seconds = 0.25  # one after another, each inventory would be asked >= 0.5 s after the last
+    fetch_frame_files(NAM, NAM_RUN, 7, ["precip_total"], tmp_path, [source], transport=transport)
+    idx_asked = [t for t, method, key, _ in bucket.log if method == "GET" and key.endswith(".idx")]
+    assert len(idx_asked) == 3
+    assert max(idx_asked) - min(idx_asked) < bucket.latency_seconds
 
 
 def test_a_mirror_folder_serves_the_same_bytes(tmp_path, real_messages):

@@ -6,6 +6,7 @@ Google Cloud or a local mirror, validated so that the builder never sees a wrong
     transport  pooled HTTP, retries/backoff, the machine-wide per-host budget (`budget`); `file://` reads
     validate   206 / Content-Range / length / GRIB...7777 checks, Last-Modified stability
     cache      atomic, size-bounded cache of validated ranges
+    inventory  `.idx` responses kept a few seconds in the process (no re-download per variable or run total)
     frame      `fetch_frame` / `fetch_frame_files`
     discovery  `available_hours` / `latest_run`
 """

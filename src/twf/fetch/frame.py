@@ -2,10 +2,11 @@
 that serves them whole.
 
 For each upstream file the frame needs (its own hour, plus earlier hours whose buckets a summed run total
-needs), the `.idx` is read, the requested messages are selected exactly (`twf.models.requirements` decides
-which), their inclusive byte ranges are merged and fetched concurrently, and every range must be a 206 of
-exactly the requested bytes made of whole GRIB2 messages. Any failure moves on to the next source; nothing
-partial is ever written: each subset file appears in one atomic rename.
+needs; those files are fetched concurrently), the `.idx` is read (or reused if read moments ago: `inventory`),
+the requested messages are selected exactly (`twf.models.requirements` decides which), their inclusive byte
+ranges are merged and fetched concurrently, and every range must be a 206 of exactly the requested bytes made
+of whole GRIB2 messages. Any failure moves on to the next source; nothing partial is ever written: each subset
+file appears in one atomic rename.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from pathlib import Path, PurePosixPath
 from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, TWFError, UnknownVariable
 from twf.fetch.cache import DownloadCache, write_atomic
 from twf.fetch.idx import ByteRange, IdxEntry, merge_ranges, parse_idx, select
+from twf.fetch.inventory import PROCESS_INVENTORIES, InventoryCache
 from twf.fetch.sources import Source
-from twf.fetch.transport import Transport, borrowed
+from twf.fetch.transport import Response, Transport, borrowed
 from twf.fetch.validate import check_grib, check_range_response, check_stable
 from twf.models import check_frame, get_variable
 from twf.models.base import ModelSpec
@@ -83,19 +85,27 @@ def fetch_frame_files(
     cache: DownloadCache | None = None,
     transport: Transport | None = None,
     now: datetime | None = None,
+    inventories: InventoryCache = PROCESS_INVENTORIES,
 ) -> dict[int, FetchedFile]:
-    """Every subset file frame `fh` needs, keyed by upstream forecast hour (`fh` itself always included)."""
+    """Every subset file frame `fh` needs, keyed by upstream forecast hour (`fh` itself always included).
+
+    The files are fetched concurrently (a summed run total needs one per earlier bucket); if any fails, the
+    first failure in forecast-hour order is raised once all have finished.
+    """
     plan = frame_requests(model, run, fh, variables)
     ref_time = parse_run_id(run)
     with borrowed(transport) as t:
-        return {
-            file_fh: fetch_file(
-                model, ref_time, file_fh, requests,
-                out_dir / subset_name(model.file_key(ref_time, file_fh), variables),
-                sources, transport=t, cache=cache, now=now,
+
+        def one(file_fh: int) -> FetchedFile:
+            out_path = out_dir / subset_name(model.file_key(ref_time, file_fh), variables)
+            return fetch_file(
+                model, ref_time, file_fh, plan[file_fh], out_path, sources,
+                transport=t, cache=cache, now=now, inventories=inventories,
             )
-            for file_fh, requests in plan.items()
-        }
+
+        with ThreadPoolExecutor(max_workers=max(1, min(len(plan), t.policy.concurrency))) as pool:
+            futures = {file_fh: pool.submit(one, file_fh) for file_fh in plan}
+        return {file_fh: future.result() for file_fh, future in futures.items()}
 
 
 def fetch_frame(
@@ -109,6 +119,7 @@ def fetch_frame(
     cache: DownloadCache | None = None,
     transport: Transport | None = None,
     now: datetime | None = None,
+    inventories: InventoryCache = PROCESS_INVENTORIES,
 ) -> Path:
     """The subset GRIB2 of frame `fh` (all the variables' messages from the `fh` file).
 
@@ -116,7 +127,8 @@ def fetch_frame(
     returned, with the frame's own file, by `fetch_frame_files`, which a caller building such a total uses.
     """
     files = fetch_frame_files(
-        model, run, fh, variables, out_dir, sources, cache=cache, transport=transport, now=now
+        model, run, fh, variables, out_dir, sources,
+        cache=cache, transport=transport, now=now, inventories=inventories,
     )
     return files[fh].path
 
@@ -132,6 +144,7 @@ def fetch_file(
     transport: Transport,
     cache: DownloadCache | None = None,
     now: datetime | None = None,
+    inventories: InventoryCache = PROCESS_INVENTORIES,
 ) -> FetchedFile:
     """Try the sources in order; the first that serves every message whole wins. Errors name every attempt."""
     if not sources:
@@ -142,7 +155,9 @@ def fetch_file(
             failures.append(FetchError(f"source {source.name} does not carry {model.name}"))
             continue
         try:
-            return _fetch_from(source, model, ref_time, fh, requests, out_path, transport, cache, now)
+            return _fetch_from(
+                source, model, ref_time, fh, requests, out_path, transport, cache, now, inventories
+            )
         except (FetchError, MessageNotFound) as exc:
             failures.append(exc)
     kinds = {type(f) for f in failures}
@@ -160,11 +175,11 @@ def _fetch_from(
     transport: Transport,
     cache: DownloadCache | None,
     now: datetime | None,
+    inventories: InventoryCache,
 ) -> FetchedFile:
     now = now or datetime.now(UTC)
     idx_url = source.idx_url(model, ref_time, fh)
-    inventory = transport.get(idx_url, missing=source.missing_statuses)
-    check_stable(idx_url, inventory.last_modified, source.stable_seconds, now)
+    inventory, idx_bytes = _read_inventory(source, idx_url, transport, inventories, now)
     entries = select(parse_idx(inventory.body.decode("utf-8", "replace"), url=idx_url), requests, url=idx_url)
     ranges = merge_ranges(entries)
     version = inventory.last_modified.isoformat() if inventory.last_modified else ""
@@ -173,11 +188,15 @@ def _fetch_from(
     def one(rng: ByteRange) -> tuple[bytes, int | None, int]:
         return _fetch_range(url, rng, _messages_in(rng, entries), transport, cache, version, source, now)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(len(ranges), transport.policy.concurrency))) as pool:
-        parts = list(pool.map(one, ranges))
-    totals = {total for _, total, _ in parts if total is not None}
-    if len(totals) > 1:
-        raise FetchError(f"{url}: file size changed during the download ({sorted(totals)}); retry later")
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(ranges), transport.policy.concurrency))) as pool:
+            parts = list(pool.map(one, ranges))
+        totals = {total for _, total, _ in parts if total is not None}
+        if len(totals) > 1:
+            raise FetchError(f"{url}: file size changed during the download ({sorted(totals)}); retry later")
+    except FetchError:
+        inventories.forget(idx_url)  # it may be stale: the next attempt reads it afresh
+        raise
     data = b"".join(body for body, _, _ in parts)
     write_atomic(out_path, data)
     return FetchedFile(
@@ -187,8 +206,30 @@ def _fetch_from(
         url=url,
         messages=tuple(e.label for e in entries),
         bytes_written=len(data),
-        bytes_downloaded=len(inventory.body) + sum(n for _, _, n in parts),
+        bytes_downloaded=idx_bytes + sum(n for _, _, n in parts),
     )
+
+
+def _read_inventory(
+    source: Source, idx_url: str, transport: Transport, inventories: InventoryCache, now: datetime
+) -> tuple[Response, int]:
+    """(the stable `.idx` response, network bytes spent on it). Remote inventories read moments ago are
+    reused; a mirror's are read every time (free, and a mirror folder may be rewritten at any moment)."""
+
+    def download() -> Response:
+        response = transport.get(idx_url, missing=source.missing_statuses)
+        check_stable(idx_url, response.last_modified, source.stable_seconds, now)
+        return response
+
+    if source.is_local:
+        response = download()
+        return response, len(response.body)
+    with inventories.loading(idx_url):
+        if (kept := inventories.get(idx_url)) is not None:
+            return kept, 0
+        response = download()
+        inventories.put(idx_url, response)
+        return response, len(response.body)
 
 
 def _messages_in(rng: ByteRange, entries: Sequence[IdxEntry]) -> int:

@@ -66,7 +66,9 @@ class Transport:
             max_connections=policy.concurrency * 2, max_keepalive_connections=policy.concurrency
         )
         self._client = httpx.Client(
-            timeout=httpx.Timeout(policy.timeout_s),
+            # waiting for a connection of our own pool is queueing (a run total's files and their ranges
+            # share it), not a network fault: only connect/read/write time out
+            timeout=httpx.Timeout(policy.timeout_s, pool=None),
             limits=limits,
             follow_redirects=False,
             headers={"User-Agent": policy.user_agent},
