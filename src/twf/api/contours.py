@@ -24,7 +24,7 @@ GEOJSON = "application/geo+json"
 
 @router.get("/api/v3/{model}/{run}/{var}/{fh}/contours/{key}", response_class=Response,
             responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}})
-def contours(
+async def contours(
     model: str, run: str, var: str, fh: int, key: str,
     services: Annotated[Services, Depends(get_services)],
 ) -> Response:
