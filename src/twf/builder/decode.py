@@ -22,7 +22,9 @@ from rasterio.errors import RasterioError
 from twf.errors import CorruptGrib, MessageNotFound
 from twf.models.requirements import MessageRequest
 
-GDAL_ENV = {"GRIB_NORMALIZE_UNITS": "NO"}
+# Raw GRIB units; global lat/lon grids shifted to -180..180 (GFS's 0..360 would split CONUS at the edge),
+# pinned here so a user's GDAL configuration cannot change either.
+GDAL_ENV = {"GRIB_NORMALIZE_UNITS": "NO", "GRIB_ADJUST_LONGITUDE_RANGE": "YES"}
 _SECTION0_BYTES = 16
 _END_MARKER = b"7777"
 
