@@ -4,6 +4,11 @@ The "full" file has the real HRRR f06 inventory's 173 messages at their real siz
 messages where the samples have them, GRIB2-framed filler of the upstream size elsewhere. It is served by the
 test bucket server on 127.0.0.1 (keep-alive, Range, Last-Modified), and one frame of every HRRR variable is
 fetched the way the scheduler fetches it. Reference: bytes fetched ≤ 1.05 × bytes needed.
+
+Then what the in-process inventory cache and concurrent run-total files save: every variable of the hour
+fetched one call at a time (the scheduler's per-variable fallback) with and without reusing the `.idx`, and
+a NAM run total at f36, summed from 12 three-hour bucket files, 50 ms away, one file at a time vs at once,
+followed by the f33 frame whose 11 inventories were just read.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from tests.fetch.gribfiles import split_messages
 from twf.fetch.budget import RateBudgets
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame_files
+from twf.fetch.inventory import InventoryCache
 from twf.fetch.sources import parse_source
 from twf.fetch.transport import Transport, TransportPolicy
 from twf.models import get_model
@@ -53,18 +59,44 @@ def full_hrrr_file() -> tuple[bytes, str]:
 
 
 LATENCY_S = 0.05  # a bucket ~50 ms away: where fetching a frame's ranges concurrently pays off
+NAM_RUN, NAM_FH = "20260129_12z", 36
+NAM_MESSAGE_BYTES = 1_500_000  # about a NAM CONUS nest field
 
 
-def run_once(source, variables, out: Path, concurrency: int, cache: DownloadCache | None) -> dict:
+def nam_bucket_files(bucket: Bucket) -> None:
+    """NAM nest 12z f01..f36, each TMP 2 m, its APCP bucket (3-hourly resetting) and UGRD 10 m."""
+    model = get_model("nam")
+    for fh in range(1, NAM_FH + 1):
+        start = fh - (fh - 1) % 3 - 1
+        labels = [f"TMP:2 m above ground:{fh} hour fcst", f"APCP:surface:{start}-{fh} hour acc fcst",
+                  f"UGRD:10 m above ground:{fh} hour fcst"]
+        parts, idx, pos = [], [], 0
+        for n, label in enumerate(labels, 1):
+            idx.append(f"{n}:{pos}:d=2026012912:{label}:")
+            parts.append(filler(NAM_MESSAGE_BYTES))
+            pos += NAM_MESSAGE_BYTES
+        key = model.file_key(parse_run_id(NAM_RUN), fh)
+        bucket.put(key, b"".join(parts))
+        bucket.put(key + model.idx_suffix, ("\n".join(idx) + "\n").encode())
+
+
+def run_once(
+    source, model: str, run: str, fh: int, calls: list[list[str]], out: Path, concurrency: int,
+    cache: DownloadCache | None, inventories: InventoryCache,
+) -> dict:
+    """Fetch frame `fh` once per variable list in `calls`; totals over every file written."""
     policy = TransportPolicy(concurrency=concurrency)
+    written = downloaded = messages = 0
     with Transport(policy, RateBudgets({})) as transport:
         started = time.perf_counter()
-        files = fetch_frame_files(get_model("hrrr"), RUN, FH, variables, out, [source], transport=transport,
-                                  cache=cache)
+        for variables in calls:
+            files = fetch_frame_files(get_model(model), run, fh, variables, out, [source],
+                                      transport=transport, cache=cache, inventories=inventories)
+            written += sum(f.bytes_written for f in files.values())
+            downloaded += sum(f.bytes_downloaded for f in files.values())
+            messages += sum(len(f.messages) for f in files.values())
         seconds = time.perf_counter() - started
-    fetched = files[FH]
-    return {"seconds": seconds, "written": fetched.bytes_written, "downloaded": fetched.bytes_downloaded,
-            "messages": len(fetched.messages)}
+    return {"seconds": seconds, "written": written, "downloaded": downloaded, "messages": messages}
 
 
 def main() -> None:
@@ -80,31 +112,46 @@ def main() -> None:
     variables = list(model.variables)
     print(f"full file: {len(data) / 1e6:.1f} MB, {idx.count(chr(10))} messages; frame: hrrr {RUN} f{FH:02d}, "
           f"{len(variables)} variables ({', '.join(variables)})")
-    print(f"{'case':<28}{'msgs':>5}{'requests':>9}{'needed MB':>10}{'fetched MB':>11}{'ratio':>7}"
-          f"{'ref':>7}{'seconds':>9}{'MB/s':>8}")
+    nam_bucket_files(bucket)
     with BucketServer(bucket) as server, tempfile.TemporaryDirectory() as tmp:
         source = parse_source(server.url)
         cache = DownloadCache(Path(tmp) / "cache")
+        kept = InventoryCache()
+        every = [variables]
+        one_by_one = [[v] for v in variables]
+        total = [["precip_total"]]
+        fresh = InventoryCache
+        hrrr, nam = ("hrrr", RUN, FH), ("nam", NAM_RUN, NAM_FH)
+        # (name, frame, calls, connections, download cache, inventories, latency)
         cases = [
-            ("cold, 1 connection", 1, None, 0.0),
-            ("cold, 8 connections", 8, None, 0.0),
-            ("50 ms away, 1 connection", 1, None, LATENCY_S),
-            ("50 ms away, 8 connections", 8, None, LATENCY_S),
-            ("cold, 8 conn + cache fill", 8, cache, 0.0),
-            ("warm cache (idx only)", 8, cache, 0.0),
+            ("cold, 1 connection", hrrr, every, 1, None, fresh(), 0.0),
+            ("cold, 8 connections", hrrr, every, 8, None, fresh(), 0.0),
+            ("50 ms away, 1 connection", hrrr, every, 1, None, fresh(), LATENCY_S),
+            ("50 ms away, 8 connections", hrrr, every, 8, None, fresh(), LATENCY_S),
+            ("cold, 8 conn + cache fill", hrrr, every, 8, cache, fresh(), 0.0),
+            ("warm cache (idx only)", hrrr, every, 8, cache, fresh(), 0.0),
+            ("per variable, idx re-read", hrrr, one_by_one, 8, None, fresh(ttl_seconds=0), LATENCY_S),
+            ("per variable, idx kept", hrrr, one_by_one, 8, None, fresh(), LATENCY_S),
+            ("NAM f36 total, 1 conn", nam, total, 1, None, fresh(), LATENCY_S),
+            ("NAM f36 total, 8 conn", nam, total, 8, None, kept, LATENCY_S),
+            ("NAM f33 total next, idx kept", ("nam", NAM_RUN, 33), total, 8, None, kept, LATENCY_S),
         ]
-        for name, concurrency, case_cache, latency in cases:
+        print(f"{'case':<31}{'msgs':>5}{'requests':>9}{'idx GETs':>9}{'needed MB':>10}{'fetched MB':>11}"
+              f"{'ratio':>7}{'ref':>7}{'seconds':>9}{'MB/s':>8}")
+        for name, (model_name, run, fh), calls, concurrency, case_cache, inventories, latency in cases:
             bucket.latency_seconds = latency
             before = len(bucket.log)
-            r = run_once(source, variables, Path(tmp) / name.replace(" ", "_"), concurrency, case_cache)
-            requests = len(bucket.log) - before
+            r = run_once(source, model_name, run, fh, calls, Path(tmp) / name.replace(" ", "_"), concurrency,
+                         case_cache, inventories)
+            asked = bucket.log[before:]
+            idx_gets = sum(1 for _, method, key, _ in asked if method == "GET" and key.endswith(".idx"))
             ratio = r["downloaded"] / r["written"]
-            print(f"{name:<28}{r['messages']:>5}{requests:>9}{r['written'] / 1e6:>10.2f}"
+            print(f"{name:<31}{r['messages']:>5}{len(asked):>9}{idx_gets:>9}{r['written'] / 1e6:>10.2f}"
                   f"{r['downloaded'] / 1e6:>11.2f}{ratio:>7.3f}{REFERENCE_RATIO:>7.2f}{r['seconds']:>9.3f}"
                   f"{r['written'] / 1e6 / r['seconds']:>8.1f}")
-            needed = r["written"]
+            if name == "cold, 1 connection":
+                needed = r["written"]
         print(f"whole-file download: {len(data) / 1e6:.1f} MB = {len(data) / needed:.1f}x what is needed")
-
 
 if __name__ == "__main__":
     main()
