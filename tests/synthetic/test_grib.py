@@ -11,54 +11,20 @@ import rasterio
 
 from twf.models import REGISTRY, get_model
 from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, SURFACE
-from twf.models.requirements import MessageRequest
 from twf.synthetic.codes import PARAMETERS
 from twf.synthetic.grib import SyntheticMessage, write_grib2, write_idx
 from twf.synthetic.inventory import inventory
 from twf.synthetic.plan import file_requests
 
+from .frames import FRAMES
+
 HRRR_REF = datetime(2026, 1, 29, 17, tzinfo=UTC)
 GFS_REF = datetime(2026, 1, 29, 12, tzinfo=UTC)
-# One file per model whose messages cover every kind its variables read: instantaneous fields, run totals,
-# buckets and bucket averages.
-COVERING_HOUR = {"hrrr": 2, "gfs": 7, "nam": 4, "nbm": 2}
-
-# Plausible magnitudes in upstream units, so packing is exercised at its real precision.
-BASE_VALUE = {"TMP": 250.0, "DPT": 240.0, "PRMSL": 98000.0, "MSLMA": 98000.0, "REFC": -10.0}
-SPREAD = {"TMP": 60.0, "DPT": 50.0, "PRMSL": 6000.0, "MSLMA": 6000.0, "REFC": 70.0, "APCP": 80.0,
-          "ASNOW": 0.5, "UGRD": 60.0, "VGRD": 60.0, "WIND": 40.0, "GUST": 50.0}
 
 
-def _field(element: str, shape: tuple[int, int], seed: int) -> np.ndarray:
-    """A smooth field with a different pattern per message; 0/1 flags for categorical elements."""
-    rows, cols = np.ogrid[0:shape[0], 0:shape[1]]
-    wave = 0.5 + 0.5 * np.sin(cols / (37.0 + seed) + seed) * np.cos(rows / (53.0 + seed))
-    if PARAMETERS[element].decimals == 0 and element.startswith("C"):
-        return (wave > 0.6).astype(np.float64)
-    return BASE_VALUE.get(element, 0.0) + SPREAD.get(element, 10.0) * wave
-
-
-def _message(model_name: str, request: MessageRequest, ref: datetime, seed: int) -> SyntheticMessage:
-    shape = get_model(model_name).native_grid.shape
-    return SyntheticMessage(request.element, request.level, _field(request.element, shape, seed), ref,
-                            request.fh, request.window, request.average)
-
-
-@pytest.fixture(scope="module")
-def covering_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list]]:
-    out = tmp_path_factory.mktemp("grib")
-    files = {}
-    for name, fh in COVERING_HOUR.items():
-        messages = [_message(name, r, GFS_REF, i) for i, r in enumerate(file_requests(name, fh))]
-        path = write_grib2(out / f"{name}.f{fh:03d}.grib2", get_model(name), messages)
-        write_idx(path)
-        files[name] = (path, messages)
-    return files
-
-
-def test_covering_files_hold_every_kind_of_message_the_specs_read() -> None:
+def test_frame_files_hold_every_kind_of_message_the_specs_read() -> None:
     for name in REGISTRY:
-        requests = file_requests(name, COVERING_HOUR[name])
+        requests = file_requests(name, FRAMES[name][2])
         kinds = {(r.element, r.level, r.window is None, r.average) for r in requests}
         for var in get_model(name).variables.values():
             for selector in var.inputs.values():
@@ -66,9 +32,9 @@ def test_covering_files_hold_every_kind_of_message_the_specs_read() -> None:
         assert any(not instantaneous for _, _, instantaneous, _ in kinds), name
 
 
-@pytest.mark.parametrize("model_name", sorted(COVERING_HOUR))
-def test_values_and_tags_round_trip_through_gdal_on_the_native_grid(covering_files, model_name: str) -> None:
-    path, messages = covering_files[model_name]
+@pytest.mark.parametrize("model_name", sorted(FRAMES))
+def test_values_and_tags_round_trip_through_gdal_on_the_native_grid(frame_files, model_name: str) -> None:
+    path, messages = frame_files[model_name].paths[-1], frame_files[model_name].messages
     grid = get_model(model_name).native_grid
     # USE_IDX=NO: with a `.idx` beside the file GDAL 3.10 takes band metadata from it instead, and then
     # reports an accumulation's GRIB_FORECAST_SECONDS as the window's end, not its start.
@@ -139,9 +105,12 @@ def test_idx_lines_are_spelled_as_in_the_real_upstream_inventory(
         assert line.split(":", 2)[2] in real, line
 
 
-@pytest.mark.parametrize("model_name", sorted(COVERING_HOUR))
-def test_idx_byte_offsets_delimit_whole_messages(covering_files, model_name: str) -> None:
-    path, messages = covering_files[model_name]
+@pytest.mark.parametrize("model_name", sorted(FRAMES))
+def test_idx_byte_offsets_delimit_whole_messages(frame_files, tmp_path: Path, model_name: str) -> None:
+    source, messages = frame_files[model_name].paths[-1], frame_files[model_name].messages
+    path = tmp_path / source.name  # a copy: the shared files stay without .idx
+    path.write_bytes(source.read_bytes())
+    write_idx(path)
     data = path.read_bytes()
     offsets = [int(line.split(":")[1]) for line in Path(f"{path}.idx").read_text().splitlines()]
     assert offsets[0] == 0 and len(offsets) == len(messages)
@@ -151,8 +120,8 @@ def test_idx_byte_offsets_delimit_whole_messages(covering_files, model_name: str
         assert int.from_bytes(chunk[8:16], "big") == len(chunk)
 
 
-def test_truncated_file_is_refused_by_the_indexer(covering_files) -> None:
-    path, _ = covering_files["hrrr"]
+def test_truncated_file_is_refused_by_the_indexer(frame_files) -> None:
+    path = frame_files["hrrr"].paths[-1]
     with pytest.raises(ValueError, match="truncated"):
         inventory(path.read_bytes()[:-10])
 
