@@ -62,6 +62,7 @@ describe('viewer', () => {
     assert.ok(share > 0.9, `only ${(share * 100).toFixed(1)}% of the map is painted`);
     assert.match(await page.locator('[data-testid=valid-time]').innerText(), /f00 .*17:00 UTC/);
     assert.equal((await page.locator('[data-testid=legend]').innerText()).includes('°F'), true);
+    assert.equal(await page.locator('[data-testid=demo-badge]').count(), 0, 'real data is not labelled demo');
     assert.deepEqual(errors, []);
     await page.close();
   });

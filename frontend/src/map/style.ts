@@ -11,8 +11,8 @@ export const BOUNDARY_SOURCE = 'boundaries';
 export const CONTOUR_SOURCE = 'contours';
 export const CONTOUR_LINE_LAYER = 'contour-lines';
 export const CONTOUR_LABEL_LAYER = 'contour-labels';
-/** Forecast frame layers go directly below this layer (the first boundary layer). */
-export const FRAMES_BELOW = 'boundary-coast';
+/** Forecast frame layers go directly below this layer: contour lines, then boundaries and labels on top. */
+export const FRAMES_BELOW = CONTOUR_LINE_LAYER;
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
@@ -35,7 +35,18 @@ export function baseStyle(): StyleSpecification {
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe6ec' } },
       ...basemap,
       {
-        id: FRAMES_BELOW,
+        id: CONTOUR_LINE_LAYER,
+        type: 'line',
+        source: CONTOUR_SOURCE,
+        layout: { visibility: 'none', 'line-join': 'round' },
+        paint: {
+          'line-color': ['case', ['to-boolean', ['get', 'major']], '#1a1aff', '#333333'],
+          'line-width': ['case', ['to-boolean', ['get', 'major']], 2.6, 0.8],
+          'line-opacity': ['case', ['to-boolean', ['get', 'major']], 0.95, 0.55],
+        },
+      },
+      {
+        id: 'boundary-coast',
         type: 'line',
         source: BOUNDARY_SOURCE,
         filter: ['==', ['get', 'kind'], 'coast'],
@@ -53,18 +64,7 @@ export function baseStyle(): StyleSpecification {
         type: 'line',
         source: BOUNDARY_SOURCE,
         filter: ['==', ['get', 'kind'], 'state'],
-        paint: { 'line-color': '#2b3a48', 'line-width': 0.8, 'line-opacity': 0.8 },
-      },
-      {
-        id: CONTOUR_LINE_LAYER,
-        type: 'line',
-        source: CONTOUR_SOURCE,
-        layout: { visibility: 'none', 'line-join': 'round' },
-        paint: {
-          'line-color': ['case', ['to-boolean', ['get', 'major']], '#1a1aff', '#222222'],
-          'line-width': ['case', ['to-boolean', ['get', 'major']], 2.6, 0.9],
-          'line-opacity': 0.85,
-        },
+        paint: { 'line-color': '#0d141a', 'line-width': 1.1, 'line-opacity': 0.9 },
       },
       {
         id: CONTOUR_LABEL_LAYER,
