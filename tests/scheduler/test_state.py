@@ -1,0 +1,40 @@
+"""A run's bookkeeping: which frames are due, retries with exponential backoff, giving up, being done."""
+
+from __future__ import annotations
+
+from twf.models import get_model
+from twf.publish import RunPlan
+from twf.scheduling.state import RetryPolicy, RunState
+
+PLAN = RunPlan.for_run(get_model("hrrr"), "20260129_17z", ["refc", "tmp2m"])
+
+
+def test_due_frames_are_grouped_by_available_hour_earliest_first() -> None:
+    state = RunState(PLAN, RetryPolicy())
+    assert state.due(0.0, {2, 0}) == {0: ("refc", "tmp2m"), 2: ("refc", "tmp2m")}
+    state.start(0, ("refc", "tmp2m"))
+    state.succeeded(("refc", 0))
+    assert state.due(0.0, {0, 2}) == {2: ("refc", "tmp2m")}  # in flight and committed frames are not due
+
+
+def test_failed_frame_waits_base_then_double_and_is_given_up_after_max_attempts() -> None:
+    state = RunState(PLAN, RetryPolicy(max_attempts=3, base_seconds=10, cap_seconds=15))
+    frame = ("tmp2m", 0)
+    state.start(0, ("tmp2m",))
+    assert state.failed(frame, "corrupt", now=100.0) == 10
+    assert state.due(105.0, {0}) == {0: ("refc",)} and state.next_retry({0}) == 110.0
+    assert state.due(110.0, {0}) == {0: ("refc", "tmp2m")}
+    assert state.failed(frame, "corrupt", now=110.0) == 15  # 20 s capped
+    assert state.failed(frame, "corrupt", now=125.0) is None
+    assert state.given_up == {frame: "corrupt"} and state.due(1e9, {0}) == {0: ("refc",)}
+
+
+def test_run_is_done_when_every_frame_is_committed_or_given_up() -> None:
+    state = RunState(PLAN, RetryPolicy(max_attempts=1))
+    frames = PLAN.frames()
+    assert state.total == 38 and not state.done
+    for frame in frames[:-1]:
+        state.succeeded(frame)
+    assert not state.done
+    state.failed(frames[-1], "missing", now=0.0)
+    assert state.done
