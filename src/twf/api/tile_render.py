@@ -55,9 +55,8 @@ def _unpremultiply(tile: np.ndarray) -> np.ndarray:
     if not ((alpha - np.uint8(1)) < 254).any():  # uint8 wrap: 0 → 255 and 255 → 254, so only 1..254 pass
         return tile
     partial = (alpha > 0) & (alpha < 255)
-    if partial.any():
-        a = alpha[partial].astype(np.float32)[:, None]
-        tile[partial, :3] = np.minimum(tile[partial, :3] * (255.0 / a) + 0.5, 255.0).astype(np.uint8)
+    a = alpha[partial].astype(np.float32)[:, None]
+    tile[partial, :3] = np.minimum(tile[partial, :3] * (255.0 / a) + 0.5, 255.0).astype(np.uint8)
     return tile
 
 
