@@ -1,0 +1,69 @@
+"""A whole HRRR run through the scheduler from a local mirror on 2 worker processes: frames per minute and
+peak memory per worker.
+
+The mirror is synthetic GRIB2 on the real HRRR grid (every input of every variable, f00-f18 of a 17z run,
+written once into the system temp folder and reused). One `--once`-style pass is timed, worker start-up
+included: fetch (local byte ranges) + build + validate + publish of every frame of every variable. For
+reference, `bench_builder` gives one frame's in-process build time; two workers on 2 cores can at best
+publish twice its inverse per unit of time.
+
+    .venv/bin/python -m bench scheduler
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+from twf.models import get_model
+from twf.publish import RunPlan
+from twf.scheduling.runner import RunContext, run_pass
+from twf.scheduling.state import RetryPolicy, RunState
+from twf.store import Store, parse_run_id
+from twf.synthetic.mirror import write_mirror
+
+MODEL = get_model("hrrr")
+RUN = "20260129_17z"  # a short (f00-f18) cycle
+WORKERS = 2
+MIRROR = Path(tempfile.gettempdir()) / "twf-bench-scheduler-mirror"
+
+
+def _mirror() -> Path:
+    hours = MODEL.forecast_hours(parse_run_id(RUN).hour)
+    write_mirror(MIRROR, MODEL, parse_run_id(RUN), hours)
+    return MIRROR
+
+
+def main() -> None:
+    mirror = _mirror()
+    with tempfile.TemporaryDirectory(prefix="twf-bench-scheduler-") as tmp:
+        store = Store(Path(tmp) / "v3")
+        ctx = RunContext(store, MODEL, (f"mirror:{mirror}",))
+        state = RunState(RunPlan.for_run(MODEL, RUN), RetryPolicy(max_attempts=1))
+        started = time.monotonic()
+        with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
+            stats = run_pass(ctx, state, pool, wait_for_retries=False)
+        elapsed = time.monotonic() - started
+    frames = len(stats.published)
+    main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'HRRR ' + RUN + ', all variables, ' + str(WORKERS) + ' workers':<48}{'value':>12}")
+    print(f"{'frames planned':<48}{state.total:>12}")
+    print(f"{'frames published':<48}{frames:>12}")
+    print(f"{'frames failed':<48}{len(stats.failed):>12}")
+    print(f"{'wall time (s)':<48}{elapsed:>12.1f}")
+    print(f"{'frames per minute':<48}{frames / elapsed * 60:>12.1f}")
+    for n, (pid, peak) in enumerate(sorted(stats.peak_rss_mib.items()), start=1):
+        print(f"{f'peak RSS worker {n} (pid {pid}), MiB':<48}{peak:>12.0f}")
+    print(f"{'peak RSS scheduler process (publisher), MiB':<48}{main_peak:>12.0f}")
+    print(f"{'cpu count':<48}{os.cpu_count():>12}")
+    for (var, fh), detail in sorted(stats.failed.items())[:5]:
+        print(f"failed {var} f{fh:03d}: {detail}")
+
+
+if __name__ == "__main__":
+    main()
