@@ -2,7 +2,8 @@
 the viewer's browser tests and perf script.
 
     python frontend/e2e/publish_run.py samples DATA_ROOT [--samples DIR]
-        the real NOAA HRRR samples: 2026-01-29 17z tmp2m f00 and f01, refc f01
+        the real NOAA HRRR samples (default TWF_SAMPLES_DIR or ../shared/data/grib): 2026-01-29 17z tmp2m
+        f00 and f01, refc f01
     python frontend/e2e/publish_run.py demo DATA_ROOT --mirror DIR [--fhs 0-12] [--vars tmp2m]
         synthetic HRRR 2026-01-29 17z (`twf demo-data` mirror, reused when present) for longer animations
 """
@@ -10,6 +11,7 @@ the viewer's browser tests and perf script.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,7 +26,9 @@ from twf.synthetic.mirror import write_forecast_file
 
 RUN = "20260129_17z"
 MODEL = "hrrr"
-DEFAULT_SAMPLES = Path("/work/shared/data/grib")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# Same rule as the Python tests' `samples_dir` fixture: `../shared/data/grib` beside the clone.
+DEFAULT_SAMPLES = Path(os.environ.get("TWF_SAMPLES_DIR", REPO_ROOT.parent / "shared" / "data" / "grib"))
 # (variable, forecast hour, sample file): the frames the real samples can make.
 SAMPLE_FRAMES = (
     ("tmp2m", 0, "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2"),
