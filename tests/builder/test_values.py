@@ -97,3 +97,19 @@ def test_value_cog_is_nan_outside_the_domain(frames):
         assert np.isnan(ds.nodata)
     assert np.isnan(values[0, 0]) and np.isnan(values[-1, -1])  # NW and SE corners lie outside HRRR
     assert 0.4 < np.isfinite(values).mean() < 0.95
+
+
+def test_gfs_longitudes_wrap_so_conus_reads_the_0_to_360_source_at_lon_plus_360(frames, gfs_samples):
+    """Read the GFS source in its own 0..360 layout and check the frame at a few CONUS points."""
+    with rasterio.Env(GRIB_NORMALIZE_UNITS="NO", GRIB_ADJUST_LONGITUDE_RANGE="NO"), \
+            rasterio.open(gfs_samples / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2") as ds:
+        assert ds.transform.c == pytest.approx(-0.125)  # really 0..360
+        raw = (ds.read(2).astype(np.float64) - 273.15) * 9 / 5 + 32
+    to_3857 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+    with rasterio.open(frames["gfs/tmp2m/0"].frame.paths.rgba.with_name("fh000.val.cog.tif")) as ds:
+        for lon, lat in ((-122.0, 47.5), (-100.0, 40.0), (-75.0, 40.0), (-81.0, 28.0)):
+            x, y = to_3857.transform(lon, lat)
+            value = next(ds.sample([(x, y)]))[0]
+            row, col = (90 - lat) / 0.25, (lon + 360) / 0.25
+            window = raw[int(row) - 2:int(row) + 3, int(col) - 2:int(col) + 3]
+            assert window.min() - 0.01 <= value <= window.max() + 0.01, (lon, lat, value)

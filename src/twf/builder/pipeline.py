@@ -113,6 +113,9 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
         staged.sidecar.write_bytes(sidecar.dumps(meta))
         validate_frame(staged, spec)
         final = FramePaths(out_dir, fh)
+        # A rebuilt frame stops being complete before any of its files is replaced: the sidecar goes first
+        # and comes back last, so a crash between two renames never pairs an old sidecar with new rasters.
+        final.sidecar.unlink(missing_ok=True)
         moves = [(staged.rgba, final.rgba), (staged.value, final.value)]
         moves += [(staged.contour(c.key), final.contour(c.key)) for c in var_spec.contours]
         for src, dst in [*moves, (staged.sidecar, final.sidecar)]:
