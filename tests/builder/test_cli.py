@@ -84,3 +84,11 @@ def test_a_real_process_exits_non_zero_with_one_line_on_stderr(tmp_path, hrrr_sa
     assert proc.returncode == 3
     assert proc.stderr.count("\n") == 1 and "TMP 2-HTGL" in proc.stderr
     assert proc.stdout == "" and not out.exists()
+
+
+def test_out_that_is_a_file_is_a_one_line_error(tmp_path, hrrr_samples, capsys):
+    out = tmp_path / "file"
+    out.write_text("keep me")
+    assert main(_args(out, [hrrr_samples / TMP2M_F01])) == 1
+    assert "is not a directory" in capsys.readouterr().err
+    assert out.read_text() == "keep me"

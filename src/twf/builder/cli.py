@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from twf.builder.pipeline import build_frame
+from twf.errors import TWFError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out.exists() and not args.out.is_dir():
+        raise TWFError(f"--out {args.out} exists and is not a directory")
     start = time.perf_counter()
     built = build_frame(args.model, args.run, args.var, args.fh, args.grib, args.out)
     names = [built.paths.rgba.name, built.paths.value.name, built.paths.sidecar.name,
