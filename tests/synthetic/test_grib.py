@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rasterio
+from pyproj import CRS
 
 from twf.models import REGISTRY, get_model
 from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, SURFACE
@@ -42,6 +43,7 @@ def test_values_and_tags_round_trip_through_gdal_on_the_native_grid(frame_files,
         assert ds.count == len(messages)
         assert (ds.height, ds.width) == grid.shape
         assert ds.transform.almost_equals(rasterio.Affine(*grid.transform), precision=1e-3)
+        assert CRS.from_wkt(ds.crs.to_wkt()).equals(CRS.from_proj4(grid.crs), ignore_axis_order=True)
         for band, message in enumerate(messages, start=1):
             tags = ds.tags(band)
             start, end = message.window or (message.fh, message.fh)

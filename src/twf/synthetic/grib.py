@@ -90,7 +90,7 @@ def message_bytes(model: ModelSpec, message: SyntheticMessage) -> bytes:
     _check(message, grid)
     parameter = PARAMETERS[message.element]
     template, assembled = _product_template(message, model.grib_generating_process)
-    values = np.round(message.values.astype(np.float64), parameter.decimals).astype(np.float32)
+    values = np.round(message.values.astype(np.float32), parameter.decimals)
     profile = {"driver": "GTiff", "width": grid.width, "height": grid.height, "count": 1, "dtype": "float32",
                "crs": grid.crs, "transform": rasterio.Affine(*grid.transform)}
     options = {
