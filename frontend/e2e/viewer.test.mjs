@@ -154,6 +154,23 @@ describe('viewer', () => {
     await page.close();
   });
 
+  it('the variable picker switches the dataset: new frames, tiles and legend', async () => {
+    const { page, requests, errors } = await openViewer();
+    const mark = requests.mark();
+    await page.locator('[data-testid=pick-var]').selectOption('refc');
+    await page.waitForFunction(() => window.__twfPerf.frameCount === 1 && window.__twfPerf.shownFh === 1);
+    await mapIdle(page);
+    const after = requests.since(mark);
+    assert.ok(after.some((r) => r.path === '/api/v3/hrrr/latest/refc/frames' && r.status === 200));
+    assert.ok(after.some((r) => r.path.startsWith(`/tiles/v3/hrrr/${RUN}/refc/1/`) && r.status === 200));
+    assert.ok(!after.some((r) => r.path.startsWith(`/tiles/v3/hrrr/${RUN}/tmp2m/`)), 'old dataset still loading');
+    assert.match(await page.locator('[data-testid=legend]').innerText(), /dBZ/);
+    assert.equal(new URL(page.url()).searchParams.get('var'), 'refc');
+    assert.equal(await page.locator('[data-testid=contours-toggle]').count(), 0, 'refc has no isotherms');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('a link reopens the view it holds', async () => {
     const { page } = await openViewer(`?model=hrrr&run=${RUN}&var=tmp2m&fh=1&region=conus`);
     assert.equal((await perf(page)).shownFh, 1);
