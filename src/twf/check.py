@@ -9,7 +9,7 @@ Findings, one line each:
 - temp files of an interrupted write (fix: delete);
 - legacy region-scoped trees `published/{model}/{region}/...`, `manifests/{model}/{region}/...` (fix: delete a
   region's copy of a run only once the canonical manifest of that run is committed).
-Fixes run under the model's writer lock, so they never race a publisher.
+The check holds the model's writer lock, so it never sees (or races) a publish half-way.
 """
 
 from __future__ import annotations
@@ -177,8 +177,15 @@ def check_model(
 ) -> list[Finding]:
     """Every finding for one model; with `fix`, repairs what is safe to repair (see the module docstring)."""
     name = model.name
-    lock = writer_lock(store, name) if fix else contextlib.nullcontext()
-    with lock:
+    if not (store.manifest_dir(name).exists() or store.published_model_dir(name).exists()):
+        return []  # nothing of this model was ever published here
+    with contextlib.ExitStack() as stack:
+        try:  # a publish in progress would otherwise show as unlisted frames
+            stack.enter_context(writer_lock(store, name))
+        except OSError:
+            if fix:
+                raise
+            # a read-only data root (e.g. checked as the API's user): nothing can be publishing into it
         findings = []
         for path in list(_temp_litter(store, name)):
             where = str(path.relative_to(store.root))

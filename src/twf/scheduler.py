@@ -16,7 +16,8 @@ import shutil
 import signal
 import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -74,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
         log.warning("check: %s", finding.line())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with ProcessPoolExecutor(max_workers=args.workers, mp_context=get_context("spawn")) as pool:
-        scheduler = Scheduler(ctx, pool, policy, variables, args.keep_runs, stop)
+    with Scheduler(ctx, args.workers, policy, variables, args.keep_runs, stop) as scheduler:
         if args.once:
             return scheduler.once(args.run)
         scheduler.forever(args.run, args.poll_seconds)
@@ -83,12 +83,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 class Scheduler:
-    def __init__(self, ctx: RunContext, pool: Executor, policy: RetryPolicy,
+    """Follows one model's newest run with a pool of worker processes (restarted if a worker dies)."""
+
+    def __init__(self, ctx: RunContext, workers: int, policy: RetryPolicy,
                  variables: tuple[str, ...] | None, keep_runs: int, stop: threading.Event) -> None:
-        self.ctx, self.pool, self.policy, self.variables = ctx, pool, policy, variables
+        self.ctx, self.workers, self.policy, self.variables = ctx, workers, policy, variables
         self.keep_runs, self.stop = keep_runs, stop
         self.progress = Progress()
         self.started: dict[str, float] = {}
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        """Spawned, not forked: workers start clean of the parent's GDAL state and open files."""
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+
+    def __enter__(self) -> Scheduler:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     @property
     def model(self) -> ModelSpec:
@@ -114,8 +127,15 @@ class Scheduler:
 
         Returns the number of frames published, or -1 when the pass only produced failures.
         """
-        stats = run_pass(self.ctx, state, self.pool, wait_for_retries=wait_for_retries,
-                         progress=self.progress, stop=self.stop.is_set)
+        try:
+            stats = run_pass(self.ctx, state, self.pool, wait_for_retries=wait_for_retries,
+                             progress=self.progress, stop=self.stop.is_set)
+        except BrokenProcessPool as exc:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+            raise TWFError(f"a worker process died ({exc}); workers restarted") from None
+        except OSError as exc:  # e.g. ENOSPC writing a manifest: committed state is unchanged
+            raise TWFError(f"pass over {state.plan.run} failed: {exc}") from None
         if state.done:
             publish_frames(self.ctx.store, state.plan, [], final=True)
             self.summary(state, "complete")
@@ -151,7 +171,7 @@ class Scheduler:
                     current = self.state_for(newest)
                 if current is not None and not current.done:
                     self.run_pass(current, wait_for_retries=False)
-            except (TWFError, OSError) as exc:
+            except (TWFError, OSError) as exc:  # upstream or disk trouble: committed state is unchanged
                 log.error("%s pass failed, next try in %.0f s: %s", self.model.name, poll_seconds, exc)
             self.stop.wait(poll_seconds)
 

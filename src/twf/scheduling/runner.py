@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -21,7 +22,7 @@ from twf.fetch.sources import parse_source
 from twf.models.base import ModelSpec
 from twf.publish import Frame, publish_frames
 from twf.scheduling.state import RunState
-from twf.scheduling.worker import FrameTask, TaskResult, run_task
+from twf.scheduling.worker import FrameOutcome, FrameTask, TaskResult, run_task
 from twf.store import Store, frame_stem
 
 log = logging.getLogger("twf.scheduler")
@@ -76,12 +77,18 @@ def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retri
     sources = [parse_source(s) for s in ctx.sources]
     available = available_hours(ctx.model, run, sources)
     stats = PassStats()
-    futures: dict[Future[TaskResult], int] = {}
+    futures: dict[Future[TaskResult], FrameTask] = {}
     while not stop():
         now = time.monotonic()
-        for fh, variables in state.due(now, available).items():
-            state.start(fh, variables)
-            futures[pool.submit(run_task, ctx.task(run, fh, variables))] = fh
+        try:
+            for fh, variables in state.due(now, available).items():
+                task = ctx.task(run, fh, variables)
+                futures[pool.submit(run_task, task)] = task
+                state.start(fh, variables)
+        except BrokenProcessPool:  # a worker died: fail what was in flight, let the caller restart the pool
+            for future, task in futures.items():
+                _finish(ctx, state, _result(future, task), stats, progress)
+            raise
         if not futures:
             retry = state.next_retry(available) if wait_for_retries else None
             if retry is None:
@@ -90,13 +97,22 @@ def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retri
             continue
         finished, _ = wait(futures, timeout=_until(state.next_retry(available)), return_when=FIRST_COMPLETED)
         for future in finished:
-            futures.pop(future)
-            _finish(ctx, state, future.result(), stats, progress)
-    for future in futures:  # stopped: let in-flight builds land in staging, publish them
-        _finish(ctx, state, future.result(), stats, progress)
+            _finish(ctx, state, _result(future, futures.pop(future)), stats, progress)
+    for future, task in futures.items():  # stopped: let in-flight builds land in staging, publish them
+        _finish(ctx, state, _result(future, task), stats, progress)
     if progress:
         progress.clear()
     return stats
+
+
+def _result(future: Future[TaskResult], task: FrameTask) -> TaskResult:
+    """The task's result; a worker that died (killed, out of memory) fails the task's frames as any error."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, or an error pickling the result
+        detail = f"worker process failed: {type(exc).__name__}: {exc}"
+        outcomes = tuple(FrameOutcome(v, task.fh, False, detail, 0.0) for v in task.variables)
+        return TaskResult(task.fh, outcomes, worker_pid=0, peak_rss_mib=0.0)
 
 
 def _until(retry_at: float | None) -> float:
@@ -107,7 +123,10 @@ def _until(retry_at: float | None) -> float:
 def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassStats,
             progress: Progress | None) -> None:
     """Publish the hour's built frames, log one line per frame, schedule retries for the failed ones."""
-    stats.peak_rss_mib[result.worker_pid] = result.peak_rss_mib
+    if progress:
+        progress.clear()
+    if result.worker_pid:
+        stats.peak_rss_mib[result.worker_pid] = result.peak_rss_mib
     built = [(o.var, o.fh) for o in result.outcomes if o.ok]
     seconds = {(o.var, o.fh): o.seconds for o in result.outcomes}
     failures = {(o.var, o.fh): o.detail for o in result.outcomes if not o.ok}
