@@ -38,3 +38,11 @@ def run(args: argparse.Namespace) -> int:
     from twf.api.app import create_app
 
     return serve(create_app(settings_from(args)), args)
+
+
+def app_from_env():
+    """For more than one process: `uvicorn --factory twf.api.server:app_from_env --workers N` (settings
+    from the environment, as `load_settings` reads them)."""
+    from twf.api.app import create_app
+
+    return create_app(load_settings())
