@@ -14,8 +14,11 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from twf.atomic import fsync_dir
 from twf.builder import cog_writer, contours, sidecar
@@ -70,6 +73,12 @@ def _check_native_grid(model: ModelSpec, messages: list[Message]) -> None:
                             f"{model.native_grid.width}x{model.native_grid.height}")
 
 
+def _write_cogs(staged: FramePaths, rgba: np.ndarray, values: np.ndarray, spec: ModelSpec,
+                categorical: bool) -> None:
+    cog_writer.write_rgba_cog(staged.rgba, rgba, spec.grid, categorical)
+    cog_writer.write_value_cog(staged.value, values, spec.value_grid, categorical)
+
+
 def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], out_dir: Path) -> BuiltFrame:
     """Build one frame into `out_dir` (created if needed) and return its paths and sidecar."""
     clock = _Clock()
@@ -100,14 +109,14 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     tmp = Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=out_dir))
     try:
         staged = FramePaths(tmp, fh)
-        categorical = var_spec.kind == "categorical"
-        cog_writer.write_rgba_cog(staged.rgba, rgba, spec.grid, categorical)
-        cog_writer.write_value_cog(staged.value, values, spec.value_grid, categorical)
-        clock.lap("cogs")
-        for contour_spec in var_spec.contours:
-            collection = contours.isolines(full, spec.grid, contour_spec)
-            staged.contour(contour_spec.key).write_bytes(contours.dumps(collection))
-        clock.lap("contours")
+        # GDAL compresses the COGs outside the GIL, so they are written while the contours are traced.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            cogs = pool.submit(_write_cogs, staged, rgba, values, spec, var_spec.kind == "categorical")
+            for contour_spec in var_spec.contours:
+                collection = contours.isolines(full, spec.grid, contour_spec)
+                staged.contour(contour_spec.key).write_bytes(contours.dumps(collection))
+            cogs.result()
+        clock.lap("cogs+contours")
         meta = sidecar.build_sidecar(spec, run, var_spec, fh, staged, full,
                                      [c.key for c in var_spec.contours], messages)
         staged.sidecar.write_bytes(sidecar.dumps(meta))
