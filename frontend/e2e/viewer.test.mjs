@@ -77,7 +77,7 @@ describe('viewer', () => {
     await page.waitForFunction(() => window.__twfMap.getZoom() !== 6);
     await mapIdle(page);
     const after = requests.since(mark);
-    assert.deepEqual(after.filter((r) => !r.path.startsWith('/tiles/')), [], 'only tiles may be requested');
+    assert.deepEqual(after.filter((r) => r.path.startsWith('/api/')), [], 'no API request at all');
     for (const id of frameIds(after)) assert.ok(before.has(id), `new frame identity ${id}`);
     const conus = region('conus');
     const cam = await camera(page);

@@ -71,6 +71,8 @@ export function MapView(props: Props) {
       zoom: camera?.zoom ?? 1,
       attributionControl: { compact: true },
       fadeDuration: 0,
+      // ←/→/Home/End/space drive the animation (useKeyboard); the map's own arrow-key panning would fight them.
+      keyboard: false,
     });
     instance.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
     instance.on('load', () => {
