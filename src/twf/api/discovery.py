@@ -6,6 +6,7 @@ ETag are memoised on the cache entry of that file and rebuilt only when the file
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -16,11 +17,13 @@ from twf.api.http_cache import SHORT, discovery_cache_control, json_body, json_r
 from twf.api.manifest_cache import Cached
 from twf.api.published import resolve_model, resolve_variable
 from twf.api.schemas import ERRORS, FramesOut, ModelsOut, RunsOut, VarsOut
-from twf.errors import NotPublished
+from twf.errors import InvalidManifest, NotPublished
 from twf.manifest import Manifest
 from twf.models import REGISTRY
 from twf.models.base import ModelSpec
 from twf.palettes import legend
+
+log = logging.getLogger("twf.api.discovery")
 
 router = APIRouter(tags=["discovery"], responses=ERRORS)
 
@@ -54,6 +57,9 @@ async def runs(model: str, request: Request, services: ServicesDep) -> Response:
         try:
             manifest = services.manifests.manifest(spec.name, run).value
         except NotPublished:  # removed by retention since the folder was listed
+            continue
+        except InvalidManifest as exc:  # one damaged run must not hide the others
+            log.error("skipping %s run %s in the run list: %s", spec.name, run, exc)
             continue
         listed.append({"run": run, "ref_time": manifest.ref_time, "complete": manifest.complete,
                        "last_updated": manifest.last_updated})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from twf.api.deps import Services
 from twf.api.manifest_cache import ResolvedRun
 from twf.errors import NotPublished
+from twf.manifest import Manifest
 from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec, VarSpec
 from twf.store import FramePaths, safe_segment
@@ -53,6 +54,6 @@ def resolve_frame(services: Services, model: str, run: str, var: str, fh: int) -
     return FrameRef(spec, var_spec, resolved, fh, valid_time, paths)
 
 
-def _valid_times(manifest, var: str) -> dict[int, str]:
+def _valid_times(manifest: Manifest, var: str) -> dict[int, str]:
     entry = manifest.variables.get(var)
     return {} if entry is None else {f.fh: f.valid_time for f in entry.frames}

@@ -119,14 +119,16 @@ class RasterCache:
         level_key = (key, geometry.index)
         with self._lock:
             gate = self._loading.setdefault(level_key, threading.Lock())
-        with gate:
-            level = self.cached(path, identity, target_res)
-            if level is None:
-                array = _read_level(path, geometry)
-                level = Level(geometry, self._prepare(array) if self._prepare else array)
-                self._insert(level_key, level)
-        with self._lock:
-            self._loading.pop(level_key, None)
+        try:
+            with gate:
+                level = self.cached(path, identity, target_res)
+                if level is None:
+                    array = _read_level(path, geometry)
+                    level = Level(geometry, self._prepare(array) if self._prepare else array)
+                    self._insert(level_key, level)
+        finally:
+            with self._lock:
+                self._loading.pop(level_key, None)
         return level
 
     def _insert(self, level_key: tuple[Key, int], level: Level) -> None:
