@@ -79,20 +79,21 @@ def _write_cogs(staged: FramePaths, rgba: np.ndarray, values: np.ndarray, spec: 
     cog_writer.write_value_cog(staged.value, values, spec.value_grid, categorical)
 
 
-def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], out_dir: Path) -> BuiltFrame:
-    """Build one frame into `out_dir` (created if needed) and return its paths and sidecar."""
-    clock = _Clock()
-    spec = get_model(model)
-    var_spec = get_variable(spec, var)
-    plan = plan_inputs(spec, var_spec, run, fh)
-    requests = [r for rs in plan.values() for r in rs]
-    messages = decode([Path(g) for g in gribs], requests, parse_run_id(run))
-    _check_native_grid(spec, messages)
-    clock.lap("decode")
+@dataclass(frozen=True)
+class _Rendered:
+    """A frame in memory: the display-grid field, its value-grid sampling and its colours."""
+
+    full: np.ndarray
+    values: np.ndarray
+    rgba: np.ndarray
+
+
+def _render(spec: ModelSpec, var_spec: VarSpec, plan: dict[str, tuple[MessageRequest, ...]],
+            messages: list[Message], clock: _Clock) -> _Rendered:
     by_request = {m.request: m for m in messages}
     native = derive(var_spec.derive, var_spec.convert,
                     {name: [by_request[r].data for r in rs] for name, rs in plan.items()})
-    source = messages[0]
+    source = messages[0]  # all inputs share the native grid (checked)
     clock.lap("derive")
     full = warp(native, source.crs, source.transform, spec.grid, var_spec.resampling)
     if var_spec.kind == "categorical":
@@ -102,34 +103,56 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     clock.lap("warp")
     rgba = colorize(full, get_palette(var_spec.palette))
     clock.lap("colorize")
+    return _Rendered(full, values, rgba)
+
+
+def _write_frame(staged: FramePaths, spec: ModelSpec, var_spec: VarSpec, frame: _Rendered) -> None:
+    """COGs and contours into the temporary directory; GDAL compresses the COGs outside the GIL, so they
+    are written while the contours are traced."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        categorical = var_spec.kind == "categorical"
+        cogs = pool.submit(_write_cogs, staged, frame.rgba, frame.values, spec, categorical)
+        for contour_spec in var_spec.contours:
+            collection = contours.isolines(frame.full, spec.grid, contour_spec)
+            staged.contour(contour_spec.key).write_bytes(contours.dumps(collection))
+        cogs.result()
+
+
+def _move_into_place(staged: FramePaths, final: FramePaths, var_spec: VarSpec) -> None:
+    """A rebuilt frame stops being complete before any of its files is replaced: the sidecar goes first and
+    comes back last, so a crash between two renames never pairs an old sidecar with new rasters."""
+    final.sidecar.unlink(missing_ok=True)
+    moves = [(staged.rgba, final.rgba), (staged.value, final.value)]
+    moves += [(staged.contour(c.key), final.contour(c.key)) for c in var_spec.contours]
+    for src, dst in [*moves, (staged.sidecar, final.sidecar)]:
+        os.replace(src, dst)
+    fsync_dir(final.directory)
+
+
+def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], out_dir: Path) -> BuiltFrame:
+    """Build one frame into `out_dir` (created if needed) and return its paths and sidecar."""
+    clock = _Clock()
+    spec = get_model(model)
+    var_spec = get_variable(spec, var)
+    plan = plan_inputs(spec, var_spec, run, fh)
+    messages = decode([Path(g) for g in gribs], [r for rs in plan.values() for r in rs], parse_run_id(run))
+    _check_native_grid(spec, messages)
+    clock.lap("decode")
+    frame = _render(spec, var_spec, plan, messages, clock)
 
     out_dir = Path(out_dir)
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=out_dir))
     try:
-        staged = FramePaths(tmp, fh)
-        # GDAL compresses the COGs outside the GIL, so they are written while the contours are traced.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            cogs = pool.submit(_write_cogs, staged, rgba, values, spec, var_spec.kind == "categorical")
-            for contour_spec in var_spec.contours:
-                collection = contours.isolines(full, spec.grid, contour_spec)
-                staged.contour(contour_spec.key).write_bytes(contours.dumps(collection))
-            cogs.result()
+        staged, final = FramePaths(tmp, fh), FramePaths(out_dir, fh)
+        _write_frame(staged, spec, var_spec, frame)
         clock.lap("cogs+contours")
-        meta = sidecar.build_sidecar(spec, run, var_spec, fh, staged, full,
+        meta = sidecar.build_sidecar(spec, run, var_spec, fh, staged, frame.full,
                                      [c.key for c in var_spec.contours], messages)
         staged.sidecar.write_bytes(sidecar.dumps(meta))
         validate_frame(staged, spec)
-        final = FramePaths(out_dir, fh)
-        # A rebuilt frame stops being complete before any of its files is replaced: the sidecar goes first
-        # and comes back last, so a crash between two renames never pairs an old sidecar with new rasters.
-        final.sidecar.unlink(missing_ok=True)
-        moves = [(staged.rgba, final.rgba), (staged.value, final.value)]
-        moves += [(staged.contour(c.key), final.contour(c.key)) for c in var_spec.contours]
-        for src, dst in [*moves, (staged.sidecar, final.sidecar)]:
-            os.replace(src, dst)
-        fsync_dir(out_dir)
+        _move_into_place(staged, final, var_spec)
         clock.lap("publish")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -138,4 +161,3 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
         raise
     tmp.rmdir()
     return BuiltFrame(final, meta, clock.timings)
-
