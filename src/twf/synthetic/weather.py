@@ -107,14 +107,7 @@ def state_at(model_name: str, ref_time: datetime, hours: float) -> State:
     # convective cells riding with the storm, only seen in the precipitation
     cells = np.sin(X / F(38.0) + phases[3] + F(0.4 * t)) * np.sin(Y / F(31.0) + phases[4])
 
-    # Fronts: the cold front trails south-south-west from the low, bowing back; the warm front runs
-    # east-south-east. `ahead` > 0 east of the cold front; the warm sector lies ahead of it and south of
-    # the warm front.
-    cold_front_x = -0.45 * np.maximum(-Y, F(0.0)) - F(0.0004) * Y**2
-    ahead = X - cold_front_x
-    warm_front_y = -F(0.35) * np.maximum(X, F(0.0))
-    warm_sector = _sigmoid(ahead / F(120.0)) * _sigmoid((warm_front_y - Y) / F(150.0))
-    aloft_warm = _sigmoid((ahead + F(150.0)) / F(200.0)) * _sigmoid((warm_front_y + F(250.0) - Y) / F(250.0))
+    ahead, warm_sector, aloft_warm = _fronts(X, Y)
 
     t2m = _temperature_2m(lon, lat, t, warm_sector, texture)
     t850 = (F(240.0) + F(52.0) * np.cos(np.radians(lat)) ** 2 - F(12.0) + F(17.0) * aloft_warm
@@ -128,11 +121,7 @@ def state_at(model_name: str, ref_time: datetime, hours: float) -> State:
     speed = np.hypot(u10, v10)
     gust = F(1.3) * speed + F(2.0) + F(4.0) * warm_sector * _sigmoid((F(200.0) - np.abs(ahead)) / F(60.0))
 
-    band = np.exp(-((ahead - F(70.0)) ** 2) / F(2 * 90.0**2)) * _sigmoid(-(Y - F(150.0)) / F(100.0))
-    comma = np.exp(-((X - F(80.0)) ** 2) / F(2 * 420.0**2) - ((Y - F(230.0)) ** 2) / F(2 * 230.0**2))
-    rate = (F(5.0) * band * (F(1.0) + F(0.5) * cells + F(0.3) * texture)
-            + F(2.5) * comma * (F(1.0) + F(0.4) * texture + F(0.15) * cells))
-    rate = np.where(rate >= F(RAIN_THRESHOLD_MM_H), np.maximum(rate, F(0.0)), F(0.0))
+    rate = _precipitation_rate(X, Y, ahead, texture, cells)
 
     ptype = _precipitation_type(t2m, t850, rate)
     wet = rate > 0
@@ -144,6 +133,32 @@ def state_at(model_name: str, ref_time: datetime, hours: float) -> State:
                     F(NO_ECHO_DBZ))
     return State(t2m=t2m, t850=t850, dpt2m=dpt2m, u10=u10, v10=v10, gust=gust, mslp=mslp, rate=rate,
                  refc=np.maximum(refc, F(NO_ECHO_DBZ)), ptype=ptype)
+
+
+def _fronts(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(km ahead of the cold front, surface warm-sector weight, warm-air-aloft weight), weights 0..1.
+
+    The cold front trails south-south-west from the low, bowing back; the warm front runs east-south-east.
+    The warm sector lies ahead of the one and south of the other; aloft the warm air reaches 150 km further
+    west and 250 km further north, over the surface cold air: where sleet and freezing rain happen.
+    """
+    cold_front_x = -F(0.45) * np.maximum(-Y, F(0.0)) - F(0.0004) * Y**2
+    ahead = X - cold_front_x
+    warm_front_y = -F(0.35) * np.maximum(X, F(0.0))
+    warm_sector = _sigmoid(ahead / F(120.0)) * _sigmoid((warm_front_y - Y) / F(150.0))
+    aloft_warm = _sigmoid((ahead + F(150.0)) / F(200.0)) * _sigmoid((warm_front_y + F(250.0) - Y) / F(250.0))
+    return ahead, warm_sector, aloft_warm
+
+
+def _precipitation_rate(X: np.ndarray, Y: np.ndarray, ahead: np.ndarray, texture: np.ndarray,
+                        cells: np.ndarray) -> np.ndarray:
+    """mm/h: a band of cells just ahead of the cold front (to 5 mm/h and more in cells) and a broad comma
+    head north of the low (to 2.5 mm/h); below the rain threshold it is dry."""
+    band = np.exp(-((ahead - F(70.0)) ** 2) / F(2 * 90.0**2)) * _sigmoid(-(Y - F(150.0)) / F(100.0))
+    comma = np.exp(-((X - F(80.0)) ** 2) / F(2 * 420.0**2) - ((Y - F(230.0)) ** 2) / F(2 * 230.0**2))
+    rate = (F(5.0) * band * (F(1.0) + F(0.5) * cells + F(0.3) * texture)
+            + F(2.5) * comma * (F(1.0) + F(0.4) * texture + F(0.15) * cells))
+    return np.where(rate >= F(RAIN_THRESHOLD_MM_H), rate, F(0.0))
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
