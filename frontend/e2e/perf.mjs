@@ -71,6 +71,7 @@ try {
   });
   const startAdvances = loaded.advances.length;
   const startPaints = loaded.paints.length;
+  const startSwaps = loaded.swapWorkMs.length;
   await page.locator('[data-testid=play]').click();
   const t0 = await page.evaluate(() => performance.now());
   await page.waitForTimeout(Number(opts.seconds) * 1000);
@@ -89,6 +90,7 @@ try {
   const achieved = advances.length / ((t1 - t0) / 1000);
   const late = intervals.filter((d) => d > 1.5 * (1000 / fps)).length;
   const switches = stats(tickToPaint);
+  const swapWork = stats(after.swapWorkMs.slice(startSwaps));
   const hitches = gaps.filter((g) => g > 50).length;
 
   const rows = [
@@ -99,12 +101,14 @@ try {
     [`playback at ${fps} fps for ${opts.seconds} s: achieved`, `${achieved.toFixed(2)} fps (${advances.length} swaps)`],
     ['frame switch (tick → painted) mean / p50 / p95 / max',
       `${fmt(switches.mean)} / ${fmt(switches.p50)} / ${fmt(switches.p95)} / ${fmt(switches.max)}`],
+    ['  of which main-thread swap work mean / max', `${fmt(swapWork.mean)} / ${fmt(swapWork.max)}`],
     ['dropped frames (stalled ticks, next frame not loaded)', `${after.stalls - loaded.stalls}`],
     [`late ticks (> 1.5 × ${(1000 / fps).toFixed(0)} ms)`, `${late}`],
     ['render hitches (rAF gap > 50 ms)', `${hitches} of ${gaps.length} frames`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  console.log('\nviewer perf (headless Chromium, SwiftShader WebGL, 1280×800, PNW view)');
+  const load = (await import('node:os')).loadavg()[0].toFixed(1);
+  console.log(`\nviewer perf (headless Chromium, SwiftShader WebGL, 1280×800, PNW view; load average ${load})`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 } finally {
   await browser.close();

@@ -17,6 +17,8 @@ export interface ViewerPerf {
   switchMs: number[];
   /** performance.now() of each painted swap. */
   paints: number[];
+  /** Per swap: main-thread ms spent making the swap (opacity flips), before the browser paints it. */
+  swapWorkMs: number[];
   /** Playback ticks that found the next frame not yet loaded and waited instead of swapping. */
   stalls: number;
   /** performance.now() of each playback advance. */
@@ -31,6 +33,7 @@ export const perf: ViewerPerf = {
   shownFh: null,
   switchMs: [],
   paints: [],
+  swapWorkMs: [],
   stalls: 0,
   advances: [],
 };

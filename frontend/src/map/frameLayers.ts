@@ -105,6 +105,7 @@ export class FrameLayers {
   }
 
   private swap(id: string): void {
+    const started = performance.now();
     const previous = this.shown;
     this.map.setPaintProperty(id, 'raster-opacity', 1);
     if (previous && this.map.getLayer(previous)) {
@@ -122,6 +123,7 @@ export class FrameLayers {
       if (perf.firstFrameMs === null) perf.firstFrameMs = now;
     });
     this.map.triggerRepaint();
+    perf.swapWorkMs.push(performance.now() - started);
   }
 
   private addDeferred(): void {
