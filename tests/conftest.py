@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,17 @@ def _synthetic_code_digest() -> str:
     return digest.hexdigest()[:12]
 
 
+_MIRROR_PREFIX = "twf-synthetic-mirror-"
+_STALE_AFTER_S = 3600  # an older mirror untouched this long belongs to no running session
+
+
+def _remove_stale_mirrors(keep: Path) -> None:
+    """Mirrors written by older code pile up in the temp folder (~40 MB each); drop the idle ones."""
+    for old in keep.parent.glob(f"{_MIRROR_PREFIX}*"):
+        if old != keep and time.time() - old.stat().st_mtime > _STALE_AFTER_S:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def synthetic_mirror_runs() -> dict[str, tuple[str, tuple[int, ...]]]:
     """What `synthetic_mirror` holds: model → (run id, forecast hours)."""
@@ -87,7 +100,8 @@ def synthetic_mirror() -> Path:
     from twf.store import parse_run_id
     from twf.synthetic.mirror import write_mirror
 
-    root = Path(tempfile.gettempdir()) / f"twf-synthetic-mirror-{_synthetic_code_digest()}"
+    root = Path(tempfile.gettempdir()) / f"{_MIRROR_PREFIX}{_synthetic_code_digest()}"
+    _remove_stale_mirrors(keep=root)
     for name, (run, hours) in SYNTHETIC_MIRROR_RUNS.items():
         write_mirror(root, get_model(name), parse_run_id(run), hours)
     return root
