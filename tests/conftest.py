@@ -104,4 +104,5 @@ def synthetic_mirror() -> Path:
     _remove_stale_mirrors(keep=root)
     for name, (run, hours) in SYNTHETIC_MIRROR_RUNS.items():
         write_mirror(root, get_model(name), parse_run_id(run), hours)
+    os.utime(root)  # marks it in use for `_remove_stale_mirrors` of other sessions
     return root
