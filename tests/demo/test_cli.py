@@ -57,3 +57,20 @@ def test_bad_input_is_a_one_line_error_and_writes_nothing(tmp_path: Path, capsys
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err
     assert not mirror.exists()
+
+
+def test_a_mirror_path_that_is_a_file_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    argv = ["demo-data", "--model", "gfs", "--run", RUN, "--fhs", "0", "--mirror", str(not_a_folder)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "is not a folder" in err and "\n" not in err
+
+
+def test_an_unwritable_mirror_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    mirror = tmp_path
+    (mirror / "gfs.20260129").write_text("not a folder")  # a file where the run's folder must go
+    assert main(["demo-data", "--model", "gfs", "--run", RUN, "--fhs", "0", "--mirror", str(mirror)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("twf demo-data: error: cannot write the mirror") and "\n" not in err

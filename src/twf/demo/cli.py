@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from twf.demo.marker import record_run
-from twf.errors import InvalidParameter
+from twf.errors import InvalidParameter, TWFError
 from twf.models import check_frame, get_model
 from twf.store import parse_run_id
 from twf.synthetic.mirror import write_forecast_file
@@ -49,13 +49,19 @@ def run(args: argparse.Namespace) -> int:
     hours = parse_fhs(args.fhs)
     for fh in hours:
         check_frame(model, args.run, fh)
-    record_run(args.mirror, model.name, args.run)
+    if args.mirror.exists() and not args.mirror.is_dir():
+        raise InvalidParameter(f"--mirror {args.mirror} is not a folder")
     written = 0
     started = time.monotonic()
-    for fh in hours:
-        path, was_written = write_forecast_file(args.mirror, model, ref_time, fh)
-        written += was_written
-        print(f"{'wrote' if was_written else 'kept '}\t{path}", flush=True)
+    try:
+        record_run(args.mirror, model.name, args.run)
+        for fh in hours:
+            path, was_written = write_forecast_file(args.mirror, model, ref_time, fh)
+            written += was_written
+            print(f"{'wrote' if was_written else 'kept '}\t{path}", flush=True)
+    except OSError as exc:
+        where = exc.filename or args.mirror
+        raise TWFError(f"cannot write the mirror: {exc.strerror or exc} ({where})") from None
     elapsed = time.monotonic() - started
     kept = len(hours) - written
     print(f"{model.name} {args.run}: {written} written, {kept} already complete ({elapsed:.1f} s)")
