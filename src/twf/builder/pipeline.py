@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from twf.atomic import fsync_dir
-from twf.builder import cog_writer, contours, sidecar
+from twf.builder import cog_writer, sidecar
 from twf.builder.colorize import colorize
 from twf.builder.decode import Message, decode
 from twf.builder.derive import derive
@@ -109,6 +109,10 @@ def _render(spec: ModelSpec, var_spec: VarSpec, plan: dict[str, tuple[MessageReq
 def _write_frame(staged: FramePaths, spec: ModelSpec, var_spec: VarSpec, frame: _Rendered) -> None:
     """COGs and contours into the temporary directory; GDAL compresses the COGs outside the GIL, so they
     are written while the contours are traced."""
+    if var_spec.contours:
+        # Imported here: pyproj, shapely and contourpy cost ~80 ms of start-up a one-shot build of a
+        # variable without contours should not pay.
+        from twf.builder import contours
     with ThreadPoolExecutor(max_workers=1) as pool:
         categorical = var_spec.kind == "categorical"
         cogs = pool.submit(_write_cogs, staged, frame.rgba, frame.values, spec, categorical)
