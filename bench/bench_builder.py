@@ -99,6 +99,7 @@ def main() -> None:
             print(f"   in-process steps (s): {steps}")
         print(f"median of {REPEATS} runs each; ours: RGBA COG + value COG + sidecar (+ contours for tmp2m), "
               "validated; ref: rio warp + rio cogeo create of one float band")
+        print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
