@@ -149,3 +149,10 @@ def test_validate_frame_detects_a_raster_that_drifted(frames, tmp_path):
         out.write(data)
     with pytest.raises(GridDrift):
         validate_frame(copy, get_model("hrrr"))
+
+
+def test_unit_conversions_give_display_units(frames):
+    """MSLMA 101325 Pa + column index → 1013.25 .. 1031.2 hPa; ASNOW 0.0254 m → 1 in."""
+    mslp = frames["hrrr/mslp/2"].frame.sidecar["value_range"]
+    assert 1013.2 <= mslp["min"] < 1014 and 1030 < mslp["max"] <= 1031.3
+    assert _interior_mean(frames["hrrr/snowfall_total/2"].frame.paths.value) == pytest.approx(1.0, abs=1e-3)
