@@ -13,7 +13,6 @@ publish twice its inverse per unit of time.
 from __future__ import annotations
 
 import os
-import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +23,7 @@ from twf.models import get_model
 from twf.publish import RunPlan
 from twf.scheduling.runner import RunContext, run_pass
 from twf.scheduling.state import RetryPolicy, RunState
+from twf.scheduling.worker import peak_rss_mib
 from twf.store import Store, parse_run_id
 from twf.synthetic.mirror import write_mirror
 
@@ -50,7 +50,7 @@ def main() -> None:
             stats = run_pass(ctx, state, pool, wait_for_retries=False)
         elapsed = time.monotonic() - started
     frames = len(stats.published)
-    main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    main_peak = peak_rss_mib()
     print(f"{'HRRR ' + RUN + ', all variables, ' + str(WORKERS) + ' workers':<48}{'value':>12}")
     print(f"{'frames planned':<48}{state.total:>12}")
     print(f"{'frames published':<48}{frames:>12}")
@@ -59,7 +59,7 @@ def main() -> None:
     print(f"{'frames per minute':<48}{frames / elapsed * 60:>12.1f}")
     for n, (pid, peak) in enumerate(sorted(stats.peak_rss_mib.items()), start=1):
         print(f"{f'peak RSS worker {n} (pid {pid}), MiB':<48}{peak:>12.0f}")
-    print(f"{'peak RSS scheduler process (publisher), MiB':<48}{main_peak:>12.0f}")
+    print(f"{'peak RSS main process (mirror writer + publisher), MiB':<48}{main_peak:>12.0f}")
     print(f"{'cpu count':<48}{os.cpu_count():>12}")
     for (var, fh), detail in sorted(stats.failed.items())[:5]:
         print(f"failed {var} f{fh:03d}: {detail}")

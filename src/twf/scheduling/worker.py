@@ -96,5 +96,16 @@ def run_task(task: FrameTask) -> TaskResult:
         shutil.rmtree(grib_dir, ignore_errors=True)
         with contextlib.suppress(OSError):
             grib_dir.parent.rmdir()  # `_grib` itself, once no other hour is being fetched
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-    return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak)
+    return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak_rss_mib())
+
+
+def peak_rss_mib() -> float:
+    """This process's own peak resident memory: VmHWM, which starts afresh at exec, unlike ru_maxrss, which
+    a spawned worker inherits from the parent it was forked from."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
