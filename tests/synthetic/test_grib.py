@@ -15,7 +15,7 @@ from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, SURFACE
 from twf.synthetic.codes import PARAMETERS
 from twf.synthetic.grib import SyntheticMessage, write_grib2, write_idx
 from twf.synthetic.inventory import inventory
-from twf.synthetic.plan import file_requests
+from twf.synthetic.plan import file_requests, needed_requests
 
 from .frames import FRAMES
 
@@ -85,19 +85,20 @@ def _assert_same_tags(real: Path, band: int, synthetic: Path) -> None:
         assert s.transform.almost_equals(r.transform, precision=1e-3)
 
 
-@pytest.mark.parametrize(("model_name", "ref", "fh", "real_idx"), [
-    ("hrrr", HRRR_REF, 0, "hrrr/20260129_17z/hrrr.t17z.wrfsfcf00.grib2.idx"),
-    ("hrrr", HRRR_REF, 6, "hrrr/20260129_17z/hrrr.t17z.wrfsfcf06.grib2.idx"),
-    ("gfs", GFS_REF, 0, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f000.idx"),
-    ("gfs", GFS_REF, 6, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f006.idx"),
-    ("gfs", GFS_REF, 24, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f024.idx"),
+# HRRR files carry no `N mb` twins and no ASNOW bucket: there only the needed messages are upstream's.
+@pytest.mark.parametrize(("model_name", "ref", "fh", "real_idx", "plan"), [
+    ("hrrr", HRRR_REF, 0, "hrrr/20260129_17z/hrrr.t17z.wrfsfcf00.grib2.idx", needed_requests),
+    ("hrrr", HRRR_REF, 6, "hrrr/20260129_17z/hrrr.t17z.wrfsfcf06.grib2.idx", needed_requests),
+    ("gfs", GFS_REF, 0, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f000.idx", file_requests),
+    ("gfs", GFS_REF, 6, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f006.idx", file_requests),
+    ("gfs", GFS_REF, 24, "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f024.idx", file_requests),
 ])
 def test_idx_lines_are_spelled_as_in_the_real_upstream_inventory(
-    samples_dir: Path, tmp_path: Path, model_name: str, ref: datetime, fh: int, real_idx: str,
+    samples_dir: Path, tmp_path: Path, model_name: str, ref: datetime, fh: int, real_idx: str, plan,
 ) -> None:
     shape = get_model(model_name).native_grid.shape
     messages = [SyntheticMessage(r.element, r.level, np.zeros(shape), ref, r.fh, r.window, r.average)
-                for r in file_requests(model_name, fh)]
+                for r in plan(model_name, fh)]
     idx = write_idx(write_grib2(tmp_path / "f.grib2", get_model(model_name), messages))
     real = {line.split(":", 2)[2] for line in (samples_dir / real_idx).read_text().splitlines()}
     lines = idx.read_text().splitlines()
@@ -105,6 +106,18 @@ def test_idx_lines_are_spelled_as_in_the_real_upstream_inventory(
     for number, line in enumerate(lines, start=1):
         assert line.startswith(f"{number}:")
         assert line.split(":", 2)[2] in real, line
+
+
+def test_hrrr_decoys_are_spelled_as_wgrib2_would(tmp_path: Path) -> None:
+    shape = get_model("hrrr").native_grid.shape
+    decoys = [r for r in file_requests("hrrr", 6) if r not in needed_requests("hrrr", 6)]
+    messages = [SyntheticMessage(r.element, r.level, np.zeros(shape), HRRR_REF, r.fh, r.window, r.average)
+                for r in decoys]
+    idx = write_idx(write_grib2(tmp_path / "f.grib2", get_model("hrrr"), messages))
+    assert [line.split(":", 3)[3] for line in idx.read_text().splitlines()] == [
+        "TMP:2 mb:6 hour fcst:", "UGRD:10 mb:6 hour fcst:", "VGRD:10 mb:6 hour fcst:",
+        "APCP:surface:5-6 hour acc fcst:", "ASNOW:surface:5-6 hour acc fcst:",
+    ]
 
 
 @pytest.mark.parametrize("model_name", sorted(FRAMES))

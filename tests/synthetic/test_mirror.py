@@ -70,7 +70,7 @@ def test_hrrr_run_total_precipitation_never_decreases(synthetic_mirror: Path, sy
     previous = None
     for fh in [h for h in hours if h > 0]:
         path = synthetic_mirror / model.file_key(parse_run_id(run), fh)
-        band = 1 + [r.element for r in file_requests("hrrr", fh)].index("APCP")
+        band = 1 + [(r.element, r.window) for r in file_requests("hrrr", fh)].index(("APCP", (0, fh)))
         with rasterio.open(path, USE_IDX="NO") as ds:
             assert ds.tags(band)["GRIB_PDS_PDTN"] == "8"
             total = ds.read(band)
@@ -81,3 +81,14 @@ def test_hrrr_run_total_precipitation_never_decreases(synthetic_mirror: Path, sy
         previous = total
     assert previous is not None
     assert np.isfinite(previous).all()
+
+
+def test_decoys_sit_beside_the_needed_messages_with_other_values(synthetic_mirror, synthetic_mirror_runs):
+    run, hours = synthetic_mirror_runs["gfs"]
+    model, fh = get_model("gfs"), hours[-1]
+    identities = [(r.element, r.level.gdal) for r in file_requests("gfs", fh)]
+    path = synthetic_mirror / model.file_key(parse_run_id(run), fh)
+    with rasterio.Env(GRIB_NORMALIZE_UNITS="NO"), rasterio.open(path, USE_IDX="NO") as ds:
+        near_ground = ds.read(1 + identities.index(("TMP", "2-HTGL")))
+        two_mb = ds.read(1 + identities.index(("TMP", "200-ISBL")))
+    assert two_mb.max() < 240 < near_ground.mean()  # a careless `TMP:2 m` match would be obvious

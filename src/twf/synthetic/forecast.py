@@ -26,11 +26,14 @@ SNOW_TO_LIQUID = 10.0  # the 10:1 ratio; ASNOW is metres of snow, APCP kg/m^2 (=
 PTYPE_FLAGS = ("CRAIN", "CSNOW", "CICEP", "CFRZR")
 _TOTALS_KEPT = 4  # run totals cached per run: the latest hour and the bucket starts before it
 
+_ISOBARIC_850 = "85000-ISBL"
+STRATOSPHERE_K = 216.65  # standard-atmosphere temperature above 20 km: what the `N mb` decoys hold
+
 _INSTANT: dict[str, Callable[[State, Level], np.ndarray]] = {
-    "TMP": lambda s, level: s.t850 if level.gdal.endswith("-ISBL") else s.t2m,
+    "TMP": lambda s, level: _temperature(s, level),
     "DPT": lambda s, level: s.dpt2m,
-    "UGRD": lambda s, level: s.u10,
-    "VGRD": lambda s, level: s.v10,
+    "UGRD": lambda s, level: _aloft_wind(s.u10, level, np.float32(10.0)),
+    "VGRD": lambda s, level: _aloft_wind(s.v10, level, np.float32(0.0)),
     "WIND": lambda s, level: s.wind,
     "GUST": lambda s, level: s.gust,
     "REFC": lambda s, level: s.refc,
@@ -39,6 +42,24 @@ _INSTANT: dict[str, Callable[[State, Level], np.ndarray]] = {
     "PRATE": lambda s, level: s.rate / np.float32(3600.0),  # kg m^-2 s^-1
     **{flag: (lambda s, level, flag=flag: s.ptype[flag]) for flag in PTYPE_FLAGS},
 }
+
+
+def _is_isobaric(level: Level) -> bool:
+    return level.gdal.endswith("-ISBL")
+
+
+def _temperature(state: State, level: Level) -> np.ndarray:
+    """2 m and 850 hPa from the weather; any other isobaric level (a decoy like `2 mb`) is stratospheric."""
+    if level.gdal == _ISOBARIC_850:
+        return state.t850
+    if _is_isobaric(level):
+        return np.float32(STRATOSPHERE_K) + np.float32(0.2) * (state.t850 - np.float32(260.0))
+    return state.t2m
+
+
+def _aloft_wind(surface: np.ndarray, level: Level, westerly: np.float32) -> np.ndarray:
+    """10 m wind, or for an isobaric decoy (`10 mb`) a stronger, westerly-shifted version of it."""
+    return np.float32(2.0) * surface + westerly if _is_isobaric(level) else surface
 
 
 @dataclass(frozen=True)
