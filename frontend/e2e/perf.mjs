@@ -55,6 +55,18 @@ try {
   await page.waitForFunction(() => window.__twfPerf?.firstFrameMs != null, null, { timeout: 120000 });
   await page.waitForFunction(() => window.__twfPerf.allFramesReadyMs != null, null, { timeout: 300000 });
   const loaded = await page.evaluate(() => structuredClone(window.__twfPerf));
+  // Where the cold load's time goes: when the app script, the frame list and the first tile had arrived.
+  const milestones = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource');
+    const end = (test, key = 'responseEnd') => entries.filter((e) => test(new URL(e.name).pathname)).map((e) => e[key]);
+    const first = (xs) => (xs.length ? Math.min(...xs) : null);
+    return {
+      script: first(end((p) => /\/assets\/index-.*\.js$/.test(p))),
+      frames: first(end((p) => p.endsWith('/frames'))),
+      firstTileAsked: first(end((p) => p.startsWith('/tiles/'), 'startTime')),
+      firstTile: first(end((p) => p.startsWith('/tiles/'))),
+    };
+  });
 
   const fps = Number(opts.fps);
   await page.locator('[data-testid=speed]').selectOption(String(fps));
@@ -96,6 +108,8 @@ try {
   const rows = [
     ['frames in view', `${loaded.frameCount}`],
     ['cold load → first frame painted', fmt(loaded.firstFrameMs)],
+    ['  app script / frame list received, first tile asked / received',
+      `${fmt(milestones.script)} / ${fmt(milestones.frames)}, ${fmt(milestones.firstTileAsked)} / ${fmt(milestones.firstTile)}`],
     ['cold load → every frame prefetched', fmt(loaded.allFramesReadyMs)],
     ['tile requests / bytes for the prefetch', `${tileRequests} / ${(tileBytes / 1e6).toFixed(1)} MB`],
     [`playback at ${fps} fps for ${opts.seconds} s: achieved`, `${achieved.toFixed(2)} fps (${advances.length} swaps)`],

@@ -63,7 +63,8 @@ export function MapView(props: Props) {
 
   useEffect(() => {
     const { initialCamera, region } = latest.current;
-    const camera = initialCamera ?? (region ? { lon: region.defaultCenter[0], lat: region.defaultCenter[1], zoom: region.defaultZoom } : null);
+    const regionCamera = region && { lon: region.defaultCenter[0], lat: region.defaultCenter[1], zoom: region.defaultZoom };
+    const camera = initialCamera ?? regionCamera;
     const instance = new MapLibreMap({
       container: container.current!,
       style: baseStyle(),
@@ -75,7 +76,8 @@ export function MapView(props: Props) {
       keyboard: false,
     });
     instance.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
-    instance.on('load', () => {
+    // `style.load` (style parsed) comes well before `load` (first complete render): frames start loading sooner.
+    instance.once('style.load', () => {
       layers.current = new FrameLayers(instance, latest.current.origin, (state) => latest.current.onReadiness(state));
       void addBoundaries(instance);
       setMap(instance);
