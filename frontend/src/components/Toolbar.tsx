@@ -27,6 +27,8 @@ export function Toolbar(p: Props) {
     { value: 'latest', label: p.latestRun ? `latest (${p.latestRun})` : 'latest' },
     ...p.runs.map((r) => ({ value: r.run, label: r.complete ? r.run : `${r.run} (filling)` })),
   ];
+  // A link may name a run that is gone: show it as asked rather than pretend another run is selected.
+  if (!runOptions.some((o) => o.value === p.run)) runOptions.push({ value: p.run, label: `${p.run} (not published)` });
   return (
     <div className="panel toolbar">
       <div className="brand">
