@@ -19,12 +19,12 @@ import numpy as np
 from twf.models.base import Level, ModelSpec
 from twf.models.requirements import MessageRequest
 from twf.synthetic.grib import SyntheticMessage
-from twf.synthetic.plan import file_requests
+from twf.synthetic.plan import averaged_elements, file_requests
 from twf.synthetic.weather import State, state_at
 
 SNOW_TO_LIQUID = 10.0  # the 10:1 ratio; ASNOW is metres of snow, APCP kg/m^2 (= mm of liquid)
 PTYPE_FLAGS = ("CRAIN", "CSNOW", "CICEP", "CFRZR")
-_TOTALS_KEPT = 4  # run totals cached per run: the latest hour and the bucket starts before it
+_TOTALS_KEPT = 3  # run totals cached per run: the latest hour and the bucket starts before it
 
 _ISOBARIC_850 = "85000-ISBL"
 STRATOSPHERE_K = 216.65  # standard-atmosphere temperature above 20 km: what the `N mb` decoys hold
@@ -68,7 +68,7 @@ class Totals:
 
     precip: np.ndarray  # kg/m^2
     snow: np.ndarray  # m of snow
-    flag_hours: dict[str, np.ndarray]  # hours each precipitation-type flag was set
+    flag_hours: dict[str, np.ndarray]  # hours each averaged precipitation-type flag was set
 
     def accumulated(self, element: str) -> np.ndarray:
         if element == "APCP":
@@ -81,9 +81,9 @@ class Totals:
 _cache: dict[tuple[str, datetime], OrderedDict[int, Totals]] = {}
 
 
-def _zero_totals(shape: tuple[int, int]) -> Totals:
+def _zero_totals(shape: tuple[int, int], flags: frozenset[str]) -> Totals:
     zero = np.zeros(shape, np.float32)
-    return Totals(zero, zero, {flag: zero for flag in PTYPE_FLAGS})
+    return Totals(zero, zero, {flag: zero for flag in flags})
 
 
 def totals(model: ModelSpec, ref_time: datetime, hour: int) -> Totals:
@@ -93,13 +93,15 @@ def totals(model: ModelSpec, ref_time: datetime, hour: int) -> Totals:
         cached.move_to_end(hour)
         return cached[hour]
     start = max((h for h in cached if h < hour), default=0)
-    current = cached[start] if start in cached else _zero_totals(model.native_grid.shape)
+    # flag-hours only for the flags some file averages: each is one more grid-sized array per cached hour
+    flags = averaged_elements(model.name) & set(PTYPE_FLAGS)
+    current = cached[start] if start in cached else _zero_totals(model.native_grid.shape, flags)
     for h in range(start + 1, hour + 1):
         mid = state_at(model.name, ref_time, h - 0.5)  # midpoint rule: the hour's mean rate and type
         current = Totals(
             precip=current.precip + mid.rate,
             snow=current.snow + mid.rate * mid.ptype["CSNOW"] * np.float32(SNOW_TO_LIQUID / 1000.0),
-            flag_hours={flag: current.flag_hours[flag] + mid.ptype[flag] for flag in PTYPE_FLAGS},
+            flag_hours={flag: current.flag_hours[flag] + mid.ptype[flag] for flag in flags},
         )
     cached[hour] = current
     while len(cached) > _TOTALS_KEPT:

@@ -69,3 +69,10 @@ def file_requests(model_name: str, fh: int) -> tuple[MessageRequest, ...]:
     needed = needed_requests(model_name, fh)
     decoys = [d for r in needed for d in _decoys(model, r)]
     return tuple(dict.fromkeys([*needed, *decoys]))
+
+
+@cache
+def averaged_elements(model_name: str) -> frozenset[str]:
+    """Elements some file of the model holds as a time average (GFS's bucket-averaged CSNOW)."""
+    return frozenset(r.element for requests in _requests_by_file(model_name).values() for r in requests
+                     if r.average)
