@@ -100,3 +100,19 @@ def test_only_the_requested_bands_are_returned_in_request_order(hrrr_samples):
     got = decode([path], requests, parse_run_id("20260129_17z"))
     assert [m.request.element for m in got] == ["PRATE", "TMP"]
     assert all(m.data.shape == model.native_grid.shape and m.data.dtype == np.float32 for m in got)
+
+
+def test_a_wgrib2_idx_beside_the_file_is_ignored(tmp_path):
+    """With `<file>.idx` beside it, GDAL 3.10 takes band metadata from the inventory and reports an
+    accumulation's forecast time as the window's end: the 5-6 h bucket would pass for 6-7 h."""
+    from twf.synthetic.inventory import write_idx
+
+    model = get_model("nam")
+    ref = parse_run_id("20260129_12z")
+    shape = model.native_grid.shape
+    path = write_grib2(tmp_path / "nam.t12z.conusnest.hiresf06.tm00.grib2", model, [
+        SyntheticMessage("APCP", SURFACE, np.full(shape, 3, np.float32), ref, 6, (3, 6)),
+    ])
+    write_idx(path)
+    [message] = decode([path], [MessageRequest(6, "APCP", SURFACE, (3, 6))], ref)
+    assert float(message.data[0, 0]) == 3.0

@@ -25,6 +25,10 @@ from twf.models.requirements import MessageRequest
 # Raw GRIB units; global lat/lon grids shifted to -180..180 (GFS's 0..360 would split CONUS at the edge),
 # pinned here so a user's GDAL configuration cannot change either.
 GDAL_ENV = {"GRIB_NORMALIZE_UNITS": "NO", "GRIB_ADJUST_LONGITUDE_RANGE": "YES"}
+# GDAL 3.10 reads band metadata from a wgrib2 `.idx` beside the file when there is one: its byte offsets
+# describe the full upstream file, not our subsets, and it reports an accumulation's forecast time as the
+# window's end. The messages themselves are the only truth.
+GDAL_OPEN_OPTIONS = {"USE_IDX": "NO"}
 _SECTION0_BYTES = 16
 _END_MARKER = b"7777"
 
@@ -142,7 +146,7 @@ def decode(gribs: Sequence[Path], requests: Iterable[MessageRequest], ref_time: 
             if not pending:
                 break
             try:
-                with rasterio.open(path) as ds:
+                with rasterio.open(path, **GDAL_OPEN_OPTIONS) as ds:
                     for band in range(1, ds.count + 1):
                         tags = ds.tags(band)
                         if "GRIB_REF_TIME" not in tags or _utc(tags, "GRIB_REF_TIME") != ref_time:
