@@ -96,6 +96,11 @@ describe('viewer', () => {
     await page.locator('[data-testid=play]').click();
     await page.waitForFunction(() => window.__twfPerf.shownFh === 1, null, { timeout: 10000 });
     await page.waitForFunction(() => window.__twfPerf.shownFh === 0, null, { timeout: 10000 });
+    // Never a blank or half-drawn map while frames swap.
+    for (let i = 0; i < 4; i += 1) {
+      const share = await shareUnlike(page, { x: 300, y: 150, width: 700, height: 450 }, BACKGROUND_RGB);
+      assert.ok(share > 0.9, `during playback only ${(share * 100).toFixed(1)}% of the map was painted`);
+    }
     await page.locator('[data-testid=play]').click();
     assert.equal(await page.locator('[data-testid=play]').getAttribute('data-playing'), 'false');
     await page.locator('[data-testid=map]').click({ position: { x: 600, y: 400 } });
