@@ -59,7 +59,7 @@ def main() -> None:
     print(f"{'frames per minute':<48}{frames / elapsed * 60:>12.1f}")
     for n, (pid, peak) in enumerate(sorted(stats.peak_rss_mib.items()), start=1):
         print(f"{f'peak RSS worker {n} (pid {pid}), MiB':<48}{peak:>12.0f}")
-    print(f"{'peak RSS main process (mirror writer + publisher), MiB':<48}{main_peak:>12.0f}")
+    print(f"{'peak RSS main process (publisher), MiB':<48}{main_peak:>12.0f}")
     print(f"{'cpu count':<48}{os.cpu_count():>12}")
     for (var, fh), detail in sorted(stats.failed.items())[:5]:
         print(f"failed {var} f{fh:03d}: {detail}")
