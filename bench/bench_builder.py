@@ -35,8 +35,9 @@ FRAMES = (
 )
 
 
-def _timed(cmd: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak RSS in MB) of one child process."""
+def _timed(cmd: list[str]) -> tuple[float, int, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of one child process. CPU time barely depends on what
+    else the machine runs, so it is printed beside the wall time."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -44,25 +45,25 @@ def _timed(cmd: list[str]) -> tuple[float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-500:]}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def _ours(var: str, grib: Path, out: Path) -> tuple[float, int]:
+def _ours(var: str, grib: Path, out: Path) -> tuple[float, int, float]:
     return _timed([str(BIN / "twf"), "build-frame", "--model", "hrrr", "--run", RUN, "--var", var,
                    "--fh", "1", "--grib", str(grib), "--out", str(out)])
 
 
-def _reference(grib: Path, band: int, work: Path) -> tuple[float, int]:
+def _reference(grib: Path, band: int, work: Path) -> tuple[float, int, float]:
     grid = get_model("hrrr").grid
     warped, cog = work / "warped.tif", work / "ref.cog.tif"
     left, bottom, right, top = grid.bounds
-    wall_warp, rss_warp = _timed([
+    wall_warp, rss_warp, cpu_warp = _timed([
         str(BIN / "rio"), "warp", str(grib), str(warped), "--overwrite", "--dst-crs", grid.crs,
         "--dst-bounds", str(left), str(bottom), str(right), str(top), "--res", str(grid.resolution_m),
         "--resampling", "bilinear"])
-    wall_cog, rss_cog = _timed([str(BIN / "rio"), "cogeo", "create", str(warped), str(cog),
+    wall_cog, rss_cog, cpu_cog = _timed([str(BIN / "rio"), "cogeo", "create", str(warped), str(cog),
                                 "--bidx", str(band), "--overview-resampling", "average", "--quiet"])
-    return wall_warp + wall_cog, max(rss_warp, rss_cog)
+    return wall_warp + wall_cog, max(rss_warp, rss_cog), cpu_warp + cpu_cog
 
 
 def _in_process(var: str, grib: Path, out: Path) -> tuple[float, dict]:
@@ -85,17 +86,18 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-builder-"))
     try:
         print(f"{'frame':<14}{'ours CLI s':>11}{'target':>8}{'ref CLI s':>11}{'ref/ours':>10}"
-              f"{'ours RSS MB':>13}{'ref RSS MB':>12}{'in-process s':>14}")
+              f"{'ours CPU s':>11}{'ref CPU s':>10}{'ours RSS MB':>13}{'ref RSS MB':>12}{'in-process s':>14}")
         for var, name, band, target in FRAMES:
             grib = SAMPLES / name
             ours = [_ours(var, grib, work / "ours") for _ in range(REPEATS)]
             ref = [_reference(grib, band, work) for _ in range(REPEATS)]
-            ours_wall = statistics.median(w for w, _ in ours)
-            ref_wall = statistics.median(w for w, _ in ref)
+            ours_wall, ref_wall = (statistics.median(w for w, _, _ in runs) for runs in (ours, ref))
+            ours_cpu, ref_cpu = (statistics.median(c for _, _, c in runs) for runs in (ours, ref))
             warm, steps = _in_process(var, grib, work / "warm")
             ratio = ref_wall / ours_wall
             print(f"hrrr {var:<9}{ours_wall:>11.2f}{target:>8.1f}{ref_wall:>11.2f}{ratio:>9.2f}x"
-                  f"{max(r for _, r in ours):>13}{max(r for _, r in ref):>12}{warm:>14.2f}")
+                  f"{ours_cpu:>11.2f}{ref_cpu:>10.2f}"
+                  f"{max(r for _, r, _ in ours):>13}{max(r for _, r, _ in ref):>12}{warm:>14.2f}")
             print(f"   in-process steps (s): {steps}")
         print(f"median of {REPEATS} runs each; ours: RGBA COG + value COG + sidecar (+ contours for tmp2m), "
               "validated; ref: rio warp + rio cogeo create of one float band")

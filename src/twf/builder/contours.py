@@ -67,11 +67,16 @@ def smooth(field: np.ndarray, sigma_px: float) -> np.ndarray:
         return out
     rows, cols = np.flatnonzero(valid.any(axis=1)), np.flatnonzero(valid.any(axis=0))
     box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))  # work only where data is
-    stack = np.stack([np.where(valid[box], field[box], 0.0), valid[box]]).astype(np.float32)
+    inside = valid[box]
+    stack = np.empty((2, *inside.shape), dtype=np.float32)  # [values with NaN as 0, validity weights]
+    stack[0] = field[box]
+    stack[0][~inside] = 0.0
+    stack[1] = inside
     kernel = _gaussian_kernel(sigma_px)
     num, den = _convolve_axis(_convolve_axis(stack, kernel, 2), kernel, 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out[box] = np.where(valid[box], num / den, np.nan)
+    np.divide(num, den, out=num, where=inside)
+    num[~inside] = np.nan
+    out[box] = num
     return out
 
 
