@@ -92,3 +92,13 @@ def test_decoys_sit_beside_the_needed_messages_with_other_values(synthetic_mirro
         near_ground = ds.read(1 + identities.index(("TMP", "2-HTGL")))
         two_mb = ds.read(1 + identities.index(("TMP", "200-ISBL")))
     assert two_mb.max() < 240 < near_ground.mean()  # a careless `TMP:2 m` match would be obvious
+
+
+def test_gfs_averaged_snow_flag_keeps_its_fractions_in_the_file(synthetic_mirror, synthetic_mirror_runs):
+    run, hours = synthetic_mirror_runs["gfs"]
+    model, fh = get_model("gfs"), hours[-1]
+    band = 1 + [(r.element, r.average) for r in file_requests("gfs", fh)].index(("CSNOW", True))
+    with rasterio.open(synthetic_mirror / model.file_key(parse_run_id(run), fh), USE_IDX="NO") as ds:
+        average = ds.read(band)
+    assert ((average > 0.05) & (average < 0.95)).any()  # not rounded to whole flags
+    assert average.min() >= 0 and average.max() <= 1.0001

@@ -33,6 +33,7 @@ _LOCAL_TABLE_OFFSET = 26
 _NCEP_LOCAL_TABLE = 1
 _IDS = "CENTER=7 SUBCENTER=0 MASTER_TABLE=2 SIGNF_REF_TIME=1 REF_TIME={ref} PROD_STATUS=0 TYPE=1"
 _FORECAST, _HOURS, _MISSING = 2, 1, 255
+_AVERAGE_DECIMALS = 2  # a time-averaged 0/1 flag is a fraction of the window (GFS's 0-6 h CSNOW average)
 _ENCODINGS = (
     {"DATA_ENCODING": "COMPLEX_PACKING", "SPATIAL_DIFFERENCING_ORDER": "2"},
     {"DATA_ENCODING": "COMPLEX_PACKING", "SPATIAL_DIFFERENCING_ORDER": "0"},
@@ -90,14 +91,15 @@ def message_bytes(model: ModelSpec, message: SyntheticMessage) -> bytes:
     _check(message, grid)
     parameter = PARAMETERS[message.element]
     template, assembled = _product_template(message, model.grib_generating_process)
-    values = np.round(message.values.astype(np.float32), parameter.decimals)
+    decimals = max(parameter.decimals, _AVERAGE_DECIMALS) if message.average else parameter.decimals
+    values = np.round(message.values.astype(np.float32), decimals)
     profile = {"driver": "GTiff", "width": grid.width, "height": grid.height, "count": 1, "dtype": "float32",
                "crs": grid.crs, "transform": rasterio.Affine(*grid.transform)}
     options = {
         "DISCIPLINE": str(parameter.discipline),
         "IDS": _IDS.format(ref=message.ref_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
         "PDS_PDTN": str(template), "PDS_TEMPLATE_ASSEMBLED_VALUES": assembled,
-        "DECIMAL_SCALE_FACTOR": str(parameter.decimals),
+        "DECIMAL_SCALE_FACTOR": str(decimals),
         "INPUT_UNIT": "K",  # GDAL would otherwise take temperatures as °C
     }
     with MemoryFile() as source_file:
