@@ -4,7 +4,7 @@ tested, and the demo can run, without internet.
 
 Each message goes through GDAL's own GRIB writer (one CreateCopy per message, then concatenated as NCEP's
 files are), complex packing with second-order spatial differencing: smooth fields pack to a few hundred KB
-and a 15-message HRRR file is written in well under a second.
+and a 15-20-message HRRR file is written in about a second (`bench/bench_synthetic.py`).
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ __all__ = ["SyntheticMessage", "write_grib2", "write_idx", "message_bytes"]
 _LOCAL_TABLE_OFFSET = 26
 _NCEP_LOCAL_TABLE = 1
 _IDS = "CENTER=7 SUBCENTER=0 MASTER_TABLE=2 SIGNF_REF_TIME=1 REF_TIME={ref} PROD_STATUS=0 TYPE=1"
-_FORECAST, _HOURS, _MISSING = 2, 1, 255
+_FORECAST, _HOURS, _MISSING = 2, 1, 255  # GRIB2 code tables 4.3, 4.4 and the "no second surface" type
 _AVERAGE_DECIMALS = 2  # a time-averaged 0/1 flag is a fraction of the window (GFS's 0-6 h CSNOW average)
 _ENCODINGS = (
     {"DATA_ENCODING": "COMPLEX_PACKING", "SPATIAL_DIFFERENCING_ORDER": "2"},
     {"DATA_ENCODING": "COMPLEX_PACKING", "SPATIAL_DIFFERENCING_ORDER": "0"},
     {"DATA_ENCODING": "SIMPLE_PACKING"},
-)  # GRIB2 code tables 4.3, 4.4 and the "no second surface" type
+)
 
 
 @dataclass(frozen=True)
