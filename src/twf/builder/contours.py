@@ -12,11 +12,11 @@ Why each step (timings on the 4.3 M pixel HRRR tmp2m frame, 49 levels at 2 °F):
 
 from __future__ import annotations
 
-import json
 import warnings
 
 import contourpy
 import numpy as np
+import orjson
 import shapely
 from pyproj import Transformer
 
@@ -123,7 +123,8 @@ def _tile_lines(field: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.n
 def isolines(field: np.ndarray, grid: CanonicalGrid, spec: ContourSpec) -> dict:
     """The GeoJSON FeatureCollection of `spec`'s isolines of `field` (display units, on `grid`).
 
-    One MultiLineString feature per level, with `value` and `major` (the levels in `spec.marked`).
+    One MultiLineString feature per level, with `value` and `major` (the levels in `spec.marked`). Each
+    line's coordinates are a (n, 2) numpy view, serialised directly by `dumps` (no per-point Python floats).
     """
     smoothed = smooth(field, spec.smoothing_sigma_px)
     points, line_ids, line_levels = _tile_lines(smoothed, contour_levels(smoothed, spec.interval))
@@ -138,14 +139,13 @@ def isolines(field: np.ndarray, grid: CanonicalGrid, spec: ContourSpec) -> dict:
         keep = ends - starts >= 2  # a ring simplified to nothing leaves fewer than two positions
         starts, ends = starts[keep], ends[keep]
         level_of_line = line_levels[index[starts]]
-        as_lists = lonlat.tolist()
         for level in np.unique(level_of_line):
             members = np.flatnonzero(level_of_line == level)
             features.append({
                 "type": "Feature",
                 "properties": {"value": float(level), "major": bool(np.isin(level, spec.marked))},
                 "geometry": {"type": "MultiLineString",
-                             "coordinates": [as_lists[starts[i]:ends[i]] for i in members]},
+                             "coordinates": [lonlat[starts[i]:ends[i]] for i in members]},
             })
     return {"type": "FeatureCollection", "features": features}
 
@@ -163,4 +163,5 @@ def _pixels_to_lonlat(coords: np.ndarray, grid: CanonicalGrid) -> np.ndarray:
 
 
 def dumps(collection: dict) -> bytes:
-    return json.dumps(collection, separators=(",", ":")).encode()
+    """Compact GeoJSON bytes; orjson writes the numpy coordinate arrays ~10x faster than `json` + tolist."""
+    return orjson.dumps(collection, option=orjson.OPT_SERIALIZE_NUMPY)
