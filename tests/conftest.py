@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,34 @@ def synthetic_mirror() -> Path:
         write_mirror(root, get_model(name), parse_run_id(run), hours)
     os.utime(root)  # marks it in use for `_remove_stale_mirrors` of other sessions
     return root
+
+
+@dataclass(frozen=True)
+class TinyFilesystem:
+    path: Path
+
+    def fill(self) -> Path:
+        """Write (unbuffered) until the kernel says ENOSPC; delete the returned file to free the space."""
+        filler = self.path / "filler"
+        with open(filler, "wb", buffering=0) as f:
+            try:
+                while True:
+                    f.write(b"\0" * (1 << 16))
+            except OSError:
+                pass
+        return filler
+
+
+@pytest.fixture
+def tiny_filesystem(tmp_path: Path) -> Iterator[TinyFilesystem]:
+    """A real 64 MiB tmpfs (tests run as root), so a full disk is a real ENOSPC from the kernel."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield TinyFilesystem(mount_point)
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)

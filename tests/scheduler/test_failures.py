@@ -17,29 +17,15 @@ from .conftest import Scheduler
 from .mirror import OLDER_RUN, REAL_RUN, write_real, write_synthetic
 
 
-def fill(directory: Path) -> Path:
-    """Write until the kernel says ENOSPC; returns the filler file."""
-    filler = directory / "filler"
-    chunk = b"\0" * (1 << 20)
-    with open(filler, "wb") as f:
-        try:
-            while True:
-                f.write(chunk)
-                f.flush()
-        except OSError:
-            pass
-    return filler
-
-
 def committed_state(store: Store) -> dict[str, bytes]:
     files = [*store.manifest_dir("hrrr").rglob("*"), *store.published_model_dir("hrrr").rglob("*")]
     return {str(p.relative_to(store.root)): p.read_bytes() for p in files if p.is_file()}
 
 
 def test_disk_full_during_staging_leaves_published_state_intact(
-    tiny_filesystem: Path, tmp_path: Path, hrrr_samples: Path, scheduler: Scheduler
+    tiny_filesystem, tmp_path: Path, hrrr_samples: Path, scheduler: Scheduler
 ) -> None:
-    root = tiny_filesystem / "v3"
+    root = tiny_filesystem.path / "v3"
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1])
     assert scheduler(mirror, "--vars", "refc", root=root).returncode == 0
@@ -48,7 +34,7 @@ def test_disk_full_during_staging_leaves_published_state_intact(
     assert read_latest(store, "hrrr").run == OLDER_RUN
 
     write_real(mirror, hrrr_samples)
-    filler = fill(tiny_filesystem)
+    filler = tiny_filesystem.fill()
     done = scheduler(mirror, "--vars", "refc", root=root)
     assert done.returncode == 1, done.stderr  # the pass published nothing: every frame hit ENOSPC
     assert "No space left on device" in done.stderr
