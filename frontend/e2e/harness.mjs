@@ -94,13 +94,13 @@ export async function startServer(dataRoot) {
 }
 
 /** A headless Chromium with a fresh profile; `close()` removes the profile too. */
-export async function launchBrowser() {
+export async function launchBrowser(viewport = { width: 1280, height: 800 }) {
   const profile = mkdtempSync(join(tmpdir(), 'twf-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
+    viewport,
     timezoneId: 'America/Los_Angeles',
   });
   return {

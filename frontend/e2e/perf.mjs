@@ -2,7 +2,7 @@
  * Viewer speed in headless Chromium against `twf serve`: cold load to first painted frame, time until every frame
  * of the PNW view is prefetched, and frame switches during playback at 8 fps after prefetch.
  *
- *   node e2e/perf.mjs [--data-root DIR] [--seconds 6] [--fps 8]
+ *   node e2e/perf.mjs [--data-root DIR] [--seconds 6] [--fps 8] [--size 1280x800]
  *
  * Without --data-root it publishes a synthetic HRRR run (tmp2m f00-f12) under .cache/viewer-perf (reused).
  */
@@ -17,6 +17,7 @@ const { values: opts } = parseArgs({
     'data-root': { type: 'string' },
     seconds: { type: 'string', default: '6' },
     fps: { type: 'string', default: '8' },
+    size: { type: 'string', default: '1280x800' },
   },
 });
 
@@ -41,7 +42,8 @@ const stats = (xs) => {
 const fmt = (ms) => (ms === undefined || ms === null ? '-' : `${ms.toFixed(1)} ms`);
 
 const server = await startServer(opts['data-root'] ?? demoDataRoot());
-const browser = await launchBrowser();
+const [width, height] = opts.size.split('x').map(Number);
+const browser = await launchBrowser({ width, height });
 try {
   const page = await browser.context.newPage();
   let tileRequests = 0;
@@ -122,7 +124,7 @@ try {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const load = (await import('node:os')).loadavg()[0].toFixed(1);
-  console.log(`\nviewer perf (headless Chromium, SwiftShader WebGL, 1280×800, PNW view; load average ${load})`);
+  console.log(`\nviewer perf (headless Chromium, SwiftShader WebGL, ${width}×${height}, PNW view; load average ${load})`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 } finally {
   await browser.close();
