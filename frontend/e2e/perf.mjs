@@ -122,10 +122,10 @@ try {
     [`late ticks (> 1.5 × ${(1000 / fps).toFixed(0)} ms)`, `${late}`],
     ['render hitches (rAF gap > 50 ms)', `${hitches} of ${gaps.length} frames`],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
+  const labelWidth = Math.max(...rows.map(([k]) => k.length));
   const load = (await import('node:os')).loadavg()[0].toFixed(1);
   console.log(`\nviewer perf (headless Chromium, SwiftShader WebGL, ${width}×${height}, PNW view; load average ${load})`);
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(labelWidth)}  ${v}`);
 } finally {
   await browser.close();
   await server.stop();
