@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -83,3 +84,40 @@ def test_newer_run_supersedes_the_one_being_built_and_retention_drops_it(
     assert set(read_manifest(store, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
     assert not store.published_run_dir("hrrr", OLDER_RUN).exists()
     assert not store.staging_run_dir("hrrr", OLDER_RUN).exists()
+
+
+def spawned_workers(pid: int) -> list[int]:
+    """Pids of the scheduler's worker processes (not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    workers = []
+    for child in children:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            workers.append(int(child))
+    return workers
+
+
+def test_a_worker_killed_mid_build_is_replaced_and_its_frames_retried(
+    tmp_path: Path, data_root: Path
+) -> None:
+    mirror = tmp_path / "mirror"
+    write_synthetic(mirror, OLDER_RUN, [0, 1, 2])
+    store = Store(data_root)
+    cmd = [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--source", f"mirror:{mirror}",
+           "--workers", "1", "--vars", "refc", "--data-root", str(data_root), "--poll-seconds", "0.3",
+           "--retry-seconds", "0.1"]
+    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            wait_for(lambda: spawned_workers(proc.pid))
+            os.kill(spawned_workers(proc.pid)[0], signal.SIGKILL)  # as the OOM killer would
+            wait_for(lambda: store.manifest_path("hrrr", OLDER_RUN).is_file()
+                     and read_manifest(store, "hrrr", OLDER_RUN).frame_count == 3)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert "worker process failed" in stderr and "workers restarted" in stderr
+    assert read_latest(store, "hrrr").run == OLDER_RUN
