@@ -186,6 +186,7 @@ describe('viewer', () => {
   });
 
   it('regions come from the localStorage cache, revalidated with a 304, and survive a network failure', async () => {
+    await (await openViewer()).page.close(); // stores the presets and their ETag (if no earlier test did)
     const { page, requests } = await openViewer();
     assert.deepEqual(requests.all().filter((r) => r.path === '/api/regions').map((r) => r.status), [304]);
     await page.route('**/api/regions', (route) => route.abort('internetdisconnected'));
