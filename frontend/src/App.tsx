@@ -62,7 +62,7 @@ export function App() {
   const error = catalog.error ?? frames.error;
 
   return (
-    <div className="app" data-testid="app" data-shown-index={readiness.shownIndex}>
+    <div className="app" data-testid="app">
       {regions.status !== 'loading' && (
         <MapView
           origin={origin}
