@@ -1,9 +1,9 @@
 """Native-grid arrays → the model's canonical EPSG:3857 grid, in memory.
 
-GDAL's warper (rasterio.warp.reproject) is used directly: measured on the HRRR field it costs ~0.15-0.2 s per
-3 km CONUS frame with the exact transformer, as fast as a cached source-pixel lookup with a numpy gather
-(~0.24 s) and without holding 70 MB of cached indices per grid. GFS comes in GDAL's default -180..180
-longitude order, so the CONUS box is one contiguous block of the source and warps whole.
+GDAL's warper (rasterio.warp.reproject) is used directly: measured on the HRRR field it costs ~0.13 CPU-s
+per 3 km CONUS frame, cheaper than a cached source-pixel lookup with a numpy gather (~0.24 s) and without
+holding 70 MB of cached indices per grid. GFS is decoded in -180..180 longitude order (see
+`decode.GDAL_ENV`), so the CONUS box is one contiguous block of the source and warps whole.
 
 Source NaN stays NaN (outside the model domain or masked), which later becomes alpha 0.
 """
