@@ -42,7 +42,7 @@ export function App() {
   const index = Math.max(0, indexForFh(frameList, view.fh));
   const frame = frameList[index] ?? null;
 
-  const [readiness, setReadiness] = useState<FrameReadiness>({ ready: [], shownIndex: -1 });
+  const [readiness, setReadiness] = useState<FrameReadiness>({ ready: [] });
   const [hover, setHover] = useState<HoverPoint | null>(null);
   const [contoursOn, setContoursOn] = useState(false);
 

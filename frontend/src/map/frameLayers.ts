@@ -15,8 +15,6 @@ const PREFIX = 'twf-frame:';
 export interface FrameReadiness {
   /** Per frame of the current dataset, in order: every in-view tile loaded. */
   ready: boolean[];
-  /** Index of the frame on screen, or -1 before the first one is painted. */
-  shownIndex: number;
 }
 
 function layerId(frame: Frame): string {
@@ -96,11 +94,10 @@ export class FrameLayers {
     if (readyCount === ready.length && ready.length > 0 && perf.allFramesReadyMs === null) {
       perf.allFramesReadyMs = performance.now();
     }
-    const state: FrameReadiness = { ready, shownIndex: this.shown ? this.ids.indexOf(this.shown) : -1 };
-    const key = `${state.shownIndex}|${ready.map(Number).join('')}`;
+    const key = ready.map(Number).join('');
     if (key !== this.lastReported) {
       this.lastReported = key;
-      this.onChange(state);
+      this.onChange({ ready });
     }
   }
 
