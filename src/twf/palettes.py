@@ -108,6 +108,12 @@ RADAR_PTYPE = Palette(
                        for i, (_, label, colors) in enumerate(PTYPE_FAMILIES)),
 )
 
+def ptype_class(value: float) -> tuple[str, float]:
+    """A class-coded radar_ptype value → (family label, dBZ), e.g. 130.0 → ("Snow", 30.0), for hover text."""
+    index = min(max(int(value // PTYPE_OFFSET), 0), len(PTYPE_FAMILIES) - 1)
+    return PTYPE_FAMILIES[index][1], float(value - index * PTYPE_OFFSET)
+
+
 PALETTES: dict[str, Palette] = {p.name: p for p in (
     TEMPERATURE_F, DEWPOINT_F, WIND_MPH, PRECIP_IN, SNOW_IN, MSLP_HPA, REFLECTIVITY_DBZ, RADAR_PTYPE,
 )}

@@ -8,7 +8,7 @@ import numpy as np
 
 from twf.builder.colorize import colorize
 from twf.models import REGISTRY
-from twf.palettes import PALETTES, get_palette, legend
+from twf.palettes import PALETTES, get_palette, legend, ptype_class
 
 
 def _colour(palette: str, value: float) -> tuple[int, ...]:
@@ -51,3 +51,9 @@ def test_radar_ptype_legend_lists_one_labelled_entry_per_family():
     entry = legend("radar_ptype")
     assert entry["kind"] == "categorical"
     assert [s["label"] for s in entry["stops"]] == ["Rain", "Snow", "Ice pellets", "Freezing rain"]
+
+
+def test_ptype_values_decode_to_family_and_dbz():
+    assert ptype_class(130.0) == ("Snow", 30.0)
+    assert ptype_class(45.5) == ("Rain", 45.5)
+    assert ptype_class(399.0) == ("Freezing rain", 99.0)
