@@ -201,6 +201,7 @@ describe('viewer', () => {
     const { page, requests } = await openViewer('?fh=1');
     await page.locator('[data-testid=contours-toggle]').check();
     await page.waitForFunction(() => window.__twfMap.querySourceFeatures('contours').length > 0, null, { timeout: 20000 });
+    await page.waitForFunction(() => window.__twfMap.querySourceFeatures('boundaries').length > 0, null, { timeout: 20000 });
     await mapIdle(page);
     const rendered = await page.evaluate(() => window.__twfMap.queryRenderedFeatures({ layers: ['contour-labels'] }).length);
     assert.ok(rendered > 0, 'no contour label on screen');

@@ -79,9 +79,10 @@ export function MapView(props: Props) {
     // `style.load` (style parsed) comes well before `load` (first complete render): frames start loading sooner.
     instance.once('style.load', () => {
       layers.current = new FrameLayers(instance, latest.current.origin, (state) => latest.current.onReadiness(state));
-      void addBoundaries(instance);
       setMap(instance);
     });
+    // Boundaries parse ~1 MB of TopoJSON on the main thread: after the first complete render, not before.
+    instance.once('load', () => void addBoundaries(instance));
     instance.on('mousemove', (e) =>
       latest.current.onHover({ lat: e.lngLat.lat, lon: e.lngLat.lng, x: e.point.x, y: e.point.y }),
     );
