@@ -54,6 +54,7 @@ class Manifest:
     last_updated: str
     ref_time: str = ""
     contract_version: str = CONTRACT_VERSION
+    demo: bool = False  # built from synthetic demo data (a mirror with a DEMO.json marker), not a forecast
 
     def __post_init__(self) -> None:
         if not self.ref_time:
@@ -89,6 +90,7 @@ class Manifest:
         return replace(self, variables=dict(sorted(variables.items())), last_updated=iso_utc(now))
 
     def to_dict(self) -> dict[str, Any]:
+        """The committed JSON; `demo` appears only on demo runs (live manifests are unchanged by it)."""
         return {
             "contract_version": self.contract_version,
             "model": self.model,
@@ -103,7 +105,7 @@ class Manifest:
                 for var, e in self.variables.items()
             },
             "last_updated": self.last_updated,
-        }
+        } | ({"demo": True} if self.demo else {})
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "manifest") -> Manifest:
@@ -121,7 +123,7 @@ class Manifest:
             manifest = cls(
                 model=str(data["model"]), run=str(data["run"]), variables=variables,
                 last_updated=str(data["last_updated"]), ref_time=str(data.get("ref_time", "")),
-                contract_version=str(data["contract_version"]),
+                contract_version=str(data["contract_version"]), demo=data.get("demo", False) is True,
             )
             parse_run_id(manifest.run)
         except (KeyError, TypeError, ValueError, AttributeError, TWFError) as exc:

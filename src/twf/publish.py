@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,12 +57,14 @@ class RunPlan:
     model: ModelSpec
     run: str
     hours: Mapping[str, tuple[int, ...]]
+    demo: bool = False  # the frames come from synthetic demo data: the manifest says so (`Manifest.demo`)
 
     @classmethod
-    def for_run(cls, model: ModelSpec, run: str, variables: Sequence[str] | None = None) -> RunPlan:
+    def for_run(cls, model: ModelSpec, run: str, variables: Sequence[str] | None = None, *,
+                demo: bool = False) -> RunPlan:
         cycle = parse_run_id(run).hour
         names = list(variables) if variables else list(model.variables)
-        return cls(model, run, {v: frame_hours(model, get_variable(model, v), cycle) for v in names})
+        return cls(model, run, {v: frame_hours(model, get_variable(model, v), cycle) for v in names}, demo)
 
     def frames(self) -> list[Frame]:
         """Every planned frame, earliest forecast hour first so a run fills front to back across variables."""
@@ -214,8 +216,9 @@ def _fsync_tree(directories: set[Path], top: Path) -> None:
 
 
 def _merged_manifest(current: Manifest, plan: RunPlan, placed: list[Frame], now: datetime) -> Manifest:
-    """The committed frames plus the newly placed ones; every planned variable appears, even with 0 frames."""
-    manifest = current
+    """The committed frames plus the newly placed ones; every planned variable appears, even with 0 frames.
+    A run that ever took demo frames stays marked demo."""
+    manifest = replace(current, demo=True) if plan.demo and not current.demo else current
     for var in plan.hours:
         entry = manifest.variables.get(var)
         fhs = {fh for v, fh in placed if v == var} | set(entry.fhs if entry else ())

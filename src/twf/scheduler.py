@@ -23,9 +23,10 @@ from pathlib import Path
 
 from twf.check import check_model
 from twf.config import load_settings
+from twf.demo.marker import is_demo_mirror
 from twf.errors import NotYetAvailable, TWFError
 from twf.fetch.discovery import latest_run
-from twf.fetch.sources import parse_source
+from twf.fetch.sources import local_root, parse_source
 from twf.manifest import read_manifest
 from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec
@@ -69,7 +70,11 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise TWFError("--workers must be at least 1")
     cache_dir = None if all(s.is_local for s in sources) else str(load_settings().cache_dir)
-    ctx = RunContext(store, model, tuple(names), cache_dir)
+    demo = any(root is not None and is_demo_mirror(root) for root in map(local_root, sources))
+    if demo:
+        log.info("%s: a source is a demo mirror (DEMO.json); its runs are published marked as demo data",
+                 model.name)
+    ctx = RunContext(store, model, tuple(names), cache_dir, demo)
     policy = RetryPolicy(max_attempts=max(1, args.max_attempts), base_seconds=args.retry_seconds)
     for finding in check_model(store, model):
         log.warning("check: %s", finding.line())
@@ -114,7 +119,7 @@ class Scheduler:
 
     def state_for(self, run: str) -> RunState:
         """A run's state, starting from what its manifest already commits (a restart resumes, not redoes)."""
-        plan = RunPlan.for_run(self.model, run, self.variables)
+        plan = RunPlan.for_run(self.model, run, self.variables, demo=self.ctx.demo)
         state = RunState(plan, self.policy)
         if self.ctx.store.manifest_path(self.model.name, run).is_file():
             listed = set(read_manifest(self.ctx.store, self.model.name, run).frames())

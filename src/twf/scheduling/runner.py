@@ -34,6 +34,7 @@ class RunContext:
     model: ModelSpec
     sources: tuple[str, ...]
     cache_dir: str | None = None
+    demo: bool = False  # a source is a demo mirror (DEMO.json): runs built here are marked demo
 
     def task(self, run: str, fh: int, variables: tuple[str, ...]) -> FrameTask:
         root = str(self.store.root)
