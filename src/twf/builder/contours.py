@@ -36,13 +36,14 @@ def _gaussian_kernel(sigma_px: float) -> np.ndarray:
     return (weights / weights.sum()).astype(np.float32)
 
 
-def _convolve_axis(stack: np.ndarray, kernel: np.ndarray, axis: int) -> np.ndarray:
-    """Zero-padded 1-D convolution along `axis` as shifted multiply-adds (no scipy: its import alone costs
-    0.4 s, more than this whole smoothing on a one-shot CLI build)."""
+def _convolve_axis(source: np.ndarray, kernel: np.ndarray, axis: int, out: np.ndarray,
+                   term: np.ndarray) -> None:
+    """Zero-padded 1-D convolution of `source` along `axis` into `out`, as shifted multiply-adds through the
+    scratch buffer `term` (no scipy: its import alone costs 0.4 s, more than this whole smoothing on a
+    one-shot CLI build; the caller's buffers are reused because fresh 35 MB arrays page-fault in)."""
     radius = len(kernel) // 2
-    out = stack * kernel[radius]
-    term = np.empty_like(stack)
-    length = stack.shape[axis]
+    np.multiply(source, kernel[radius], out=out)
+    length = source.shape[axis]
 
     def part(array: np.ndarray, start: int, stop: int) -> np.ndarray:
         index = [slice(None)] * array.ndim
@@ -52,11 +53,10 @@ def _convolve_axis(stack: np.ndarray, kernel: np.ndarray, axis: int) -> np.ndarr
     for shift in range(1, radius + 1):
         weight = kernel[radius + shift]  # symmetric kernel
         head, tail = part(term, 0, length - shift), part(term, shift, length)
-        np.multiply(part(stack, shift, length), weight, out=head)
+        np.multiply(part(source, shift, length), weight, out=head)
         part(out, 0, length - shift)[...] += head
-        np.multiply(part(stack, 0, length - shift), weight, out=tail)
+        np.multiply(part(source, 0, length - shift), weight, out=tail)
         part(out, shift, length)[...] += tail
-    return out
 
 
 def smooth(field: np.ndarray, sigma_px: float) -> np.ndarray:
@@ -73,7 +73,10 @@ def smooth(field: np.ndarray, sigma_px: float) -> np.ndarray:
     stack[0][~inside] = 0.0
     stack[1] = inside
     kernel = _gaussian_kernel(sigma_px)
-    num, den = _convolve_axis(_convolve_axis(stack, kernel, 2), kernel, 1)
+    across, term = np.empty_like(stack), np.empty_like(stack)
+    _convolve_axis(stack, kernel, 2, across, term)
+    _convolve_axis(across, kernel, 1, stack, term)
+    num, den = stack
     np.divide(num, den, out=num, where=inside)
     num[~inside] = np.nan
     out[box] = num
