@@ -66,7 +66,7 @@ def _sharpen_breaks(pixels: np.ndarray, values: np.ndarray, palette: Palette, st
 
 
 def colorize(values: np.ndarray, palette: Palette) -> np.ndarray:
-    """(bands=4, h, w) uint8 RGBA of a 2-D float array."""
+    """(bands=4, h, w) uint8 RGBA of a 2-D float array (a strided view, not C-contiguous)."""
     words, lo, step = _lut(palette) if palette.interpolate else _step_lut(palette)
     hidden = ~np.isfinite(values)
     position = (values.astype(np.float32) - np.float32(lo)) / np.float32(step)  # exact on stepped edges
@@ -79,4 +79,5 @@ def colorize(values: np.ndarray, palette: Palette) -> np.ndarray:
         with np.errstate(invalid="ignore"):
             hidden |= values < palette.transparent_below
     pixels[hidden] = 0
-    return np.ascontiguousarray(pixels.view(np.uint8).reshape(*values.shape, 4).transpose(2, 0, 1))
+    # A band-first view of pixel-interleaved memory: GDAL writes it as is, so no 17 MB transposed copy.
+    return pixels.view(np.uint8).reshape(*values.shape, 4).transpose(2, 0, 1)
