@@ -1,4 +1,4 @@
-# The project's interface: `make demo`, `make test`, `make bench`, `make soak`.
+# The project's interface: `make demo`, `make test`, `make bench`, `make soak`, `make run`.
 # Every target installs what it needs itself (venv, npm packages, Debian chromium).
 
 PYTHON ?= python3.11
@@ -6,8 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export TWF_DATA_ROOT ?= ./data/v3
+TWF := $(VENV)/bin/twf
+HOST ?= 127.0.0.1
+PORT ?= 8200
+WORKERS ?= 2
 
-.PHONY: venv test test-py lint bench soak demo clean web test-web test-e2e chromium
+.PHONY: venv test test-py lint bench soak demo demo-data run clean web test-web test-e2e chromium
 
 venv: $(STAMP)
 
@@ -50,3 +54,42 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The built viewer, rebuilt only when a frontend source changed (so a second `make demo` starts at once).
+WEB_BUILT := frontend/dist/index.html
+WEB_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+
+$(WEB_BUILT): $(FRONTEND_STAMP) $(WEB_SOURCES)
+	cd frontend && npm run build
+
+# Demo runs: synthetic GRIB2 on the real model grids, written into a bucket-layout mirror marked DEMO.json,
+# then the live path (scheduler: mirror → fetch → build → publish) into TWF_DATA_ROOT. Fixed run ids, so a
+# re-run keeps every mirror file and every published frame and only fills in what is missing.
+DEMO_MIRROR ?= ./data/demo-mirror
+DEMO_HRRR_RUN := 20260129_17z
+DEMO_GFS_RUN := 20260129_12z
+
+demo-data: venv
+	$(TWF) demo-data --model hrrr --run $(DEMO_HRRR_RUN) --fhs 0-12 --mirror $(DEMO_MIRROR)
+	$(TWF) scheduler --model hrrr --once --run $(DEMO_HRRR_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
+	$(TWF) demo-data --model gfs --run $(DEMO_GFS_RUN) --fhs 0-48:3 --mirror $(DEMO_MIRROR)
+	$(TWF) scheduler --model gfs --once --run $(DEMO_GFS_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
+
+# `make demo`: the viewer on the demo runs at http://$(HOST):$(PORT)/ until interrupted (Ctrl-C).
+demo: venv $(WEB_BUILT) demo-data
+	@echo "Serving the demo at http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(TWF) serve --host $(HOST) --port $(PORT)
+
+# `make run` (needs internet): the live HRRR scheduler in the background, the server in the foreground.
+RUN_MODEL ?= hrrr
+
+run: venv $(WEB_BUILT)
+	TWF=$(TWF) MODEL=$(RUN_MODEL) WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) scripts/run-live.sh
+
+# `make soak`: `twf serve` on the demo runs under concurrent clients for SOAK_SECONDS (default 180): zero
+# 5xx, RSS growth and latency percentiles over time (bench/soak.py; not part of `make bench`).
+SOAK_SECONDS ?= 180
+SOAK_CLIENTS ?= 8
+
+soak: venv demo-data
+	$(PY) -m bench.soak --seconds $(SOAK_SECONDS) --clients $(SOAK_CLIENTS)
