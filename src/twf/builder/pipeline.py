@@ -59,8 +59,8 @@ def plan_inputs(model: ModelSpec, var: VarSpec, run: str, fh: int) -> dict[str, 
     check_frame(model, run, fh)
     plan = bucketed_inputs(model, var, fh)
     if plan is None:
-        raise ForecastHourOutOfRange(f"{model.name} {var.name} cannot be built at f{fh:03d} "
-                                     "(no accumulation window ends there)")
+        raise ForecastHourOutOfRange(f"{model.name} {var.name} cannot be built at f{fh:03d} (the model's "
+                                     f"files hold no accumulation covering 0-{fh} h)")
     return plan
 
 
