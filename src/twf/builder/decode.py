@@ -119,12 +119,10 @@ def band_key(tags: dict[str, str]) -> BandKey:
 
 
 def _element(name: str, window: tuple[int, int] | None) -> str:
-    """GDAL (degrib) appends the window length in hours to some accumulated elements: `APCP06` is APCP."""
-    if window is not None:
-        suffix = str(window[1] - window[0]).zfill(2)
-        if name.endswith(suffix) and not name[: -len(suffix)][-1:].isdigit():
-            return name[: -len(suffix)]
-    return name
+    """GDAL (degrib) appends the window length in hours to accumulated elements (`APCP06`, `APCP120`): for a
+    band with a window, trailing digits are that suffix, not part of the name (no NCEP element we select
+    ends in a digit)."""
+    return name.rstrip("0123456789") if window is not None else name
 
 
 def _utc(tags: dict[str, str], name: str) -> datetime:
