@@ -116,3 +116,10 @@ def test_a_wgrib2_idx_beside_the_file_is_ignored(tmp_path):
     write_idx(path)
     [message] = decode([path], [MessageRequest(6, "APCP", SURFACE, (3, 6))], ref)
     assert float(message.data[0, 0]) == 3.0
+
+
+def test_probability_and_percentile_templates_never_match():
+    base = {"GRIB_ELEMENT": "TMP", "GRIB_SHORT_NAME": "2-HTGL", "GRIB_FORECAST_SECONDS": "3600"}
+    assert band_key(base | {"GRIB_PDS_PDTN": "0"}).matches(MessageRequest(1, "TMP", HTGL_2M))
+    for template in ("6", "9", "10"):
+        assert not band_key(base | {"GRIB_PDS_PDTN": template}).matches(MessageRequest(1, "TMP", HTGL_2M))

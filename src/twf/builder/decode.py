@@ -36,6 +36,10 @@ _END_MARKER = b"7777"
 # GDAL's GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES of the statistical process (code table 4.10), the unit of the
 # interval (code table 4.4) and its length.
 _PDTN_STATISTICAL = "8"
+# Template 4.0 is a plain deterministic field. Others (4.6 percentiles, 4.9 probabilities, 4.10 percentiles
+# over an interval, ensemble members...) reuse the same element and level (NBM's `APCP ... prob >0.254`) and
+# must never stand in for the deterministic message.
+_PDTN_INSTANTANEOUS = "0"
 _STAT_PROCESS, _STAT_UNIT, _STAT_LENGTH = 23, 25, 26
 _STATISTICS = {0: "ave", 1: "acc"}
 _UNIT_HOURS = {0: 1 / 60, 1: 1, 2: 24, 10: 3, 11: 6, 12: 12, 13: 1 / 3600}
@@ -49,7 +53,7 @@ class BandKey:
     level: str
     fh: int  # end of the window, or the forecast hour of an instantaneous field
     window: tuple[int, int] | None
-    statistic: str | None  # "acc", "ave", another code's name, or None for an instantaneous field
+    statistic: str | None  # "acc", "ave", another statistic or template, or None for a plain field
 
     def matches(self, request: MessageRequest) -> bool:
         if (self.element, self.level, self.fh, self.window) != (
@@ -108,7 +112,10 @@ def band_key(tags: dict[str, str]) -> BandKey:
     start_h = int(tags.get("GRIB_FORECAST_SECONDS", "0")) / 3600
     window = None
     statistic = None
-    if tags.get("GRIB_PDS_PDTN") == _PDTN_STATISTICAL:
+    template = tags.get("GRIB_PDS_PDTN", _PDTN_INSTANTANEOUS)
+    if template not in (_PDTN_INSTANTANEOUS, _PDTN_STATISTICAL):
+        statistic = f"template4.{template}"
+    elif template == _PDTN_STATISTICAL:
         values = [int(v) for v in tags["GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES"].split()]
         statistic = _STATISTICS.get(values[_STAT_PROCESS], f"stat{values[_STAT_PROCESS]}")
         length_h = values[_STAT_LENGTH] * _UNIT_HOURS.get(values[_STAT_UNIT], float("nan"))
