@@ -109,7 +109,7 @@ def check_structure(path: Path) -> None:
 
 def band_key(tags: dict[str, str]) -> BandKey:
     """Read a band's identity from GDAL's GRIB tags; the window is [start, start + interval length]."""
-    start_h = int(tags.get("GRIB_FORECAST_SECONDS", "0")) / 3600
+    start_h = int(tags.get("GRIB_FORECAST_SECONDS", "0").split()[0]) / 3600  # older GDAL: "3600 sec"
     window = None
     statistic = None
     template = tags.get("GRIB_PDS_PDTN", _PDTN_INSTANTANEOUS)
