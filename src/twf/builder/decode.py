@@ -164,6 +164,8 @@ def decode(gribs: Sequence[Path], requests: Iterable[MessageRequest], ref_time: 
                             )
             except RasterioError as exc:
                 raise CorruptGrib(f"{path.name}: GDAL cannot read it ({str(exc).splitlines()[0]})") from None
+            except (ValueError, IndexError, KeyError) as exc:  # tags GDAL could not fill in sensibly
+                raise CorruptGrib(f"{path.name}: unreadable GRIB metadata ({exc})") from None
     missing = [r for r in wanted if r not in found]
     if missing:
         names = ", ".join(Path(p).name for p in gribs)
