@@ -103,3 +103,20 @@ def test_an_all_nan_field_has_no_contours():
     empty = np.full(model.grid.shape, np.nan, dtype=np.float32)
     assert isolines(empty, model.grid, model.variables["tmp2m"].contours[0]) == {
         "type": "FeatureCollection", "features": []}
+
+
+def test_no_small_closed_rings_clutter_the_map(collection):
+    """Terrain speckle (closed rings under MIN_RING_PX display pixels of perimeter) is dropped."""
+    import shapely
+
+    from twf.builder.contours import MIN_RING_PX
+
+    to_3857 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+    resolution = get_model("hrrr").grid.resolution_m
+    for feature in collection["features"]:
+        for line in feature["geometry"]["coordinates"]:
+            coords = np.asarray(line)
+            if len(coords) > 2 and (coords[0] == coords[-1]).all():
+                x, y = to_3857.transform(coords[:, 0], coords[:, 1])
+                perimeter_px = shapely.length(shapely.linestrings(np.column_stack([x, y]))) / resolution
+                assert perimeter_px >= MIN_RING_PX * 0.99

@@ -7,7 +7,8 @@ Why each step (CPU seconds on the 4.3 M pixel HRRR tmp2m frame, 49 levels at 2 Â
   under 400 km, so most of 49 levels skip most tiles (0.19 instead of 0.9 for whole-grid passes; 256 px
   tiles 0.22, 96 px 0.20). Neighbouring tiles share a row/column, so line pieces meet exactly at tile edges.
 - Lines are simplified (Douglas-Peucker, a quarter display pixel) in one vectorised shapely call; kept
-  vertices are original ones, so every vertex still lies on its level in the smoothed field (0.06).
+  vertices are original ones, so every vertex still lies on its level in the smoothed field (0.06). Small
+  closed rings (`MIN_RING_PX`) are dropped as speckle.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ TILE_PX = 128
 SIMPLIFY_PX = 0.25
 GAUSS_TRUNCATE = 2.7  # kernel radius in sigmas (9 taps at sigma 1.5): 99.3% of the weight
 COORD_DECIMALS = 4  # 11 m at the equator: well below a display pixel at zoom 8
+# Closed rings shorter than this (display pixels: 60 km on a 3 km grid, ~20 km across) are terrain speckle
+# that clutters the map at zoom 4-8 without telling anything; open lines are kept whatever their length, so
+# pieces cut at tile edges never leave gaps.
+MIN_RING_PX = 20.0
 
 
 def _gaussian_kernel(sigma_px: float) -> np.ndarray:
@@ -135,6 +140,10 @@ def isolines(field: np.ndarray, grid: CanonicalGrid, spec: ContourSpec) -> dict:
     if len(points):
         lines = shapely.simplify(shapely.linestrings(points, indices=line_ids), SIMPLIFY_PX,
                                  preserve_topology=False)
+        ends = shapely.distance(shapely.get_point(lines, 0), shapely.get_point(lines, -1))
+        # A small loop across a tile edge leaves two arcs whose ends nearly meet: rings too.
+        speckle = (ends < 0.5) & (shapely.length(lines) < MIN_RING_PX)
+        lines, line_levels = lines[~speckle], line_levels[~speckle]
         coords, index = shapely.get_coordinates(lines, return_index=True)
         lonlat = _pixels_to_lonlat(coords, grid)
         starts = np.flatnonzero(np.r_[True, np.diff(index) != 0])
