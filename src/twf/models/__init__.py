@@ -34,5 +34,6 @@ def check_frame(model: ModelSpec, run: str, fh: int) -> None:
     if fh not in model.forecast_hours(cycle):
         hours = model.forecast_hours(cycle)
         raise ForecastHourOutOfRange(
-            f"{model.name} {cycle:02d}z runs have no forecast hour {fh} (range f{hours[0]:03d}-f{hours[-1]:03d})"
+            f"{model.name} {cycle:02d}z runs have no forecast hour {fh} "
+            f"(range f{hours[0]:03d}-f{hours[-1]:03d})"
         )

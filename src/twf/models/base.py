@@ -119,8 +119,8 @@ class ContourSpec:
 class VarSpec:
     """One displayed variable: which messages it needs, how they become values, how values become colours.
 
-    `derive` names a function in `twf.builder.derive`; `convert` names a unit conversion there. Both are names,
-    not callables, so a spec stays printable, comparable and free of pipeline imports.
+    `derive` names a function in `twf.builder.derive`; `convert` names a unit conversion there. Both are
+    names, not callables, so a spec stays printable, comparable and free of pipeline imports.
     """
 
     name: str
@@ -156,7 +156,7 @@ class ModelSpec:
     variables: Mapping[str, VarSpec]
     accumulation: Accumulation = Accumulation()
     idx_suffix: str = ".idx"
-    # How long after the cycle hour the first files usually appear upstream; where run discovery starts looking.
+    # How long after the cycle hour the first files usually appear upstream: where run discovery starts.
     typical_delay_minutes: int = 50
     # GRIB2 generating-process id (NCEP ON388 Table A) the upstream files carry; 255 = missing/unknown.
     grib_generating_process: int = 255

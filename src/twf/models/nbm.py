@@ -1,9 +1,9 @@
 """NBM CONUS core: 2.5 km Lambert conformal (2345 x 1597), hourly runs; f001-f036 hourly, then 3-hourly to
 f192 and 6-hourly to f264.
 
-File `core.fFFF.co`. The blend has no f000, no reflectivity, upper-air or sea-level pressure fields; wind speed
-comes ready-made (WIND), gust is at 10 m, and precipitation and snowfall come only as buckets, so their run
-totals are derived by summing buckets.
+File `core.fFFF.co`. The blend has no f000, no reflectivity, upper-air or sea-level pressure fields; wind
+speed comes ready-made (WIND), gust is at 10 m, and precipitation and snowfall come only as buckets, so
+their run totals are derived by summing buckets.
 
 Display resolution 2.5 km: the blend's native spacing (2.54 km), kept so its detail is not thrown away.
 """
@@ -15,7 +15,8 @@ from twf.models.variables import DP2M, PRECIP_TOTAL, TMP2M, WGST10M, WSPD10M, ca
 
 SNOWFALL_TOTAL = replace(
     PRECIP_TOTAL, name="snowfall_total", label="Total snowfall",
-    inputs={"value": Selector("ASNOW", SURFACE, window="run_total")}, convert="m_to_inches", palette="snow_in",
+    inputs={"value": Selector("ASNOW", SURFACE, window="run_total")}, convert="m_to_inches",
+    palette="snow_in",
 )
 
 # NCEP grid 187, the NDFD "west-expanded" CONUS 2.5 km grid (wgrib2 `lambert:265:25:25

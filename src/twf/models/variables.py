@@ -19,7 +19,8 @@ from twf.models.base import (
     VarSpec,
 )
 
-# 2 °F isotherms read cleanly at zoom 4-8 on a 3 km field after smoothing; 32 °F is flagged as the freezing line.
+# 2 °F isotherms read cleanly at zoom 4-8 on a 3 km field after smoothing; 32 °F is flagged as the freezing
+# line.
 TMP2M_CONTOURS = (ContourSpec(key="iso2f", interval=2.0, marked=(32.0,)),)
 
 TMP2M = VarSpec(
