@@ -4,12 +4,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, publishSampleRun, removeDir, REPO, startServer } from './harness.mjs';
 import { camera, mapIdle, perf, recordConsoleErrors, recordRequests, shareUnlike } from './page.mjs';
 
 const RUN = '20260129_17z';
+const DOCS_SHOT = join(REPO, 'docs', 'viewer.png');
 const BACKGROUND_RGB = [0xdf, 0xe6, 0xec];
 const DISCOVERY = /^\/api\/(v3\/(models|[a-z0-9_]+\/(runs|[^/]+\/(vars|manifest|[^/]+\/frames)))|regions)/;
 
@@ -17,8 +18,10 @@ let dataRoot;
 let server;
 let browser;
 let regions;
+let docsShotAtStart;
 
 before(async () => {
+  docsShotAtStart = readFileSync(DOCS_SHOT);
   dataRoot = publishSampleRun();
   server = await startServer(dataRoot);
   browser = await launchBrowser();
@@ -211,7 +214,9 @@ describe('viewer', () => {
     mkdirSync(join(REPO, 'artifacts'), { recursive: true });
     const shot = join(REPO, 'artifacts', 'viewer.png');
     await page.screenshot({ path: shot });
-    copyFileSync(shot, join(REPO, 'docs', 'viewer.png'));
+    // docs/viewer.png is committed: refreshed only on request, so a test run never dirties the work tree.
+    if (process.env.TWF_UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(shot, DOCS_SHOT);
+    else assert.ok(readFileSync(DOCS_SHOT).equals(docsShotAtStart), 'docs/viewer.png changed by a test run');
     await page.close();
   });
 });
