@@ -95,7 +95,7 @@ class Scheduler:
         self.ctx, self.workers, self.policy, self.variables = ctx, workers, policy, variables
         self.keep_runs, self.stop = keep_runs, stop
         self.progress = Progress()
-        self.started: dict[str, float] = {}
+        self.started: dict[str, tuple[float, int]] = {}  # run → (when followed, frames already committed)
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -124,7 +124,7 @@ class Scheduler:
         if self.ctx.store.manifest_path(self.model.name, run).is_file():
             listed = set(read_manifest(self.ctx.store, self.model.name, run).frames())
             state.committed = {f for f in plan.frames() if f in listed}
-        self.started[run] = time.monotonic()
+        self.started[run] = (time.monotonic(), len(state.committed))
         return state
 
     def run_pass(self, state: RunState, wait_for_retries: bool) -> int:
@@ -149,11 +149,13 @@ class Scheduler:
         return len(stats.published) if stats.published or not stats.failed else -1
 
     def summary(self, state: RunState, how: str) -> None:
-        minutes = max(time.monotonic() - self.started.get(state.plan.run, time.monotonic()), 1e-9) / 60
+        """The rate counts only frames this process built (a resumed run's earlier frames are not)."""
+        since, before = self.started.get(state.plan.run, (time.monotonic(), len(state.committed)))
+        minutes = max(time.monotonic() - since, 1e-9) / 60
         failed = ", ".join(f"{v} f{fh:03d}" for v, fh in sorted(state.given_up)) or "none"
         log.info("%s %s %s: %d/%d frames committed, failed: %s (%.1f frames/min)", self.model.name,
                  state.plan.run, how, len(state.committed), state.total, failed,
-                 len(state.committed) / minutes)
+                 (len(state.committed) - before) / minutes)
 
     def once(self, run: str | None) -> int:
         run = run or self.newest_run()
