@@ -32,6 +32,7 @@ class Palette:
     transparent_below: float | None = None
     kind: str = "continuous"  # legend kind: "continuous" or "categorical"
     legend_stops: tuple[Stop, ...] | None = None  # what the legend lists, when not every stop
+    class_coded: bool = False  # values are PTYPE class codes (family x PTYPE_OFFSET + dBZ), see `ptype_of`
 
 
 def rgba(color: str) -> tuple[int, int, int, int]:
@@ -106,12 +107,28 @@ RADAR_PTYPE = Palette(
     "radar_ptype", "dBZ", _ptype_stops(), interpolate=False, kind="categorical",
     legend_stops=tuple(Stop(i * PTYPE_OFFSET, colors[2], label)
                        for i, (_, label, colors) in enumerate(PTYPE_FAMILIES)),
+    class_coded=True,
 )
+
+
+@dataclass(frozen=True)
+class PtypeReading:
+    key: str  # family key, e.g. "snow"
+    label: str  # e.g. "Snow"
+    dbz: float
+
+
+def ptype_of(value: float) -> PtypeReading:
+    """A class-coded radar_ptype value → what a user reads, e.g. 130.0 → snow at 30 dBZ (never the code)."""
+    index = min(max(int(value // PTYPE_OFFSET), 0), len(PTYPE_FAMILIES) - 1)
+    key, label, _ = PTYPE_FAMILIES[index]
+    return PtypeReading(key, label, float(value - index * PTYPE_OFFSET))
+
 
 def ptype_class(value: float) -> tuple[str, float]:
     """A class-coded radar_ptype value → (family label, dBZ), e.g. 130.0 → ("Snow", 30.0), for hover text."""
-    index = min(max(int(value // PTYPE_OFFSET), 0), len(PTYPE_FAMILIES) - 1)
-    return PTYPE_FAMILIES[index][1], float(value - index * PTYPE_OFFSET)
+    reading = ptype_of(value)
+    return reading.label, reading.dbz
 
 
 PALETTES: dict[str, Palette] = {p.name: p for p in (

@@ -1,6 +1,9 @@
 """A real published run (built by the real builder from the NOAA samples, committed by the real publisher)
 served by a real `twf serve` process on 127.0.0.1, shared by the whole API test session.
 
+The HRRR run also holds a radar_ptype frame built from synthetic GRIB (the samples lack the type flags), and
+its plan names a variable (mslp) that has no frame yet, as every run's manifest does until it fills.
+
 Beside the committed runs the data root holds the states a crash can leave, which discovery must never show:
 a run only in staging, and a run whose files are in `published/` but that has no manifest.
 """
@@ -25,11 +28,13 @@ from tests.conftest import GFS_RUN, HRRR_RUN
 from twf.builder.pipeline import build_frame
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
-from twf.store import Store
+from twf.store import Store, parse_run_id
 
 HRRR_FRAMES = {("tmp2m", 0): "wrfsfcf00.tmp2m-prate", ("tmp2m", 1): "wrfsfcf01.tmp2m-prate",
                ("refc", 1): "wrfsfcf01.refc-prate"}
 GFS_FRAMES = {("tmp2m", 0): "pgrb2.0p25.f000.tmp2m-tmp2mb"}
+SYNTHETIC_HRRR_FRAMES = (("radar_ptype", 1),)  # from the synthetic mirror's file of that hour
+PENDING_VAR = "mslp"  # planned for the HRRR run, no frame published
 STAGING_ONLY_RUN = "20260129_15z"  # built into staging, never published
 UNLISTED_RUN = "20260129_16z"  # files placed in published/ but no manifest: a publish that died before step 3
 
@@ -41,22 +46,28 @@ class Published:
     secret: Path  # a file beside (outside) the data root that no request may ever return
 
 
-def _build_and_publish(store: Store, model: str, run: str, frames: dict, folder: Path, prefix: str) -> None:
-    for (var, fh), name in frames.items():
-        grib = folder / f"{prefix}.{name}.grib2"
+def _build_and_publish(store: Store, model: str, run: str, gribs: dict[tuple[str, int], Path],
+                       planned: tuple[str, ...] = ()) -> None:
+    for (var, fh), grib in gribs.items():
         build_frame(model, run, var, fh, [grib], store.staging_var_dir(model, run, var))
-    plan = RunPlan.for_run(get_model(model), run, variables=sorted({v for v, _ in frames}))
-    report = publish_frames(store, plan, list(frames), final=True)
+    plan = RunPlan.for_run(get_model(model), run, variables=sorted({v for v, _ in gribs} | set(planned)))
+    report = publish_frames(store, plan, list(gribs), final=True)
     assert not report.failed, report.failed
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory, hrrr_samples: Path, gfs_samples: Path) -> Published:
+def published(tmp_path_factory: pytest.TempPathFactory, hrrr_samples: Path, gfs_samples: Path,
+              synthetic_mirror: Path) -> Published:
     base = tmp_path_factory.mktemp("api")
     root = base / "data" / "v3"
     store = Store(root)
-    _build_and_publish(store, "hrrr", HRRR_RUN, HRRR_FRAMES, hrrr_samples, "hrrr.t17z")
-    _build_and_publish(store, "gfs", GFS_RUN, GFS_FRAMES, gfs_samples, "gfs.t12z")
+    hrrr = get_model("hrrr")
+    hrrr_gribs = {frame: hrrr_samples / f"hrrr.t17z.{name}.grib2" for frame, name in HRRR_FRAMES.items()}
+    hrrr_gribs |= {(var, fh): synthetic_mirror / hrrr.file_key(parse_run_id(HRRR_RUN), fh)
+                   for var, fh in SYNTHETIC_HRRR_FRAMES}
+    _build_and_publish(store, "hrrr", HRRR_RUN, hrrr_gribs, planned=(PENDING_VAR,))
+    gfs_gribs = {frame: gfs_samples / f"gfs.t12z.{name}.grib2" for frame, name in GFS_FRAMES.items()}
+    _build_and_publish(store, "gfs", GFS_RUN, gfs_gribs)
     committed = store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1)
     for run in (STAGING_ONLY_RUN, UNLISTED_RUN):
         area = store.staging_var_dir if run == STAGING_ONLY_RUN else store.published_var_dir

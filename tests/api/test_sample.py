@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ from tests.conftest import GFS_RUN, HRRR_RUN
 
 from twf.api.raster_cache import LevelGeometry
 from twf.api.sample import sample_value
+from twf.palettes import PTYPE_OFFSET
 
 # Flat, smooth places: the value grid is a 12 km (GFS: 36 km) block mean of the warped field, so where the
 # field is smooth at that scale the sample must match the GRIB interpolated at the same point closely.
@@ -114,3 +116,35 @@ def test_categorical_sampling_takes_the_nearest_cell_never_a_blend() -> None:
     assert sample_value(classes, geom, 1.1, 0.9, "nearest") is None
     blended = sample_value(classes, geom, 1.0, 1.0, "bilinear")
     assert blended == pytest.approx(20.0)  # the no-data neighbour is left out, weights renormalised
+
+
+def _cell_centre_lonlat(path: Path, want: Callable[[np.ndarray], np.ndarray]) -> tuple[float, float, float]:
+    """(lat, lon, stored value) at the centre of the first value-grid cell where `want` holds."""
+    with rasterio.open(path) as ds:
+        values = ds.read(1)
+        rows, cols = np.nonzero(want(values))
+        assert rows.size, "the synthetic frame has no such cell"
+        r, c = int(rows[rows.size // 2]), int(cols[cols.size // 2])
+        x, y = ds.xy(r, c)
+        lon, lat = transform(ds.crs, "EPSG:4326", [x], [y])
+    return lat[0], lon[0], float(values[r, c])
+
+
+@pytest.mark.parametrize(("family", "key", "label"), [(0, "rain", "Rain"), (1, "snow", "Snow")])
+def test_radar_ptype_sample_answers_dbz_and_precipitation_type(client: httpx.Client, published, family: int,
+                                                               key: str, label: str) -> None:
+    value_cog = published.store.published_frame("hrrr", HRRR_RUN, "radar_ptype", 1).value
+    lat, lon, code = _cell_centre_lonlat(
+        value_cog, lambda v: (v >= family * PTYPE_OFFSET + 5) & (v < (family + 1) * PTYPE_OFFSET))
+    r = sample(client, lat, lon, var="radar_ptype")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["value"] == pytest.approx(code - family * PTYPE_OFFSET, abs=1e-3)
+    assert 5.0 <= body["value"] < PTYPE_OFFSET  # the dBZ, never the class code
+    assert (body["units"], body["ptype"], body["ptype_label"]) == ("dBZ", key, label)
+    assert body["method"] == "nearest"
+
+
+def test_continuous_samples_carry_no_precipitation_type(client: httpx.Client) -> None:
+    body = sample(client, 40.0, -100.0).json()
+    assert "ptype" not in body and "ptype_label" not in body

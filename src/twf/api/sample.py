@@ -3,6 +3,9 @@
 Continuous fields interpolate bilinearly between the four surrounding value-grid centres (no-data neighbours
 are left out and the weights renormalised); categorical fields take the nearest cell, so a class code is
 never averaged. Outside the grid or on no-data: 204.
+
+Class-coded variables (radar_ptype: family x 100 + dBZ) answer the dBZ and the precipitation type, never the
+stored code.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from twf.api.published import resolve_frame
 from twf.api.raster_cache import LevelGeometry
 from twf.api.webmercator import lonlat_to_mercator
 from twf.errors import NotPublished
+from twf.palettes import get_palette, ptype_of
 
 router = APIRouter(tags=["sample"])
 
@@ -37,6 +41,8 @@ class SampleOut(BaseModel):
     units: str
     valid_time: str
     method: str
+    ptype: str | None = None  # class-coded variables only: precipitation type key, e.g. "snow"
+    ptype_label: str | None = None  # its display name, e.g. "Snow"
 
 
 def sample_value(values: np.ndarray, geom: LevelGeometry, x: float, y: float, method: str) -> float | None:
@@ -87,9 +93,12 @@ async def sample(
     value = sample_value(level.array, level.geometry, x, y, method)
     if value is None:
         return Response(status_code=204, headers={"Cache-Control": cache_control})
-    body = json_body({
+    fields = {
         "model": frame.model.name, "run": frame.run.run, "var": frame.var.name, "fh": fh,
         "lat": lat, "lon": lon, "value": round(value, 3), "units": frame.var.units,
         "valid_time": frame.valid_time, "method": method,
-    })
-    return json_response(request, body, cache_control)
+    }
+    if get_palette(frame.var.palette).class_coded:
+        reading = ptype_of(value)
+        fields |= {"value": round(reading.dbz, 3), "ptype": reading.key, "ptype_label": reading.label}
+    return json_response(request, json_body(fields), cache_control)
