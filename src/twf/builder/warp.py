@@ -1,6 +1,6 @@
 """Native-grid arrays → the model's canonical EPSG:3857 grid, in memory.
 
-GDAL's warper (rasterio.warp.reproject) is used directly: measured on the HRRR field it costs ~0.13 CPU-s
+GDAL's warper (rasterio.warp.reproject) is used directly: measured on the HRRR field it costs ~0.11 CPU-s
 per 3 km CONUS frame, cheaper than a cached source-pixel lookup with a numpy gather (~0.24 s) and without
 holding 70 MB of cached indices per grid. GFS is decoded in -180..180 longitude order (see
 `decode.GDAL_ENV`), so the CONUS box is one contiguous block of the source and warps whole.
@@ -30,21 +30,23 @@ def warp(
     data: np.ndarray, src_crs: CRS, src_transform: Affine, grid: CanonicalGrid, resampling: ResamplingName
 ) -> np.ndarray:
     """`data` (float32, NaN = no value) resampled onto `grid`; cells the source does not cover are NaN."""
-    out = np.full(grid.shape, np.nan, dtype=np.float32)
+    out = np.full(grid.shape, np.nan, dtype=np.float32)  # GDAL leaves cells it does not cover untouched
     source = np.ascontiguousarray(data, dtype=np.float32)
+    # GDAL's per-pixel validity paths cost ~70% more CPU; only sources with holes need them. Without a
+    # destination nodata GDAL uses its fastest bilinear kernel (0.11 vs 0.19 CPU-s on HRRR, same values).
+    nodata = np.nan if np.isnan(source).any() else None
     reproject(
         source,
         out,
         src_transform=src_transform,
         src_crs=src_crs,
-        # GDAL's per-pixel validity path costs ~70% more CPU; only sources with holes need it.
-        src_nodata=np.nan if np.isnan(source).any() else None,
+        src_nodata=nodata,
         dst_transform=grid.transform,
         dst_crs=CANONICAL_CRS,
-        dst_nodata=np.nan,
+        dst_nodata=nodata,
         resampling=_RESAMPLING[resampling],
         num_threads=WARP_THREADS,
-        init_dest_nodata=True,
+        init_dest_nodata=False,
     )
     return out
 
