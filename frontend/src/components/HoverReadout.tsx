@@ -1,4 +1,5 @@
 /** The sampled value next to the pointer; renders nothing when there is no value (outside data, 204). */
+import { formatSample } from '../lib/readout';
 import type { Sample } from '../lib/types';
 
 interface Props {
@@ -14,7 +15,7 @@ export function HoverReadout({ sample, x, y }: Props) {
   const top = y > window.innerHeight - 80 ? y - 56 : y + 14;
   return (
     <div className="readout" data-testid="hover-value" data-value={sample.value} style={{ left, top }}>
-      <strong>{sample.value.toFixed(1)}</strong> {sample.units}
+      <strong>{formatSample(sample)}</strong>
       <div className="coords">
         {Math.abs(sample.lat).toFixed(2)}°{sample.lat >= 0 ? 'N' : 'S'} {Math.abs(sample.lon).toFixed(2)}°
         {sample.lon >= 0 ? 'E' : 'W'}

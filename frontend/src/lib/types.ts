@@ -116,6 +116,9 @@ export interface Sample extends SampleQuery {
   units: string;
   valid_time: string;
   method: 'bilinear' | 'nearest';
+  /** Class-coded variables (radar_ptype) only: `value` is the dBZ and this the precipitation type. */
+  ptype?: string;
+  ptype_label?: string;
 }
 
 export interface ApiErrorBody {
