@@ -12,6 +12,7 @@ import { useFrames } from './hooks/useFrames';
 import { usePlayback } from './hooks/usePlayback';
 import { useSample } from './hooks/useSample';
 import { useKeyboard } from './hooks/useKeyboard';
+import { chooseVariable } from './lib/variables';
 import { MapView, type HoverPoint } from './map/MapView';
 import type { FrameReadiness } from './map/frameLayers';
 import { Toolbar } from './components/Toolbar';
@@ -35,10 +36,11 @@ export function App() {
   const [view, update] = useViewUrl();
   const regions = useRegions(api);
   const catalog = useCatalog(api, view.model, view.run);
-  const known = catalog.variables.length === 0 || catalog.variables.some((v) => v.id === view.var);
-  const variable = known ? view.var : catalog.variables[0].id;
+  // A variable without frames yet (listed by a filling run) is never shown: fall back to one with frames.
+  const variable = chooseVariable(catalog.variables, view.var);
   const frames = useFrames(api, view.model, view.run, variable);
-  const frameList = frames.value?.frames ?? NO_FRAMES;
+  const current = variable !== null ? frames.value : null;
+  const frameList = current?.frames ?? NO_FRAMES;
   const index = Math.max(0, indexForFh(frameList, view.fh));
   const frame = frameList[index] ?? null;
 
@@ -50,8 +52,7 @@ export function App() {
   const playback = usePlayback(frameList.length, index, setIndex, readiness.ready);
   useKeyboard(playback);
 
-  const identity =
-    frames.value && frame ? { model: frames.value.model, run: frames.value.run, var: frames.value.var, fh: frame.fh } : null;
+  const identity = current && frame ? { model: current.model, run: current.run, var: current.var, fh: frame.fh } : null;
   const sample = useSample(api, identity, hover);
 
   const regionId = view.region ?? regions.defaultId ?? '';
@@ -59,7 +60,7 @@ export function App() {
   const contourKey = frame ? Object.keys(frame.contours)[0] : undefined;
   const variableInfo = catalog.variables.find((v) => v.id === variable);
   const onCamera = useCallback((camera: Camera) => update({ camera }), [update]);
-  const error = catalog.error ?? frames.error;
+  const error = catalog.error ?? (variable !== null ? frames.error : null);
 
   return (
     <div className="app" data-testid="app">
@@ -83,7 +84,7 @@ export function App() {
         latestRun={catalog.latestRun}
         run={view.run}
         variables={catalog.variables}
-        variable={variable}
+        variable={variable ?? ''}
         regions={regions.regions}
         region={region?.id ?? ''}
         contoursAvailable={contourKey !== undefined}
@@ -100,11 +101,16 @@ export function App() {
           {error.message}
         </div>
       )}
-      {frames.value && (
+      {variable === null && (
+        <div className="panel timebar" data-testid="no-frames">
+          No frames published yet for this run.
+        </div>
+      )}
+      {current && (
         <>
           <TimeControls frames={frameList} index={index} readyCount={readiness.ready.filter(Boolean).length}
             playback={playback} onIndex={setIndex} />
-          <Legend legend={frames.value.legend} title={variableInfo?.label ?? frames.value.var} />
+          <Legend legend={current.legend} title={variableInfo?.label ?? current.var} />
         </>
       )}
       {hover && <HoverReadout sample={sample} x={hover.x} y={hover.y} />}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
-from tests.api.conftest import STAGING_ONLY_RUN, UNLISTED_RUN, Published
+from tests.api.conftest import PENDING_VAR, STAGING_ONLY_RUN, UNLISTED_RUN, Published
 from tests.conftest import GFS_RUN, HRRR_RUN
 
 from twf import CONTRACT_VERSION
@@ -50,11 +50,27 @@ def test_uncommitted_runs_answer_404_on_every_route(client: httpx.Client) -> Non
 def test_vars_carry_registry_labels_counts_and_legend(client: httpx.Client) -> None:
     body = client.get(f"/api/v3/hrrr/{HRRR_RUN}/vars").json()
     variables = {v["id"]: v for v in body["variables"]}
-    assert set(variables) == {"tmp2m", "refc"}
+    assert set(variables) == {"tmp2m", "refc", "radar_ptype", PENDING_VAR}
     tmp = variables["tmp2m"]
     assert (tmp["label"], tmp["units"], tmp["kind"]) == ("2 m temperature", "°F", "continuous")
     assert tmp["available_frames"] == 2 and tmp["expected_frames"] == 19
     assert tmp["legend"]["palette"] == "temperature_f" and tmp["legend"]["stops"]
+
+
+def test_planned_variable_without_frames_is_listed_with_zero_available(client: httpx.Client) -> None:
+    body = client.get("/api/v3/hrrr/latest/vars").json()
+    pending = next(v for v in body["variables"] if v["id"] == PENDING_VAR)
+    assert pending["available_frames"] == 0 and pending["expected_frames"] > 0
+    assert pending["legend"]["stops"]
+
+
+def test_frames_of_a_planned_variable_without_frames_is_an_empty_list(client: httpx.Client) -> None:
+    for run in ("latest", HRRR_RUN):
+        r = client.get(f"/api/v3/hrrr/{run}/{PENDING_VAR}/frames")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert (body["var"], body["run"], body["frames"]) == (PENDING_VAR, HRRR_RUN, [])
+        assert body["legend"]["palette"] == "mslp_hpa"
 
 
 def test_manifest_is_returned_as_committed(client: httpx.Client, published: Published) -> None:

@@ -2,6 +2,7 @@
 export interface Option {
   value: string;
   label: string;
+  disabled?: boolean;
 }
 
 interface Props {
@@ -18,7 +19,7 @@ export function Picker({ label, name, value, options, onChange }: Props) {
       <span>{label}</span>
       <select name={name} data-testid={`pick-${name}`} value={value} onChange={(e) => onChange(e.target.value)}>
         {options.map((o) => (
-          <option key={o.value} value={o.value}>
+          <option key={o.value} value={o.value} disabled={o.disabled}>
             {o.label}
           </option>
         ))}

@@ -1,5 +1,6 @@
 /** Dataset and view pickers: model, run, variable, region, contours toggle; and the demo-data label. */
 import type { ModelInfo, Region, RunInfo, VariableInfo } from '../lib/types';
+import { variableOptions } from '../lib/variables';
 import { Picker } from './Picker';
 
 interface Props {
@@ -43,7 +44,7 @@ export function Toolbar(p: Props) {
         options={p.models.map((m) => ({ value: m.id, label: m.label }))} />
       <Picker label="Run" name="run" value={p.run} onChange={p.onRun} options={runOptions} />
       <Picker label="Variable" name="var" value={p.variable} onChange={p.onVariable}
-        options={p.variables.map((v) => ({ value: v.id, label: v.label }))} />
+        options={variableOptions(p.variables)} />
       <Picker label="Region" name="region" value={p.region} onChange={p.onRegion}
         options={p.regions.map((r) => ({ value: r.id, label: r.label }))} />
       {p.contoursAvailable && (
