@@ -110,8 +110,8 @@ def _write_frame(staged: FramePaths, spec: ModelSpec, var_spec: VarSpec, frame: 
     """COGs and contours into the temporary directory; GDAL compresses the COGs outside the GIL, so they
     are written while the contours are traced."""
     if var_spec.contours:
-        # Imported here: pyproj, shapely and contourpy cost ~80 ms of start-up a one-shot build of a
-        # variable without contours should not pay.
+        # Imported here: shapely and contourpy cost start-up a one-shot build of a variable without
+        # contours should not pay.
         from twf.builder import contours
     with ThreadPoolExecutor(max_workers=1) as pool:
         categorical = var_spec.kind == "categorical"
