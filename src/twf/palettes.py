@@ -30,7 +30,7 @@ class Palette:
     stops: tuple[Stop, ...]
     interpolate: bool = True
     transparent_below: float | None = None
-    kind: str = "continuous"  # legend kind: "continuous" or "categorical"
+    kind: str = "continuous"  # legend kind: "continuous" or "categorical" ("stepped" when not interpolated)
     legend_stops: tuple[Stop, ...] | None = None  # what the legend lists, when not every stop
     class_coded: bool = False  # values are PTYPE class codes (family x PTYPE_OFFSET + dBZ), see `ptype_of`
 
@@ -148,8 +148,13 @@ def get_palette(name: str) -> Palette:
 
 
 def legend(name: str) -> dict:
-    """The legend the API serves (docs/API.md "Legend"): palette, units, kind and labelled stops."""
+    """The legend the API serves (docs/API.md "Legend"): palette, units, kind and labelled stops.
+
+    A continuous palette painted in flat bands (NWS reflectivity) is `stepped`, so a viewer draws its colour
+    bar in bands too rather than as a blend the map never shows.
+    """
     palette = get_palette(name)
+    kind = "stepped" if palette.kind == "continuous" and not palette.interpolate else palette.kind
     stops = []
     for stop in palette.legend_stops or palette.stops:
         if rgba(stop.color)[3] == 0:
@@ -158,4 +163,4 @@ def legend(name: str) -> dict:
         if stop.label:
             entry["label"] = stop.label
         stops.append(entry)
-    return {"palette": palette.name, "units": palette.units, "kind": palette.kind, "stops": stops}
+    return {"palette": palette.name, "units": palette.units, "kind": kind, "stops": stops}

@@ -57,6 +57,12 @@ def test_vars_carry_registry_labels_counts_and_legend(client: httpx.Client) -> N
     assert tmp["legend"]["palette"] == "temperature_f" and tmp["legend"]["stops"]
 
 
+def test_reflectivity_legend_is_stepped_as_its_tiles_are(client: httpx.Client) -> None:
+    variables = client.get(f"/api/v3/hrrr/{HRRR_RUN}/vars").json()["variables"]
+    kinds = {v["id"]: v["legend"]["kind"] for v in variables}
+    assert (kinds["refc"], kinds["tmp2m"], kinds["radar_ptype"]) == ("stepped", "continuous", "categorical")
+
+
 def test_planned_variable_without_frames_is_listed_with_zero_available(client: httpx.Client) -> None:
     body = client.get("/api/v3/hrrr/latest/vars").json()
     pending = next(v for v in body["variables"] if v["id"] == PENDING_VAR)

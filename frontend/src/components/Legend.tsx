@@ -1,4 +1,5 @@
-/** Colour legend from the API's legend metadata: a gradient for continuous fields, swatches for categories. */
+/** Colour legend from the API's legend metadata: a colour bar (smooth or stepped), swatches for categories. */
+import { legendBar } from '../lib/legend';
 import type { Legend as LegendData } from '../lib/types';
 
 interface Props {
@@ -6,25 +7,20 @@ interface Props {
   title: string;
 }
 
-function gradient(legend: LegendData): string {
-  const lo = legend.stops[0].value;
-  const span = legend.stops[legend.stops.length - 1].value - lo || 1;
-  const parts = legend.stops.map((s) => `${s.color} ${(((s.value - lo) / span) * 100).toFixed(2)}%`);
-  return `linear-gradient(to right, ${parts.join(', ')})`;
-}
-
-/** At most ~6 tick labels: every labelled stop plus evenly spaced ones, none crowding a labelled one. */
-function ticks(legend: LegendData): { pos: number; text: string }[] {
-  const lo = legend.stops[0].value;
-  const span = legend.stops[legend.stops.length - 1].value - lo || 1;
-  const pos = (v: number) => ((v - lo) / span) * 100;
-  const labelled = legend.stops.filter((s) => s.label).map((s) => ({ pos: pos(s.value), text: s.label! }));
-  const every = Math.max(1, Math.ceil(legend.stops.length / 6));
-  const spaced = legend.stops
-    .filter((s, i) => !s.label && (i % every === 0 || i === legend.stops.length - 1))
-    .map((s) => ({ pos: pos(s.value), text: String(s.value) }))
-    .filter((t) => labelled.every((l) => Math.abs(l.pos - t.pos) > 8));
-  return [...spaced, ...labelled].sort((a, b) => a.pos - b.pos);
+function Bar({ legend }: { legend: LegendData }) {
+  const bar = legendBar(legend);
+  return (
+    <div className="ramp">
+      <div className="bar" style={{ background: bar.background }} />
+      <div className="ticks">
+        {bar.ticks.map((t) => (
+          <span key={`${t.pos}-${t.text}`} style={{ left: `${t.pos}%` }}>
+            {t.text}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
 }
 
 export function Legend({ legend, title }: Props) {
@@ -44,16 +40,7 @@ export function Legend({ legend, title }: Props) {
           ))}
         </ul>
       ) : (
-        <div className="ramp">
-          <div className="bar" style={{ background: gradient(legend) }} />
-          <div className="ticks">
-            {ticks(legend).map((t) => (
-              <span key={`${t.pos}-${t.text}`} style={{ left: `${t.pos}%` }}>
-                {t.text}
-              </span>
-            ))}
-          </div>
-        </div>
+        <Bar legend={legend} />
       )}
     </div>
   );

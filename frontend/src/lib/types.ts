@@ -33,10 +33,13 @@ export interface LegendStop {
   label?: string;
 }
 
+/** `stepped`: one flat colour from each stop to the next (NWS reflectivity), not a smooth ramp. */
+export type LegendKind = Kind | 'stepped';
+
 export interface Legend {
   palette: string;
   units: string;
-  kind: Kind;
+  kind: LegendKind;
   stops: LegendStop[];
 }
 
