@@ -3,7 +3,8 @@ the viewer's browser tests and perf script.
 
     python frontend/e2e/publish_run.py samples DATA_ROOT [--samples DIR]
         the real NOAA HRRR samples (default TWF_SAMPLES_DIR or ../shared/data/grib): 2026-01-29 17z tmp2m
-        f00 and f01, refc f01
+        f00 and f01, refc f01; where the samples are absent (a fresh machine), synthetic stand-ins of the
+        same frames, so `make test` also passes there
     python frontend/e2e/publish_run.py demo DATA_ROOT --mirror DIR [--fhs 0-12] [--vars tmp2m]
         synthetic HRRR 2026-01-29 17z (`twf demo-data` mirror, reused when present) for longer animations
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -57,6 +59,14 @@ def sample_frames(samples: Path) -> list[tuple[str, int, Path]]:
     return [(var, fh, folder / name) for var, fh, name in SAMPLE_FRAMES]
 
 
+def stand_in_frames(mirror: Path) -> list[tuple[str, int, Path]]:
+    """Synthetic GRIB2 for exactly the sample frames (same run, variables and hours)."""
+    model = get_model(MODEL)
+    hours = sorted({fh for _, fh, _ in SAMPLE_FRAMES})
+    files = {fh: write_forecast_file(mirror, model, parse_run_id(RUN), fh)[0] for fh in hours}
+    return [(var, fh, files[fh]) for var, fh, _ in SAMPLE_FRAMES]
+
+
 def demo_frames(mirror: Path, hours: list[int], variables: list[str]) -> list[tuple[str, int, Path]]:
     model = get_model(MODEL)
     record_run(mirror, MODEL, RUN)
@@ -75,6 +85,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--fhs", default="0-12")
     parser.add_argument("--vars", default="tmp2m")
     args = parser.parse_args(argv)
+    if args.source == "samples" and not (args.samples / MODEL / RUN).is_dir():
+        print(f"samples not found at {args.samples}: publishing synthetic stand-ins", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="twf-e2e-mirror-") as mirror:
+            print(publish(args.data_root.resolve(), stand_in_frames(Path(mirror))))
+        return 0
     if args.source == "samples":
         frames = sample_frames(args.samples)
     elif args.mirror is None:
