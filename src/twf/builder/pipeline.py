@@ -1,10 +1,11 @@
 """One frame {model, run, var, fh}: GRIB2 files → the artifact set of docs/ARTIFACT_CONTRACT.md, atomically.
 
 decode (only the needed messages) → derive + convert (native grid, display units) → warp (canonical grid)
-→ colorize → RGBA COG; 4x block mean (or a nearest warp for categorical fields) → value COG; contours from
-the full-resolution warped field → GeoJSON; sidecar. Everything is written into a temporary directory
-inside `out_dir`, validated there, then renamed into place with the sidecar last, so `out_dir` never holds
-a partial frame: on any failure the temporary directory is removed and the error propagates.
+→ colorize → RGBA COG (in a worker thread); 4x block mean (or a nearest warp for categorical fields) → value
+COG; contours from the full-resolution warped field → GeoJSON; sidecar. Everything is written into a
+temporary directory inside `out_dir`, validated there, then renamed into place with the sidecar last, so
+`out_dir` never holds a partial frame: on any failure the temporary directory is removed and the error
+propagates.
 """
 
 from __future__ import annotations
@@ -73,53 +74,42 @@ def _check_native_grid(model: ModelSpec, messages: list[Message]) -> None:
                             f"{model.native_grid.width}x{model.native_grid.height}")
 
 
-def _write_cogs(staged: FramePaths, rgba: np.ndarray, values: np.ndarray, spec: ModelSpec,
-                categorical: bool) -> None:
-    cog_writer.write_rgba_cog(staged.rgba, rgba, spec.grid, categorical)
-    cog_writer.write_value_cog(staged.value, values, spec.value_grid, categorical)
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    """A frame in memory: the display-grid field, its value-grid sampling and its colours."""
-
-    full: np.ndarray
-    values: np.ndarray
-    rgba: np.ndarray
-
-
-def _render(spec: ModelSpec, var_spec: VarSpec, plan: dict[str, tuple[MessageRequest, ...]],
-            messages: list[Message], clock: _Clock) -> _Rendered:
-    by_request = {m.request: m for m in messages}
-    native = derive(var_spec.derive, var_spec.convert,
-                    {name: [by_request[r].data for r in rs] for name, rs in plan.items()})
-    source = messages[0]  # all inputs share the native grid (checked)
-    clock.lap("derive")
-    full = warp(native, source.crs, source.transform, spec.grid, var_spec.resampling)
-    if var_spec.kind == "categorical":
-        values = warp(native, source.crs, source.transform, spec.value_grid, "nearest")
-    else:
-        values = block_mean(full, VALUE_DOWNSAMPLE)
-    clock.lap("warp")
+def _write_rgba(path: Path, full: np.ndarray, spec: ModelSpec, var_spec: VarSpec) -> None:
     rgba = colorize(full, get_palette(var_spec.palette))
-    clock.lap("colorize")
-    return _Rendered(full, values, rgba)
+    cog_writer.write_rgba_cog(path, rgba, spec.grid, var_spec.kind == "categorical")
 
 
-def _write_frame(staged: FramePaths, spec: ModelSpec, var_spec: VarSpec, frame: _Rendered) -> None:
-    """COGs and contours into the temporary directory; GDAL compresses the COGs outside the GIL, so they
-    are written while the contours are traced."""
+def _native_field(var_spec: VarSpec, plan: dict[str, tuple[MessageRequest, ...]],
+                  messages: list[Message]) -> np.ndarray:
+    by_request = {m.request: m for m in messages}
+    return derive(var_spec.derive, var_spec.convert,
+                  {name: [by_request[r].data for r in rs] for name, rs in plan.items()})
+
+
+def _write_frame(staged: FramePaths, spec: ModelSpec, var_spec: VarSpec, native: np.ndarray,
+                 full: np.ndarray, source: Message, clock: _Clock) -> None:
+    """Rasters and contours into the temporary directory. The RGBA COG, the largest single job, is
+    colourised and written in a worker thread (GDAL compresses outside the GIL) while this thread makes the
+    value grid, its COG and the contours."""
     if var_spec.contours:
         # Imported here: shapely and contourpy cost start-up a one-shot build of a variable without
         # contours should not pay.
         from twf.builder import contours
+    categorical = var_spec.kind == "categorical"
     with ThreadPoolExecutor(max_workers=1) as pool:
-        categorical = var_spec.kind == "categorical"
-        cogs = pool.submit(_write_cogs, staged, frame.rgba, frame.values, spec, categorical)
+        rgba_written = pool.submit(_write_rgba, staged.rgba, full, spec, var_spec)
+        if categorical:
+            values = warp(native, source.crs, source.transform, spec.value_grid, "nearest")
+        else:
+            values = block_mean(full, VALUE_DOWNSAMPLE)
+        cog_writer.write_value_cog(staged.value, values, spec.value_grid, categorical)
+        clock.lap("values")
         for contour_spec in var_spec.contours:
-            collection = contours.isolines(frame.full, spec.grid, contour_spec)
+            collection = contours.isolines(full, spec.grid, contour_spec)
             staged.contour(contour_spec.key).write_bytes(contours.dumps(collection))
-        cogs.result()
+        clock.lap("contours")
+        rgba_written.result()
+    clock.lap("rgba (rest)")
 
 
 def _move_into_place(staged: FramePaths, final: FramePaths, var_spec: VarSpec) -> None:
@@ -142,7 +132,10 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     messages = decode([Path(g) for g in gribs], [r for rs in plan.values() for r in rs], parse_run_id(run))
     _check_native_grid(spec, messages)
     clock.lap("decode")
-    frame = _render(spec, var_spec, plan, messages, clock)
+    native = _native_field(var_spec, plan, messages)
+    source = messages[0]  # all inputs share the native grid (checked)
+    full = warp(native, source.crs, source.transform, spec.grid, var_spec.resampling)
+    clock.lap("derive+warp")
 
     out_dir = Path(out_dir)
     created = not out_dir.exists()
@@ -150,9 +143,8 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     tmp = Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=out_dir))
     try:
         staged, final = FramePaths(tmp, fh), FramePaths(out_dir, fh)
-        _write_frame(staged, spec, var_spec, frame)
-        clock.lap("cogs+contours")
-        meta = sidecar.build_sidecar(spec, run, var_spec, fh, staged, frame.full,
+        _write_frame(staged, spec, var_spec, native, full, source, clock)
+        meta = sidecar.build_sidecar(spec, run, var_spec, fh, staged, full,
                                      [c.key for c in var_spec.contours], messages)
         staged.sidecar.write_bytes(sidecar.dumps(meta))
         validate_frame(staged, spec)
