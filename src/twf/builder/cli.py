@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import time
 from pathlib import Path
 
-from twf.builder.pipeline import build_frame
-from twf.errors import TWFError
+# Before numpy loads: the build does no linear algebra, yet numpy's import-time self-check makes OpenBLAS
+# start a thread per core that spins idle, ~0.05 CPU-s a one-shot build would pay (and take from the warp).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from twf.builder.pipeline import build_frame  # noqa: E402
+from twf.errors import TWFError  # noqa: E402
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
