@@ -1,10 +1,10 @@
 """Isolines of the full-resolution warped field → an EPSG:4326 GeoJSON FeatureCollection.
 
-Why each step (CPU seconds on the 4.3 M pixel HRRR tmp2m frame, 49 levels at 2 °F; ~0.45 s in all):
+Why each step (CPU seconds on the 4.3 M pixel HRRR tmp2m frame, 49 levels at 2 °F; ~0.25 s in all):
 - Gaussian smoothing (sigma ~1.5 display pixels) removes the 3 km stair-steps so lines read cleanly at zoom
   4-8; it is NaN-aware (normalised convolution): the domain edge neither spreads NaN nor bends lines (0.05).
 - The grid is contoured in 128 px tiles, each only for the levels inside its own value range: a tile spans
-  under 400 km, so most of 49 levels skip most tiles (0.15 instead of 0.9 for whole-grid passes; 64 to
+  under 400 km, so most of 49 levels skip most tiles (0.14 instead of 0.9 for whole-grid passes; 64 to
   256 px tiles cost about the same). Neighbouring tiles share a row/column, so line pieces meet exactly at
   tile edges.
 - Lines are simplified (Douglas-Peucker, a quarter display pixel) in one vectorised shapely call; kept
