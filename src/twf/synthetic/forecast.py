@@ -10,7 +10,7 @@ few hours are kept, so writing a run's files in order costs one extra state per 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -122,17 +122,27 @@ def _windowed(model: ModelSpec, ref_time: datetime, request: MessageRequest) -> 
     return np.maximum(later.accumulated(request.element) - earlier.accumulated(request.element), 0.0)
 
 
+def _instant(state: State, element: str, level: Level) -> np.ndarray:
+    if element not in _INSTANT:
+        raise ValueError(f"no synthetic field for element {element!r}")
+    return _INSTANT[element](state, level)
+
+
 def forecast_messages(model: ModelSpec, ref_time: datetime, fh: int) -> list[SyntheticMessage]:
     """Every message the model's file at `fh` holds, with synthetic values, in the plan's order."""
     requests = file_requests(model.name, fh)
     state = state_at(model.name, ref_time, fh) if any(r.window is None for r in requests) else None
     messages = []
     for r in requests:
-        if r.window is None:
-            if r.element not in _INSTANT:
-                raise ValueError(f"no synthetic field for element {r.element!r}")
-            values = _INSTANT[r.element](state, r.level)
-        else:
-            values = _windowed(model, ref_time, r)
+        values = _instant(state, r.element, r.level) if r.window is None else _windowed(model, ref_time, r)
         messages.append(SyntheticMessage(r.element, r.level, values, ref_time, r.fh, r.window, r.average))
     return messages
+
+
+def instant_messages(model: ModelSpec, ref_time: datetime, fh: int,
+                     fields: Sequence[tuple[str, Level]]) -> list[SyntheticMessage]:
+    """Just the instantaneous `(element, level)` fields at `fh`, in the given order: a file shaped like a
+    hand-cut subset (the real samples' `TMP 2 m + PRATE`) rather than a whole forecast-hour file."""
+    state = state_at(model.name, ref_time, fh)
+    return [SyntheticMessage(element, level, _instant(state, element, level), ref_time, fh)
+            for element, level in fields]
