@@ -1,7 +1,8 @@
 """Fixtures shared by every test package.
 
 Real NOAA samples come from `../shared/data/grib` (or `TWF_SAMPLES_DIR`); tests that need them skip cleanly
-when they are absent, and everything else runs on synthetic GRIB written on the real model grids.
+when they are absent, and everything else runs on synthetic GRIB written on the real model grids
+(`hrrr_grib_dir`/`gfs_grib_dir`: the real subsets when present, else same-named synthetic stand-ins).
 """
 
 from __future__ import annotations
@@ -49,6 +50,30 @@ def hrrr_samples(samples_dir: Path) -> Path:
 def gfs_samples(samples_dir: Path) -> Path:
     """Folder of the real GFS 2026-01-29 12z f000 subset and full-file .idx inventories."""
     return samples_dir / "gfs" / GFS_RUN
+
+
+def _grib_dir(model_name: str, run: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    real = SAMPLES_DIR / model_name / run
+    if real.is_dir():
+        return real
+    from twf.synthetic.samples import write_sample_stand_ins
+
+    return write_sample_stand_ins(tmp_path_factory.mktemp(f"{model_name}-stand-ins"), model_name)
+
+
+@pytest.fixture(scope="session")
+def hrrr_grib_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real HRRR 17z subsets (`hrrr_samples`) when present, else synthetic stand-ins of the same names and
+    messages on the real grid (`twf.synthetic.samples`): for tests that need a GRIB of a frame, not real
+    values. Holds only the `.grib2` subsets; the full-file `.idx` inventories are real-only."""
+    return _grib_dir("hrrr", HRRR_RUN, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def gfs_grib_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real GFS 12z f000 subset (`gfs_samples`) when present, else its synthetic stand-in (TMP 2 mb decoy
+    then TMP 2 m, on the real 0.25° grid)."""
+    return _grib_dir("gfs", GFS_RUN, tmp_path_factory)
 
 
 @pytest.fixture

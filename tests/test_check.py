@@ -22,11 +22,11 @@ LEGACY_RUN = "20260129_12z"  # a run that only the old region-scoped tree has
 
 
 @pytest.fixture(scope="module")
-def committed_root(tmp_path_factory: pytest.TempPathFactory, hrrr_samples: Path) -> Path:
+def committed_root(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Path) -> Path:
     """A data root with the real HRRR run published: tmp2m f00, f01 and refc f01."""
     store = Store(tmp_path_factory.mktemp("committed") / "v3")
     for var, fh, name in (("tmp2m", 0, "tmp2m"), ("tmp2m", 1, "tmp2m"), ("refc", 1, "refc")):
-        grib = hrrr_samples / f"hrrr.t17z.wrfsfcf{fh:02d}.{name}-prate.grib2"
+        grib = hrrr_grib_dir / f"hrrr.t17z.wrfsfcf{fh:02d}.{name}-prate.grib2"
         build_frame("hrrr", RUN, var, fh, [grib], store.staging_var_dir("hrrr", RUN, var))
     plan = RunPlan.for_run(get_model("hrrr"), RUN, ["tmp2m", "refc"])
     publish_frames(store, plan, [("tmp2m", 0), ("tmp2m", 1), ("refc", 1)])

@@ -126,7 +126,7 @@ def _nbm_synthetic(directory: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def frames(hrrr_samples: Path, gfs_samples: Path, tmp_path_factory: pytest.TempPathFactory,
+def frames(hrrr_grib_dir: Path, gfs_grib_dir: Path, tmp_path_factory: pytest.TempPathFactory,
            ) -> dict[str, Built]:
     """Every frame the builder tests read, keyed `model/var/fh`."""
     root = tmp_path_factory.mktemp("frames")
@@ -135,10 +135,10 @@ def frames(hrrr_samples: Path, gfs_samples: Path, tmp_path_factory: pytest.TempP
     nam = _nam_synthetic(gribs)
     gfs = _gfs_synthetic(gribs)
     builds = [
-        _build(root, "hrrr", HRRR_RUN, "tmp2m", 0, [hrrr_samples / HRRR_F00]),
-        _build(root, "hrrr", HRRR_RUN, "tmp2m", 1, [hrrr_samples / HRRR_F01_REFC, hrrr_samples / HRRR_F01]),
-        _build(root, "hrrr", HRRR_RUN, "refc", 1, [hrrr_samples / HRRR_F01_REFC]),
-        _build(root, "gfs", GFS_RUN, "tmp2m", 0, [gfs_samples / GFS_F000]),
+        _build(root, "hrrr", HRRR_RUN, "tmp2m", 0, [hrrr_grib_dir / HRRR_F00]),
+        _build(root, "hrrr", HRRR_RUN, "tmp2m", 1, [hrrr_grib_dir / HRRR_F01_REFC, hrrr_grib_dir / HRRR_F01]),
+        _build(root, "hrrr", HRRR_RUN, "refc", 1, [hrrr_grib_dir / HRRR_F01_REFC]),
+        _build(root, "gfs", GFS_RUN, "tmp2m", 0, [gfs_grib_dir / GFS_F000]),
         *(_build(root, "hrrr", HRRR_RUN, var, 2, [hrrr_f02])
           for var in ("wspd10m", "radar_ptype", "precip_total", "snowfall_total", "mslp")),
         _build(root, "nam", NAM_RUN, "precip_total", 5, nam),

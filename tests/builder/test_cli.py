@@ -30,16 +30,16 @@ def corrupt(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def truncated(tmp_path: Path, hrrr_samples: Path) -> Path:
-    data = (hrrr_samples / TMP2M_F01).read_bytes()
+def truncated(tmp_path: Path, hrrr_grib_dir: Path) -> Path:
+    data = (hrrr_grib_dir / TMP2M_F01).read_bytes()
     path = tmp_path / "truncated.grib2"
     path.write_bytes(data[: len(data) * 2 // 3])  # the first message whole, the second cut
     return path
 
 
-def test_build_frame_writes_the_artifacts_and_exits_0(tmp_path, hrrr_samples, capsys):
+def test_build_frame_writes_the_artifacts_and_exits_0(tmp_path, hrrr_grib_dir, capsys):
     out = tmp_path / "out"
-    assert main(_args(out, [hrrr_samples / REFC_F01], var="refc")) == 0
+    assert main(_args(out, [hrrr_grib_dir / REFC_F01], var="refc")) == 0
     assert sorted(p.name for p in out.iterdir()) == ["fh001.json", "fh001.rgba.cog.tif", "fh001.val.cog.tif"]
     assert "built hrrr 20260129_17z refc f001" in capsys.readouterr().out
 
@@ -62,10 +62,10 @@ ERROR_CASES = {
 @pytest.mark.parametrize("case", ERROR_CASES)
 @pytest.mark.parametrize("dir_exists", [True, False], ids=["existing-dir", "new-dir"])
 def test_bad_input_is_a_one_line_error_with_nothing_left_in_dir(
-    case, dir_exists, tmp_path, hrrr_samples, corrupt, truncated, capsys,
+    case, dir_exists, tmp_path, hrrr_grib_dir, corrupt, truncated, capsys,
 ):
     overrides, which, code, words = ERROR_CASES[case]
-    gribs = {"refc": [hrrr_samples / REFC_F01], "tmp2m": [hrrr_samples / TMP2M_F01], "corrupt": [corrupt],
+    gribs = {"refc": [hrrr_grib_dir / REFC_F01], "tmp2m": [hrrr_grib_dir / TMP2M_F01], "corrupt": [corrupt],
              "truncated": [truncated], "absent": [tmp_path / "absent.grib2"]}[which]
     out = tmp_path / "out"
     if dir_exists:
@@ -77,18 +77,18 @@ def test_bad_input_is_a_one_line_error_with_nothing_left_in_dir(
     assert (sorted(out.iterdir()) == []) if dir_exists else not out.exists()
 
 
-def test_a_real_process_exits_non_zero_with_one_line_on_stderr(tmp_path, hrrr_samples):
+def test_a_real_process_exits_non_zero_with_one_line_on_stderr(tmp_path, hrrr_grib_dir):
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "twf", *_args(out, [hrrr_samples / REFC_F01])],
+    proc = subprocess.run([sys.executable, "-m", "twf", *_args(out, [hrrr_grib_dir / REFC_F01])],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3
     assert proc.stderr.count("\n") == 1 and "TMP 2-HTGL" in proc.stderr
     assert proc.stdout == "" and not out.exists()
 
 
-def test_out_that_is_a_file_is_a_one_line_error(tmp_path, hrrr_samples, capsys):
+def test_out_that_is_a_file_is_a_one_line_error(tmp_path, hrrr_grib_dir, capsys):
     out = tmp_path / "file"
     out.write_text("keep me")
-    assert main(_args(out, [hrrr_samples / TMP2M_F01])) == 1
+    assert main(_args(out, [hrrr_grib_dir / TMP2M_F01])) == 1
     assert "is not a directory" in capsys.readouterr().err
     assert out.read_text() == "keep me"

@@ -19,29 +19,29 @@ from twf.synthetic.grib import SyntheticMessage, write_grib2
 GFS_F000 = "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2"
 
 
-def test_gfs_2m_temperature_is_not_confused_with_the_2_mb_level(gfs_samples):
+def test_gfs_2m_temperature_is_not_confused_with_the_2_mb_level(gfs_grib_dir):
     """The sample's first band is TMP at 2 mb, the message a careless `TMP:2 m` pattern picks."""
     model = get_model("gfs")
-    [message] = decode([gfs_samples / GFS_F000], messages_for(model, model.variables["tmp2m"], 0),
+    [message] = decode([gfs_grib_dir / GFS_F000], messages_for(model, model.variables["tmp2m"], 0),
                        parse_run_id("20260129_12z"))
-    with rasterio.Env(GRIB_NORMALIZE_UNITS="NO"), rasterio.open(gfs_samples / GFS_F000) as ds:
+    with rasterio.Env(GRIB_NORMALIZE_UNITS="NO"), rasterio.open(gfs_grib_dir / GFS_F000) as ds:
         assert ds.tags(1)["GRIB_SHORT_NAME"] == "200-ISBL"
         assert np.array_equal(message.data, ds.read(2).astype(np.float32))
     assert 200 < np.nanmean(message.data) < 300  # kelvin: units were not normalised to °C
 
 
-def test_a_file_of_another_run_does_not_match(hrrr_samples):
+def test_a_file_of_another_run_does_not_match(hrrr_grib_dir):
     model = get_model("hrrr")
     requests = messages_for(model, model.variables["tmp2m"], 1)
     with pytest.raises(MessageNotFound, match="TMP 2-HTGL in f001"):
-        decode([hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"], requests,
+        decode([hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"], requests,
                parse_run_id("20260129_17z") + timedelta(hours=1))
 
 
-def test_a_file_of_another_forecast_hour_does_not_match(hrrr_samples):
+def test_a_file_of_another_forecast_hour_does_not_match(hrrr_grib_dir):
     model = get_model("hrrr")
     with pytest.raises(MessageNotFound):
-        decode([hrrr_samples / "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2"],
+        decode([hrrr_grib_dir / "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2"],
                messages_for(model, model.variables["tmp2m"], 1), parse_run_id("20260129_17z"))
 
 
@@ -77,8 +77,8 @@ def test_gdal_window_suffix_on_element_names_is_understood():
     assert not key.matches(MessageRequest(24, "APCP", SURFACE, (0, 24)))
 
 
-def test_truncated_and_foreign_files_are_corrupt(tmp_path, hrrr_samples):
-    data = (hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2").read_bytes()
+def test_truncated_and_foreign_files_are_corrupt(tmp_path, hrrr_grib_dir):
+    data = (hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2").read_bytes()
     cut = tmp_path / "cut.grib2"
     cut.write_bytes(data[:-10])
     with pytest.raises(CorruptGrib, match="truncated"):
@@ -93,10 +93,10 @@ def test_truncated_and_foreign_files_are_corrupt(tmp_path, hrrr_samples):
         check_structure(empty)
 
 
-def test_only_the_requested_bands_are_returned_in_request_order(hrrr_samples):
+def test_only_the_requested_bands_are_returned_in_request_order(hrrr_grib_dir):
     model = get_model("hrrr")
     requests = [MessageRequest(1, "PRATE", SURFACE), MessageRequest(1, "TMP", HTGL_2M)]
-    path = hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"
+    path = hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"
     got = decode([path], requests, parse_run_id("20260129_17z"))
     assert [m.request.element for m in got] == ["PRATE", "TMP"]
     assert all(m.data.shape == model.native_grid.shape and m.data.dtype == np.float32 for m in got)

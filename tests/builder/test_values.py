@@ -53,9 +53,9 @@ def _source_pixels(x, y, src_crs, src_transform) -> tuple[np.ndarray, np.ndarray
     # GFS: a 36 km value cell is <= 34 km on the ground; 0.25° is >= 21 km east-west at 50°N: 2 cells + 1.
     ("gfs/tmp2m/0", "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2", 3),
 ])
-def test_value_cog_matches_the_source_grib_at_200_random_points(frames, hrrr_samples, gfs_samples,
+def test_value_cog_matches_the_source_grib_at_200_random_points(frames, hrrr_grib_dir, gfs_grib_dir,
                                                                  key, grib, radius):
-    folder = hrrr_samples if key.startswith("hrrr") else gfs_samples
+    folder = hrrr_grib_dir if key.startswith("hrrr") else gfs_grib_dir
     source, src_transform, src_crs = _source_field(folder / grib, "TMP", "2-HTGL")
     values, x, y = _value_cells(frames[key].frame.paths.value)
     row, col = _source_pixels(x, y, src_crs, src_transform)
@@ -73,8 +73,8 @@ def test_value_cog_matches_the_source_grib_at_200_random_points(frames, hrrr_sam
     assert abs(np.mean(errors)) < 0.15  # no systematic bias (a unit or offset slip would show here)
 
 
-def test_pixels_outside_the_hrrr_domain_are_transparent_and_inside_opaque(frames, hrrr_samples):
-    source, src_transform, src_crs = _source_field(hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2",
+def test_pixels_outside_the_hrrr_domain_are_transparent_and_inside_opaque(frames, hrrr_grib_dir):
+    source, src_transform, src_crs = _source_field(hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2",
                                                    "TMP", "2-HTGL")
     with rasterio.open(frames["hrrr/tmp2m/1"].frame.paths.rgba) as ds:
         alpha = ds.read(4)[::7, ::7]
@@ -99,10 +99,10 @@ def test_value_cog_is_nan_outside_the_domain(frames):
     assert 0.4 < np.isfinite(values).mean() < 0.95
 
 
-def test_gfs_longitudes_wrap_so_conus_reads_the_0_to_360_source_at_lon_plus_360(frames, gfs_samples):
+def test_gfs_longitudes_wrap_so_conus_reads_the_0_to_360_source_at_lon_plus_360(frames, gfs_grib_dir):
     """Read the GFS source in its own 0..360 layout and check the frame at a few CONUS points."""
     with rasterio.Env(GRIB_NORMALIZE_UNITS="NO", GRIB_ADJUST_LONGITUDE_RANGE="NO"), \
-            rasterio.open(gfs_samples / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2") as ds:
+            rasterio.open(gfs_grib_dir / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2") as ds:
         assert ds.transform.c == pytest.approx(-0.125)  # really 0..360
         raw = (ds.read(2).astype(np.float64) - 273.15) * 9 / 5 + 32
     to_3857 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)

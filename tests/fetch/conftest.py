@@ -24,12 +24,12 @@ FAST = TransportPolicy(timeout_s=0.4, deadline_s=5.0, attempts=3, backoff_base_s
 
 
 @pytest.fixture(scope="session")
-def real_messages(hrrr_samples: Path, gfs_samples: Path) -> dict[str, bytes]:
+def real_messages(hrrr_grib_dir: Path, gfs_grib_dir: Path) -> dict[str, bytes]:
     """Each real sample message by name: `tmp2m_f00`, `prate_f00`, `tmp2m_f01`, `refc_f01`, ..."""
-    tmp00, prate00 = split_messages(hrrr_samples / "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2")
-    tmp01, prate01 = split_messages(hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2")
-    refc01, _ = split_messages(hrrr_samples / "hrrr.t17z.wrfsfcf01.refc-prate.grib2")
-    gfs_tmp2mb, gfs_tmp2m = split_messages(gfs_samples / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2")
+    tmp00, prate00 = split_messages(hrrr_grib_dir / "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2")
+    tmp01, prate01 = split_messages(hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2")
+    refc01, _ = split_messages(hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.refc-prate.grib2")
+    gfs_tmp2mb, gfs_tmp2m = split_messages(gfs_grib_dir / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2")
     return {
         "tmp2m_f00": tmp00,
         "prate_f00": prate00,

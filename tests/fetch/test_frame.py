@@ -32,12 +32,12 @@ def bands_by_element(path: Path) -> dict[str, np.ndarray]:
         return {ds.tags(b)["GRIB_ELEMENT"]: ds.read(b) for b in ds.indexes}
 
 
-def test_subset_decodes_to_the_same_fields_as_the_source(hrrr_server, transport, tmp_path, hrrr_samples):
+def test_subset_decodes_to_the_same_fields_as_the_source(hrrr_server, transport, tmp_path, hrrr_grib_dir):
     _, _, source = hrrr_server
     path = fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m", "refc"], tmp_path, [source], transport=transport)
     got = bands_by_element(path)
-    tmp = bands_by_element(hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2")["TMP"]
-    refc = bands_by_element(hrrr_samples / "hrrr.t17z.wrfsfcf01.refc-prate.grib2")["REFC"]
+    tmp = bands_by_element(hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2")["TMP"]
+    refc = bands_by_element(hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.refc-prate.grib2")["REFC"]
     assert sorted(got) == ["REFC", "TMP"]
     np.testing.assert_array_equal(got["TMP"], tmp)
     np.testing.assert_array_equal(got["REFC"], refc)

@@ -10,10 +10,10 @@ from .frames import NEW_FRAMES, NEW_RUN, OLD_FRAMES, OLD_RUN, digests, stage_fra
 
 
 @pytest.fixture(scope="session")
-def staged_template(tmp_path_factory: pytest.TempPathFactory, hrrr_samples: Path) -> Path:
+def staged_template(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Path) -> Path:
     """A data root whose staging holds the old run's (synthetic) and the new run's (real) built frames."""
     root = tmp_path_factory.mktemp("template") / "v3"
-    stage_frames(Store(root), hrrr_samples, tmp_path_factory.mktemp("grib"))
+    stage_frames(Store(root), hrrr_grib_dir, tmp_path_factory.mktemp("grib"))
     return root
 
 

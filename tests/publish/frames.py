@@ -41,14 +41,14 @@ def synthetic_hrrr_grib(path: Path, run: str, fh: int) -> Path:
                                      SyntheticMessage("REFC", ENTIRE_ATMOSPHERE, refc, ref_time, fh)])
 
 
-def stage_frames(store: Store, hrrr_samples: Path, work: Path) -> None:
+def stage_frames(store: Store, hrrr_grib_dir: Path, work: Path) -> None:
     """Build OLD_FRAMES and NEW_FRAMES into `store`'s staging."""
     for var, fh in OLD_FRAMES:
         grib = synthetic_hrrr_grib(work / f"old_f{fh:02d}.grib2", OLD_RUN, fh)
         build_frame(MODEL, OLD_RUN, var, fh, [grib], store.staging_var_dir(MODEL, OLD_RUN, var))
     for (var, fh), name in REAL_FILES.items():
         out_dir = store.staging_var_dir(MODEL, NEW_RUN, var)
-        build_frame(MODEL, NEW_RUN, var, fh, [hrrr_samples / name], out_dir)
+        build_frame(MODEL, NEW_RUN, var, fh, [hrrr_grib_dir / name], out_dir)
 
 
 def digests(store: Store, run: str, frames: list[Frame]) -> dict[Frame, dict[str, str]]:
