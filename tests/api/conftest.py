@@ -56,17 +56,17 @@ def _build_and_publish(store: Store, model: str, run: str, gribs: dict[tuple[str
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory, hrrr_samples: Path, gfs_samples: Path,
+def published(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Path, gfs_grib_dir: Path,
               synthetic_mirror: Path) -> Published:
     base = tmp_path_factory.mktemp("api")
     root = base / "data" / "v3"
     store = Store(root)
     hrrr = get_model("hrrr")
-    hrrr_gribs = {frame: hrrr_samples / f"hrrr.t17z.{name}.grib2" for frame, name in HRRR_FRAMES.items()}
+    hrrr_gribs = {frame: hrrr_grib_dir / f"hrrr.t17z.{name}.grib2" for frame, name in HRRR_FRAMES.items()}
     hrrr_gribs |= {(var, fh): synthetic_mirror / hrrr.file_key(parse_run_id(HRRR_RUN), fh)
                    for var, fh in SYNTHETIC_HRRR_FRAMES}
     _build_and_publish(store, "hrrr", HRRR_RUN, hrrr_gribs, planned=(PENDING_VAR,))
-    gfs_gribs = {frame: gfs_samples / f"gfs.t12z.{name}.grib2" for frame, name in GFS_FRAMES.items()}
+    gfs_gribs = {frame: gfs_grib_dir / f"gfs.t12z.{name}.grib2" for frame, name in GFS_FRAMES.items()}
     _build_and_publish(store, "gfs", GFS_RUN, gfs_gribs)
     committed = store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1)
     for run in (STAGING_ONLY_RUN, UNLISTED_RUN):

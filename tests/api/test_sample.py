@@ -46,12 +46,12 @@ def sample(client: httpx.Client, lat: float, lon: float, model: str = "hrrr", ru
 
 
 @pytest.mark.parametrize(("lat", "lon"), HRRR_POINTS)
-def test_hrrr_sample_matches_the_source_grib(client: httpx.Client, hrrr_samples: Path, lat: float,
+def test_hrrr_sample_matches_the_source_grib(client: httpx.Client, hrrr_grib_dir: Path, lat: float,
                                              lon: float) -> None:
     r = sample(client, lat, lon)
     assert r.status_code == 200
     body = r.json()
-    expected = grib_tmp2m_f(hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2", lat, lon)
+    expected = grib_tmp2m_f(hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2", lat, lon)
     assert abs(body["value"] - expected) <= HRRR_TOLERANCE_F
     assert body | {"value": 0} == {
         "model": "hrrr", "run": HRRR_RUN, "var": "tmp2m", "fh": 1, "lat": lat, "lon": lon, "value": 0,
@@ -60,10 +60,10 @@ def test_hrrr_sample_matches_the_source_grib(client: httpx.Client, hrrr_samples:
 
 
 @pytest.mark.parametrize(("lat", "lon"), GFS_POINTS)
-def test_gfs_sample_matches_the_source_grib(client: httpx.Client, gfs_samples: Path, lat: float,
+def test_gfs_sample_matches_the_source_grib(client: httpx.Client, gfs_grib_dir: Path, lat: float,
                                             lon: float) -> None:
     body = sample(client, lat, lon, model="gfs", run=GFS_RUN, fh=0).json()
-    expected = grib_tmp2m_f(gfs_samples / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2", lat, lon)
+    expected = grib_tmp2m_f(gfs_grib_dir / "gfs.t12z.pgrb2.0p25.f000.tmp2m-tmp2mb.grib2", lat, lon)
     assert abs(body["value"] - expected) <= GFS_TOLERANCE_F
 
 

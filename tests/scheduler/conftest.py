@@ -14,10 +14,10 @@ Scheduler = Callable[..., CompletedProcess]
 
 
 @pytest.fixture(scope="session")
-def mirror_template(tmp_path_factory: pytest.TempPathFactory, hrrr_samples: Path) -> Path:
+def mirror_template(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Path) -> Path:
     """Real 17z f00-f01 plus synthetic f02-f03, and a synthetic older run (16z f00-f01)."""
     root = tmp_path_factory.mktemp("mirror")
-    write_real(root, hrrr_samples)
+    write_real(root, hrrr_grib_dir)
     write_synthetic(root, REAL_RUN, [2, 3])
     write_synthetic(root, OLDER_RUN, [0, 1])
     return root

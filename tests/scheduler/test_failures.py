@@ -24,7 +24,7 @@ def committed_state(store: Store) -> dict[str, bytes]:
 
 
 def test_disk_full_during_staging_leaves_published_state_intact(
-    tiny_filesystem, tmp_path: Path, hrrr_samples: Path, scheduler: Scheduler
+    tiny_filesystem, tmp_path: Path, hrrr_grib_dir: Path, scheduler: Scheduler
 ) -> None:
     root = tiny_filesystem.path / "v3"
     mirror = tmp_path / "mirror"
@@ -34,7 +34,7 @@ def test_disk_full_during_staging_leaves_published_state_intact(
     before = committed_state(store)
     assert read_latest(store, "hrrr").run == OLDER_RUN
 
-    write_real(mirror, hrrr_samples)
+    write_real(mirror, hrrr_grib_dir)
     filler = tiny_filesystem.fill()
     done = scheduler(mirror, "--vars", "refc", root=root)
     assert done.returncode == 1, done.stderr  # the pass published nothing: every frame hit ENOSPC
@@ -58,7 +58,7 @@ def wait_for(condition, timeout: float = 180.0) -> None:
 
 
 def test_newer_run_supersedes_the_one_being_built_and_retention_drops_it(
-    tmp_path: Path, data_root: Path, hrrr_samples: Path
+    tmp_path: Path, data_root: Path, hrrr_grib_dir: Path
 ) -> None:
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1])
@@ -71,7 +71,7 @@ def test_newer_run_supersedes_the_one_being_built_and_retention_drops_it(
             wait_for(lambda: store.manifest_path("hrrr", OLDER_RUN).is_file()
                      and read_manifest(store, "hrrr", OLDER_RUN).frame_count == 2)
             assert read_latest(store, "hrrr").run == OLDER_RUN
-            write_real(mirror, hrrr_samples)  # the next cycle appears upstream
+            write_real(mirror, hrrr_grib_dir)  # the next cycle appears upstream
             wait_for(lambda: (latest := read_latest(store, "hrrr")) is not None and latest.run == REAL_RUN
                      and not store.manifest_path("hrrr", OLDER_RUN).exists())
         finally:

@@ -58,7 +58,7 @@ def test_once_publishes_a_short_run_in_the_canonical_layout(mirror_template: Pat
 
 
 def test_corrupt_grib_fails_only_its_frames_and_the_previous_run_stays_latest(
-    mirror_template: Path, hrrr_samples: Path, tmp_path: Path, data_root: Path, scheduler: Scheduler
+    mirror_template: Path, hrrr_grib_dir: Path, tmp_path: Path, data_root: Path, scheduler: Scheduler
 ) -> None:
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1])
@@ -68,7 +68,7 @@ def test_corrupt_grib_fails_only_its_frames_and_the_previous_run_stays_latest(
     older = store.manifest_path("hrrr", OLDER_RUN).read_bytes()
 
     # upstream so far: the new run's f00 is corrupt, its f01 has no reflectivity
-    write_real(mirror, hrrr_samples, refc=False)
+    write_real(mirror, hrrr_grib_dir, refc=False)
     corrupt(mirror_file(mirror, REAL_RUN, 0))
     done = scheduler(mirror, "--vars", ",".join(VARS))
     assert done.returncode == 0, done.stderr
