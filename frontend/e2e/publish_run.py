@@ -25,6 +25,7 @@ from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
 from twf.store import Store, parse_run_id
 from twf.synthetic.mirror import write_forecast_file
+from twf.synthetic.samples import write_sample_stand_ins
 
 RUN = "20260129_17z"
 MODEL = "hrrr"
@@ -59,12 +60,11 @@ def sample_frames(samples: Path) -> list[tuple[str, int, Path]]:
     return [(var, fh, folder / name) for var, fh, name in SAMPLE_FRAMES]
 
 
-def stand_in_frames(mirror: Path) -> list[tuple[str, int, Path]]:
-    """Synthetic GRIB2 for exactly the sample frames (same run, variables and hours)."""
-    model = get_model(MODEL)
-    hours = sorted({fh for _, fh, _ in SAMPLE_FRAMES})
-    files = {fh: write_forecast_file(mirror, model, parse_run_id(RUN), fh)[0] for fh in hours}
-    return [(var, fh, files[fh]) for var, fh, _ in SAMPLE_FRAMES]
+def stand_in_frames(folder: Path) -> list[tuple[str, int, Path]]:
+    """The sample frames from synthetic stand-ins of the sample files (same names, messages and grid), the
+    same ones the Python tests fall back to (`twf.synthetic.samples`)."""
+    write_sample_stand_ins(folder / MODEL / RUN, MODEL)
+    return sample_frames(folder)
 
 
 def demo_frames(mirror: Path, hours: list[int], variables: list[str]) -> list[tuple[str, int, Path]]:
@@ -87,8 +87,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.source == "samples" and not (args.samples / MODEL / RUN).is_dir():
         print(f"samples not found at {args.samples}: publishing synthetic stand-ins", file=sys.stderr)
-        with tempfile.TemporaryDirectory(prefix="twf-e2e-mirror-") as mirror:
-            print(publish(args.data_root.resolve(), stand_in_frames(Path(mirror))))
+        with tempfile.TemporaryDirectory(prefix="twf-e2e-stand-ins-") as folder:
+            print(publish(args.data_root.resolve(), stand_in_frames(Path(folder))))
         return 0
     if args.source == "samples":
         frames = sample_frames(args.samples)
