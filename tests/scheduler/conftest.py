@@ -15,7 +15,8 @@ Scheduler = Callable[..., CompletedProcess]
 
 @pytest.fixture(scope="session")
 def mirror_template(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Path) -> Path:
-    """Real 17z f00-f01 plus synthetic f02-f03, and a synthetic older run (16z f00-f01)."""
+    """The 17z f00-f01 subsets (real when present, else their stand-ins) plus synthetic f02-f03, and a
+    synthetic older run (16z f00-f01)."""
     root = tmp_path_factory.mktemp("mirror")
     write_real(root, hrrr_grib_dir)
     write_synthetic(root, REAL_RUN, [2, 3])
