@@ -25,7 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
     """Only the chosen command's module is imported, so `twf serve` never loads GDAL's GRIB code paths."""
-    parser = argparse.ArgumentParser(prog="twf", description="TWF Models v3: forecast-map pipeline and server")
+    parser = argparse.ArgumentParser(
+        prog="twf", description="TWF Models v3: forecast-map pipeline and server"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)

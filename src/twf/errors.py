@@ -1,4 +1,7 @@
-"""Named errors of the domain. The CLI maps them to exit codes and the API to HTTP statuses, each in one place."""
+"""Named errors of the domain.
+
+The CLI maps them to exit codes and the API to HTTP statuses, each in one place.
+"""
 
 
 class TWFError(Exception):
@@ -86,14 +89,14 @@ class NotPublished(TWFError):
 
 
 class OutOfBounds(TWFError):
-    """A tile or point outside the canonical extent or the model's data: expected control flow, answered 204."""
+    """A tile or point outside the canonical extent or the model's data: expected control flow (204)."""
 
     exit_code = 0
     http_status = 204
 
 
 class InvalidManifest(TWFError):
-    """A manifest or LATEST.json that is not valid JSON of the contract's schema: committed state is damaged."""
+    """A manifest or LATEST.json that is not valid JSON of the contract's schema: committed state damaged."""
 
     exit_code = 7
     http_status = 500

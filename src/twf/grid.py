@@ -23,7 +23,8 @@ VALUE_DOWNSAMPLE = 4
 # 2.5 km, 36,000 for GFS's 9 km), so every display and value grid starts and ends on a whole pixel.
 GRID_SNAP_M = 180_000
 CONUS_BOUNDS_3857 = (-14_940_000.0, 2_340_000.0, -6_660_000.0, 7_020_000.0)  # (left, bottom, right, top)
-CONUS_BOUNDS_4326 = (-134.2083, 20.5643, -59.8278, 53.1996)  # the same box in lon/lat, for viewers and OOB checks
+# The same box in lon/lat, for viewers and out-of-bounds checks.
+CONUS_BOUNDS_4326 = (-134.2083, 20.5643, -59.8278, 53.1996)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ class CanonicalGrid:
         if tuple(shape) != self.shape:
             raise GridDrift(f"{what}: shape {tuple(shape)} is not the canonical {self.shape}")
         if not transform.almost_equals(self.transform, precision=1e-6):
-            raise GridDrift(f"{what}: transform {tuple(transform)[:6]} is not the canonical {tuple(self.transform)[:6]}")
+            raise GridDrift(
+                f"{what}: transform {tuple(transform)[:6]} is not the canonical {tuple(self.transform)[:6]}"
+            )
 
     def as_json(self) -> dict:
         return {"crs": CRS, "transform": list(self.transform)[:6], "shape": list(self.shape)}

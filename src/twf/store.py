@@ -1,4 +1,4 @@
-"""The canonical filesystem layout (plan: "Canonical filesystem layout"), and the only code that builds its paths.
+"""The canonical filesystem layout (plan: "Canonical filesystem layout"); the only code that builds its paths.
 
     {data_root}/staging/{model}/{run}/{var}/fhXXX.*
     {data_root}/published/{model}/LATEST.json
