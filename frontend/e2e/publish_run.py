@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from twf.builder.pipeline import build_frame
-from twf.demo.cli import parse_fhs
 from twf.demo.marker import record_run
+from twf.hours import parse_hours
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
 from twf.store import Store, parse_run_id
@@ -95,7 +95,7 @@ def main(argv: list[str]) -> int:
     elif args.mirror is None:
         parser.error("demo needs --mirror")
     else:
-        frames = demo_frames(args.mirror, parse_fhs(args.fhs), args.vars.split(","))
+        frames = demo_frames(args.mirror, parse_hours(args.fhs), args.vars.split(","))
     print(publish(args.data_root.resolve(), frames))
     return 0
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from twf.cli import main
-from twf.demo.cli import parse_fhs
 from twf.demo.marker import is_demo_mirror, read_marker
+from twf.hours import parse_hours
 from twf.models import get_model
 from twf.store import parse_run_id
 from twf.synthetic.mirror import is_complete
@@ -23,7 +23,7 @@ RUN = "20260129_12z"
     ("0-6,12-24:6,6", [0, 1, 2, 3, 4, 5, 6, 12, 18, 24]),
 ])
 def test_forecast_hour_ranges_are_parsed(text: str, hours: list[int]) -> None:
-    assert parse_fhs(text) == hours
+    assert parse_hours(text) == hours
 
 
 def test_writes_a_marked_mirror_and_keeps_complete_files_on_rerun(tmp_path: Path, capsys) -> None:

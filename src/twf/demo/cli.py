@@ -13,27 +13,10 @@ from pathlib import Path
 
 from twf.demo.marker import record_run
 from twf.errors import InvalidParameter, TWFError
+from twf.hours import parse_hours
 from twf.models import check_frame, get_model
 from twf.store import parse_run_id
 from twf.synthetic.mirror import write_forecast_file
-
-
-def parse_fhs(text: str) -> list[int]:
-    """`0-12`, `0-48:3` (every 3 h), `0,3,6` or a mix (`0-12,18-48:6`) → sorted unique hours."""
-    hours: set[int] = set()
-    try:
-        for part in filter(None, text.split(",")):
-            span, _, step = part.partition(":")
-            low, _, high = span.partition("-")
-            stride = int(step or 1)
-            if stride < 1 or int(high or low) < int(low):
-                raise ValueError(part)
-            hours.update(range(int(low), int(high or low) + 1, stride))
-    except ValueError:
-        raise InvalidParameter(f"--fhs {text!r} is not like 0-12, 0-48:3 or 0,3,6") from None
-    if not hours:
-        raise InvalidParameter(f"--fhs {text!r} names no forecast hour")
-    return sorted(hours)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     model = get_model(args.model)
     ref_time = parse_run_id(args.run)
-    hours = parse_fhs(args.fhs)
+    hours = parse_hours(args.fhs)
     for fh in hours:
         check_frame(model, args.run, fh)
     if args.mirror.exists() and not args.mirror.is_dir():

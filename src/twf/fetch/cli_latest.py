@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from twf.errors import InvalidParameter, NotYetAvailable
+from twf.errors import NotYetAvailable
 from twf.fetch.cli import add_source_arguments, chosen_sources
 from twf.fetch.discovery import latest_run
+from twf.hours import parse_hours
 from twf.models import get_model
-
-
-def parse_hours(text: str) -> list[int]:
-    """`0-6` or `0,1,2` or `0-3,6` → hours."""
-    hours: list[int] = []
-    try:
-        for part in text.split(","):
-            low, _, high = part.partition("-")
-            hours.extend(range(int(low), int(high or low) + 1))
-    except ValueError:
-        raise InvalidParameter(f"--hours {text!r} is not like 0-6 or 0,1,2") from None
-    return hours
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     model = get_model(args.model)
     sources = chosen_sources(model, args.source, None)
-    needed = parse_hours(args.hours) if args.hours else None
+    needed = parse_hours(args.hours, "--hours") if args.hours else None
     found = latest_run(model, sources, needed_hours=needed)
     if found is None:
         names = ", ".join(s.name for s in sources)
