@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-test: test-py test-web test-e2e
+test: lint test-py test-web test-e2e
 
 test-py: venv
 	$(PY) -m pytest -q
