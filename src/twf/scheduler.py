@@ -26,7 +26,7 @@ from twf.config import load_settings
 from twf.demo.marker import is_demo_mirror
 from twf.errors import NotYetAvailable, TWFError
 from twf.fetch.discovery import latest_run
-from twf.fetch.sources import local_root, parse_source
+from twf.fetch.sources import chosen_sources, local_root
 from twf.manifest import read_manifest
 from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec
@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     model = get_model(args.model)
     store = Store(args.data_root.resolve() if args.data_root else load_settings().data_root)
-    names = args.source or list(model.sources)
-    sources = [parse_source(s) for s in names]  # bad values fail here, before any worker starts
+    names = tuple(args.source)  # empty: each run picks the model's sources in the order its age suits
+    sources = chosen_sources(model, names, None)  # bad values fail here, before any worker starts
     wanted = args.vars.split(",") if args.vars else []
     variables = tuple(get_variable(model, v.strip()).name for v in wanted) or None
     if args.run:
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if demo:
         log.info("%s: a source is a demo mirror (DEMO.json); its runs are published marked as demo data",
                  model.name)
-    ctx = RunContext(store, model, tuple(names), cache_dir, demo)
+    ctx = RunContext(store, model, names, cache_dir, demo)
     policy = RetryPolicy(max_attempts=max(1, args.max_attempts), base_seconds=args.retry_seconds)
     for finding in check_model(store, model):
         log.warning("check: %s", finding.line())
@@ -114,7 +114,7 @@ class Scheduler:
 
     def newest_run(self) -> str | None:
         first_hours = {self.model.forecast_hours(c)[0] for c in self.model.cycles}
-        sources = [parse_source(s) for s in self.ctx.sources]
+        sources = chosen_sources(self.model, self.ctx.sources, None)
         return latest_run(self.model, sources, needed_hours=first_hours)
 
     def state_for(self, run: str) -> RunState:
@@ -160,7 +160,8 @@ class Scheduler:
     def once(self, run: str | None) -> int:
         run = run or self.newest_run()
         if run is None:
-            raise NotYetAvailable(f"no {self.model.name} run found in {', '.join(self.ctx.sources)}")
+            names = ", ".join(s.name for s in chosen_sources(self.model, self.ctx.sources, None))
+            raise NotYetAvailable(f"no {self.model.name} run found in {names}")
         state = self.state_for(run)
         published = self.run_pass(state, wait_for_retries=True)
         if not state.done:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from twf.fetch.sources import InvalidSource, default_sources, parse_source
+from twf.fetch.sources import InvalidSource, chosen_sources, default_sources, parse_source
 from twf.models import REGISTRY, get_model
 from twf.store import parse_run_id
 
@@ -45,6 +45,15 @@ def test_fresh_runs_try_nomads_first_and_history_the_buckets():
     old = default_sources(nam, RUN, datetime(2026, 2, 3, tzinfo=UTC))
     assert [s.name for s in fresh] == ["nomads", "aws"]  # NAM is not on Google Cloud
     assert [s.name for s in old] == ["aws", "nomads"]
+
+
+def test_without_named_sources_each_run_gets_the_order_its_age_suits():
+    """The scheduler's workers pass no names when none were given: history must not start at NOMADS."""
+    hrrr = get_model("hrrr")
+    now = datetime(2026, 2, 3, tzinfo=UTC)
+    assert [s.name for s in chosen_sources(hrrr, (), RUN, now)][0] == "aws"
+    assert [s.name for s in chosen_sources(hrrr, (), now - timedelta(hours=2), now)][0] == "nomads"
+    assert [s.name for s in chosen_sources(hrrr, ("google", "aws"), RUN, now)] == ["google", "aws"]
 
 
 def test_every_model_has_a_bucket_and_nomads():

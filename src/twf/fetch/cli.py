@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 
 from twf.config import load_settings
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame_files
-from twf.fetch.sources import Source, default_sources, parse_source
+from twf.fetch.sources import chosen_sources
 from twf.models import get_model
-from twf.models.base import ModelSpec
 from twf.store import parse_run_id
 
 
@@ -21,13 +19,6 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
         help="aws | nomads | google | mirror:PATH | file:///PATH | http(s)://HOST/PREFIX/ (repeat for"
         " fallbacks; default: NOMADS first for runs under 18 h old, the buckets first otherwise)",
     )
-
-
-def chosen_sources(model: ModelSpec, texts: list[str], ref_time: datetime | None) -> list[Source]:
-    if texts:
-        return [parse_source(t) for t in texts]
-    now = datetime.now(UTC)
-    return default_sources(model, ref_time or now, now)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

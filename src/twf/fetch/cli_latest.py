@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from twf.errors import NotYetAvailable
-from twf.fetch.cli import add_source_arguments, chosen_sources
+from twf.fetch.cli import add_source_arguments
 from twf.fetch.discovery import latest_run
+from twf.fetch.sources import chosen_sources
 from twf.hours import parse_hours
 from twf.models import get_model
 

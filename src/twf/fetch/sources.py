@@ -8,6 +8,7 @@ sites and the tests run exactly the code path production runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,6 +90,15 @@ def default_sources(model: ModelSpec, ref_time: datetime, now: datetime) -> list
     fresh = now - ref_time < timedelta(hours=NOMADS_FRESH_HOURS)
     order = ("nomads", "aws", "google") if fresh else ("aws", "google", "nomads")
     return [Source(name) for name in order if name in model.sources]
+
+
+def chosen_sources(model: ModelSpec, texts: Sequence[str], ref_time: datetime | None,
+                   now: datetime | None = None) -> list[Source]:
+    """The sources named (tried in that order), or by default the order that suits the run's age."""
+    if texts:
+        return [parse_source(t) for t in texts]
+    now = now or datetime.now(UTC)
+    return default_sources(model, ref_time or now, now)
 
 
 def local_root(source: Source) -> Path | None:

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from twf.fetch.discovery import available_hours
-from twf.fetch.sources import parse_source
+from twf.fetch.sources import chosen_sources
 from twf.models.base import ModelSpec
 from twf.publish import Frame, publish_frames
 from twf.scheduling.state import RunState
 from twf.scheduling.worker import FrameOutcome, FrameTask, TaskResult, run_task
-from twf.store import Store, frame_stem
+from twf.store import Store, frame_stem, parse_run_id
 
 log = logging.getLogger("twf.scheduler")
 
@@ -75,7 +75,7 @@ def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retri
              progress: Progress | None = None, stop: Callable[[], bool] = lambda: False) -> PassStats:
     """One pass over `state.plan.run` (see the module docstring). Raises only if the pass itself fails."""
     run = state.plan.run
-    sources = [parse_source(s) for s in ctx.sources]
+    sources = chosen_sources(ctx.model, ctx.sources, parse_run_id(run))
     available = available_hours(ctx.model, run, sources)
     stats = PassStats()
     futures: dict[Future[TaskResult], FrameTask] = {}

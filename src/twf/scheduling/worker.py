@@ -18,9 +18,9 @@ from pathlib import Path
 from twf.builder.pipeline import build_frame
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame_files
-from twf.fetch.sources import parse_source
+from twf.fetch.sources import chosen_sources
 from twf.models import get_model
-from twf.store import Store
+from twf.store import Store, parse_run_id
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class FrameTask:
     run: str
     fh: int
     variables: tuple[str, ...]
-    sources: tuple[str, ...]  # as given on the command line (`mirror:PATH`, `aws`, ...)
+    sources: tuple[str, ...]  # as given on the command line (`mirror:PATH`, `aws`, ...); () = by run age
     cache_dir: str | None = None
 
 
@@ -58,7 +58,7 @@ def _describe(exc: BaseException) -> str:
 
 def _fetch(task: FrameTask, variables: tuple[str, ...], out_dir: Path) -> list[Path]:
     model = get_model(task.model)
-    sources = [parse_source(s) for s in task.sources]
+    sources = chosen_sources(model, task.sources, parse_run_id(task.run))
     cache = DownloadCache(Path(task.cache_dir)) if task.cache_dir else None
     files = fetch_frame_files(model, task.run, task.fh, variables, out_dir, sources, cache=cache)
     return [f.path for f in files.values()]
