@@ -29,15 +29,20 @@ test-py: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
-# Web viewer (frontend/): npm packages from the lockfile, built into frontend/dist (served by `twf serve`).
+# Web viewer (frontend/): npm packages from the lockfile, built into frontend/dist (served by `twf serve`),
+# rebuilt only when a frontend source changed (so a second `make demo` or `make test` skips the build).
 FRONTEND_STAMP := frontend/node_modules/.installed
+WEB_BUILT := frontend/dist/index.html
+WEB_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+
+$(WEB_BUILT): $(FRONTEND_STAMP) $(WEB_SOURCES)
+	cd frontend && npm run build
 
 $(FRONTEND_STAMP): frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	touch $(FRONTEND_STAMP)
 
-web: $(FRONTEND_STAMP)
-	cd frontend && npm run build
+web: $(WEB_BUILT)
 
 test-web: $(FRONTEND_STAMP)
 	cd frontend && npm test
@@ -55,12 +60,6 @@ bench: venv
 clean:
 	rm -rf $(VENV) build *.egg-info
 
-# The built viewer, rebuilt only when a frontend source changed (so a second `make demo` starts at once).
-WEB_BUILT := frontend/dist/index.html
-WEB_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
-
-$(WEB_BUILT): $(FRONTEND_STAMP) $(WEB_SOURCES)
-	cd frontend && npm run build
 
 # Demo runs: synthetic GRIB2 on the real model grids, written into a bucket-layout mirror marked DEMO.json,
 # then the live path (scheduler: mirror → fetch → build → publish) into TWF_DATA_ROOT. Fixed run ids, so a
@@ -76,14 +75,14 @@ demo-data: venv
 	$(TWF) scheduler --model gfs --once --run $(DEMO_GFS_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
 
 # `make demo`: the viewer on the demo runs at http://$(HOST):$(PORT)/ until interrupted (Ctrl-C).
-demo: venv $(WEB_BUILT) demo-data
+demo: venv web demo-data
 	@echo "Serving the demo at http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(TWF) serve --host $(HOST) --port $(PORT)
 
 # `make run` (needs internet): the live HRRR scheduler in the background, the server in the foreground.
 RUN_MODEL ?= hrrr
 
-run: venv $(WEB_BUILT)
+run: venv web
 	TWF=$(TWF) MODEL=$(RUN_MODEL) WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) scripts/run-live.sh
 
 # `make soak`: `twf serve` on the demo runs under concurrent clients for SOAK_SECONDS (default 180): zero
