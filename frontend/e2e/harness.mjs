@@ -43,12 +43,15 @@ export function freePort() {
   });
 }
 
+/** Builds and publishes a run through the real pipeline: `e2e/publish_run.py` with `args` (see its usage). */
+export function publishRun(args, stdio = ['ignore', 'pipe', 'inherit']) {
+  execFileSync(join(VENV_BIN, 'python'), [join(FRONTEND, 'e2e', 'publish_run.py'), ...args], { stdio });
+}
+
 /** A fresh data root holding the real HRRR sample run, built and published by the real pipeline. */
 export function publishSampleRun() {
   const root = mkdtempSync(join(tmpdir(), 'twf-e2e-data-'));
-  execFileSync(join(VENV_BIN, 'python'), [join(FRONTEND, 'e2e', 'publish_run.py'), 'samples', root], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  publishRun(['samples', root]);
   return root;
 }
 

@@ -6,11 +6,11 @@
  *
  * Without --data-root it publishes a synthetic HRRR run (tmp2m f00-f12) under .cache/viewer-perf (reused).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FRONTEND, launchBrowser, REPO, startServer } from './harness.mjs';
+import { launchBrowser, publishRun, REPO, startServer } from './harness.mjs';
+import { perf } from './page.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -26,9 +26,7 @@ function demoDataRoot() {
   const root = join(base, 'data');
   if (!existsSync(join(root, 'manifests', 'hrrr', '20260129_17z.json'))) {
     console.log('publishing a synthetic HRRR run (tmp2m f00-f12) into', root);
-    execFileSync(join(REPO, '.venv', 'bin', 'python'),
-      [join(FRONTEND, 'e2e', 'publish_run.py'), 'demo', root, '--mirror', join(base, 'mirror'), '--fhs', '0-12'],
-      { stdio: 'inherit' });
+    publishRun(['demo', root, '--mirror', join(base, 'mirror'), '--fhs', '0-12'], 'inherit');
   }
   return root;
 }
@@ -56,7 +54,7 @@ try {
   await page.goto(`${server.origin}/`);
   await page.waitForFunction(() => window.__twfPerf?.firstFrameMs != null, null, { timeout: 120000 });
   await page.waitForFunction(() => window.__twfPerf.allFramesReadyMs != null, null, { timeout: 300000 });
-  const loaded = await page.evaluate(() => structuredClone(window.__twfPerf));
+  const loaded = await perf(page);
   // Where the cold load's time goes: when the app script, the frame list and the first tile had arrived.
   const milestones = await page.evaluate(() => {
     const entries = performance.getEntriesByType('resource');
@@ -94,7 +92,7 @@ try {
     window.__stopGaps = true;
     return performance.now();
   });
-  const after = await page.evaluate(() => structuredClone(window.__twfPerf));
+  const after = await perf(page);
   const gaps = await page.evaluate(() => window.__gaps);
 
   const advances = after.advances.slice(startAdvances);
