@@ -244,8 +244,8 @@ def _advance_latest(
     """Move LATEST.json forward to this run when it is ready; returns the run LATEST names afterwards."""
     latest = read_latest(store, manifest.model)
     if ready_for_latest(manifest, final) and (changed or latest is None or latest.run != manifest.run):
-        write_latest(store, manifest.model, manifest.run, now)
-        latest = read_latest(store, manifest.model)
+        if write_latest(store, manifest.model, manifest.run, now):
+            return manifest.run
     return latest.run if latest else None
 
 
