@@ -58,21 +58,28 @@ def test_levels_are_every_2f_with_only_the_32f_line_marked_major(collection):
     assert [f["properties"]["value"] for f in collection["features"] if f["properties"]["major"]] == [32.0]
 
 
+_TO_3857 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+
+
+def _vertex_pixels(feature: dict, transform) -> list[np.ndarray]:
+    """[row, col] fractional pixel positions (cell centres at .0) of a contour feature's vertices, for
+    `map_coordinates` on a raster with this north-up transform."""
+    coords = np.concatenate([np.asarray(line) for line in feature["geometry"]["coordinates"]])
+    x, y = _TO_3857.transform(coords[:, 0], coords[:, 1])
+    x, y = np.asarray(x), np.asarray(y)
+    return [(y - transform.f) / transform.e - 0.5, (x - transform.c) / transform.a - 0.5]
+
+
 def test_every_vertex_lies_on_its_level_in_the_smoothed_full_resolution_field(collection, hrrr_tmp2m_full):
     """Vertices sit on cell edges of the smoothed field, where bilinear sampling is exact; the only error is
     rounding coordinates to 1e-4° (≤ 11 m, under 0.004 display pixels). A vertex on the edge of a cell next
     to the domain's NaN border samples NaN (0 x NaN), so those few are left out."""
     model = get_model("hrrr")
     smoothed = smooth(hrrr_tmp2m_full, model.variables["tmp2m"].contours[0].smoothing_sigma_px)
-    to_3857 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
-    t = model.grid.transform
     errors = []
     for feature in collection["features"]:
-        coords = np.concatenate([np.asarray(line) for line in feature["geometry"]["coordinates"]])
-        x, y = to_3857.transform(coords[:, 0], coords[:, 1])
-        col = (np.asarray(x) - t.c) / t.a - 0.5
-        row = (np.asarray(y) - t.f) / t.e - 0.5
-        errors.append(map_coordinates(smoothed, [row, col], order=1) - feature["properties"]["value"])
+        pixels = _vertex_pixels(feature, model.grid.transform)
+        errors.append(map_coordinates(smoothed, pixels, order=1) - feature["properties"]["value"])
     errors = np.abs(np.concatenate(errors))
     assert np.isfinite(errors).mean() > 0.99
     assert np.nanmax(errors) < 0.05
@@ -84,15 +91,11 @@ def test_contours_follow_the_unsmoothed_values_too(collection, frames):
 
     with rasterio.open(frames["hrrr/tmp2m/1"].frame.paths.value) as ds:
         values = ds.read(1)
-        t = ds.transform
-    to_3857 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+        transform = ds.transform
     diffs = []
     for feature in collection["features"]:
-        coords = np.concatenate([np.asarray(line) for line in feature["geometry"]["coordinates"]])
-        x, y = to_3857.transform(coords[:, 0], coords[:, 1])
-        col = (np.asarray(x) - t.c) / t.a - 0.5
-        row = (np.asarray(y) - t.f) / t.e - 0.5
-        sampled = map_coordinates(values, [row, col], order=1, mode="nearest", cval=np.nan)
+        pixels = _vertex_pixels(feature, transform)
+        sampled = map_coordinates(values, pixels, order=1, mode="nearest", cval=np.nan)
         diffs.append(sampled - feature["properties"]["value"])
     diffs = np.concatenate(diffs)
     assert np.nanmedian(np.abs(diffs)) < 1.0
@@ -111,12 +114,11 @@ def test_no_small_closed_rings_clutter_the_map(collection):
 
     from twf.builder.contours import MIN_RING_PX
 
-    to_3857 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
     resolution = get_model("hrrr").grid.resolution_m
     for feature in collection["features"]:
         for line in feature["geometry"]["coordinates"]:
             coords = np.asarray(line)
             if len(coords) > 2 and (coords[0] == coords[-1]).all():
-                x, y = to_3857.transform(coords[:, 0], coords[:, 1])
+                x, y = _TO_3857.transform(coords[:, 0], coords[:, 1])
                 perimeter_px = shapely.length(shapely.linestrings(np.column_stack([x, y]))) / resolution
                 assert perimeter_px >= MIN_RING_PX * 0.99
