@@ -12,10 +12,12 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import FileResponse
 
 from twf.api.errors import error_response
+from twf.api.http_cache import IMMUTABLE
 
 API_PREFIXES = ("api/", "tiles/", "healthz", "docs", "openapi.json", "redoc")
 # Vite names bundles by content hash under assets/: safe to cache for good. index.html must revalidate.
 HASHED_DIR = "assets/"
+REVALIDATE = "no-cache"
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -35,6 +37,6 @@ def mount_web_viewer(app: FastAPI, dist: Path) -> None:
             return error_response(404, "not_found", f"no route {request.url.path}")
         found = _inside(root, path) if path else None
         if found is not None:
-            cache = "public, max-age=31536000, immutable" if path.startswith(HASHED_DIR) else "no-cache"
+            cache = IMMUTABLE if path.startswith(HASHED_DIR) else REVALIDATE
             return FileResponse(found, headers={"Cache-Control": cache})
-        return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
+        return FileResponse(index, media_type="text/html", headers={"Cache-Control": REVALIDATE})
