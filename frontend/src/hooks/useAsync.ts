@@ -7,19 +7,17 @@ import { useEffect, useState } from 'react';
 export interface AsyncState<T> {
   value: T | null;
   error: Error | null;
-  loading: boolean;
 }
 
 export function useAsync<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): AsyncState<T> {
-  const [state, setState] = useState<AsyncState<T>>({ value: null, error: null, loading: key !== null });
+  const [state, setState] = useState<AsyncState<T>>({ value: null, error: null });
   useEffect(() => {
     if (key === null) return;
     const abort = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
     load(abort.signal).then(
-      (value) => setState({ value, error: null, loading: false }),
+      (value) => setState({ value, error: null }),
       (error: Error) => {
-        if (!abort.signal.aborted) setState((s) => ({ ...s, error, loading: false }));
+        if (!abort.signal.aborted) setState((s) => ({ ...s, error }));
       },
     );
     return () => abort.abort();
