@@ -10,7 +10,6 @@ export interface Playback {
   playing: boolean;
   fps: number;
   toggle: () => void;
-  setPlaying: (playing: boolean) => void;
   setFps: (fps: number) => void;
   step: (delta: number) => void;
   first: () => void;
@@ -48,5 +47,5 @@ export function usePlayback(count: number, index: number, setIndex: (i: number) 
   const last = useCallback(() => live.current.setIndex(Math.max(0, live.current.count - 1)), []);
   const toggle = useCallback(() => setPlaying((p) => !p), []);
 
-  return { playing, fps, toggle, setPlaying, setFps, step, first, last };
+  return { playing, fps, toggle, setFps, step, first, last };
 }
