@@ -11,20 +11,9 @@ stays 920 x 520 (a tenth of HRRR's pixels).
 """
 
 from twf.models.base import SURFACE, Accumulation, Buckets, ModelSpec, NativeGrid, Selector
-from twf.models.variables import (
-    DP2M,
-    MSLP,
-    PRECIP_TOTAL,
-    RADAR_PTYPE,
-    REFC,
-    SNOWFALL_TOTAL_10TO1,
-    TMP2M,
-    TMP850,
-    WGST10M,
-    WSPD10M,
-    catalog,
-    with_inputs,
-)
+from twf.models.variables import NCEP_VARIABLES, SNOWFALL_TOTAL_10TO1, catalog, with_inputs
+
+SNOWFALL_TOTAL = with_inputs(SNOWFALL_TOTAL_10TO1, snow=Selector("CSNOW", SURFACE, window="bucket_average"))
 
 # pgrb2.0p25 files as GDAL reads them (checked on the real 2026-01-29 12z sample): 1440 x 721 cell centres at
 # 0..359.75E, 90..-90N on a sphere of R = 6371229 m, which GDAL shifts to -180..180 by default.
@@ -54,9 +43,8 @@ SPEC = ModelSpec(
         "google": "https://storage.googleapis.com/global-forecast-system/",
     },
     variables=catalog(
-        TMP2M, DP2M, TMP850, WSPD10M, WGST10M, REFC, PRECIP_TOTAL,
-        with_inputs(SNOWFALL_TOTAL_10TO1, snow=Selector("CSNOW", SURFACE, window="bucket_average")),
-        MSLP, RADAR_PTYPE,
+        *NCEP_VARIABLES,
+        replacing=(SNOWFALL_TOTAL,),
     ),
     accumulation=Accumulation(run_total_elements=frozenset({"APCP"}), buckets=(Buckets(6),)),
     typical_delay_minutes=210,

@@ -5,19 +5,7 @@ snowfall (ASNOW, 0-N h) and MSLMA (MAPS sea-level pressure) instead of PRMSL.
 """
 
 from twf.models.base import MEAN_SEA_LEVEL, SURFACE, Accumulation, ModelSpec, NativeGrid, Selector, VarSpec
-from twf.models.variables import (
-    DP2M,
-    MSLP,
-    PRECIP_TOTAL,
-    RADAR_PTYPE,
-    REFC,
-    TMP2M,
-    TMP850,
-    WGST10M,
-    WSPD10M,
-    catalog,
-    with_inputs,
-)
+from twf.models.variables import MSLP, NCEP_VARIABLES, catalog, with_inputs
 
 LONG_CYCLES = (0, 6, 12, 18)
 
@@ -56,9 +44,8 @@ SPEC = ModelSpec(
         "google": "https://storage.googleapis.com/high-resolution-rapid-refresh/",
     },
     variables=catalog(
-        TMP2M, DP2M, TMP850, WSPD10M, WGST10M, REFC, PRECIP_TOTAL, SNOWFALL_TOTAL,
-        with_inputs(MSLP, value=Selector("MSLMA", MEAN_SEA_LEVEL)),
-        RADAR_PTYPE,
+        *NCEP_VARIABLES,
+        replacing=(SNOWFALL_TOTAL, with_inputs(MSLP, value=Selector("MSLMA", MEAN_SEA_LEVEL))),
     ),
     accumulation=Accumulation(run_total_elements=frozenset({"APCP", "ASNOW"})),
     typical_delay_minutes=50,

@@ -8,19 +8,7 @@ from dataclasses import replace
 
 from twf.models.base import Accumulation, Buckets, ModelSpec
 from twf.models.hrrr import NATIVE_GRID as HRRR_GRID
-from twf.models.variables import (
-    DP2M,
-    MSLP,
-    PRECIP_TOTAL,
-    RADAR_PTYPE,
-    REFC,
-    SNOWFALL_TOTAL_10TO1,
-    TMP2M,
-    TMP850,
-    WGST10M,
-    WSPD10M,
-    catalog,
-)
+from twf.models.variables import NCEP_VARIABLES, catalog
 
 # conusnest.hiresf files are interpolated by the NAM product generator (NCEP nam prdgen script, domain
 # `conus`) with wgrib2 `-new_grid lambert:262.5:38.5:38.5 237.280:1799:3000 21.138:1059:3000`: HRRR's
@@ -47,9 +35,7 @@ SPEC = ModelSpec(
         "nomads": "https://nomads.ncep.noaa.gov/pub/data/nccf/com/nam/prod/",
         "aws": "https://noaa-nam-pds.s3.amazonaws.com/",
     },
-    variables=catalog(
-        TMP2M, DP2M, TMP850, WSPD10M, WGST10M, REFC, PRECIP_TOTAL, SNOWFALL_TOTAL_10TO1, MSLP, RADAR_PTYPE,
-    ),
+    variables=catalog(*NCEP_VARIABLES),
     accumulation=Accumulation(buckets=(Buckets(3),)),
     typical_delay_minutes=100,
 )

@@ -84,5 +84,18 @@ def with_inputs(spec: VarSpec, **inputs: Selector) -> VarSpec:
     return replace(spec, inputs={**spec.inputs, **inputs})
 
 
-def catalog(*specs: VarSpec) -> dict[str, VarSpec]:
-    return {s.name: s for s in specs}
+# What HRRR, NAM and GFS all carry, in display order; each model replaces only the specs it reads differently.
+NCEP_VARIABLES = (
+    TMP2M, DP2M, TMP850, WSPD10M, WGST10M, REFC, PRECIP_TOTAL, SNOWFALL_TOTAL_10TO1, MSLP, RADAR_PTYPE,
+)
+
+
+def catalog(*specs: VarSpec, replacing: tuple[VarSpec, ...] = ()) -> dict[str, VarSpec]:
+    """Specs by name, in the order given; each of `replacing` takes the place of the spec of the same name
+    (a name not among `specs` is a KeyError, so a replacement cannot silently add a variable)."""
+    variables = {s.name: s for s in specs}
+    for spec in replacing:
+        if spec.name not in variables:
+            raise KeyError(f"{spec.name}: no such variable to replace")
+        variables[spec.name] = spec
+    return variables
