@@ -15,7 +15,7 @@ from twf.errors import NotPublished
 from twf.manifest import Manifest
 from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec, VarSpec
-from twf.store import FramePaths, safe_segment
+from twf.store import FramePaths, Store, safe_segment
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,19 @@ def resolve_frame(services: Services, model: str, run: str, var: str, fh: int) -
     resolved = services.manifests.resolve(spec.name, run)
     check_frame(spec, resolved.run, fh)
     cached = services.manifests.manifest(spec.name, resolved.run)
-    times = cached.memo(("valid_times", var_spec.name), lambda: _valid_times(cached.value, var_spec.name))
-    valid_time = times.get(fh)
-    if valid_time is None:
+    listed = cached.memo(("published_frames", var_spec.name),
+                         lambda: _published_frames(services.store, cached.value, var_spec.name))
+    frame = listed.get(fh)
+    if frame is None:
         raise NotPublished(f"{spec.name} {resolved.run} {var_spec.name} f{fh:03d} is not published")
-    paths = services.store.published_frame(spec.name, resolved.run, var_spec.name, fh)
+    valid_time, paths = frame
     return FrameRef(spec, var_spec, resolved, fh, valid_time, paths)
 
 
-def _valid_times(manifest: Manifest, var: str) -> dict[int, str]:
+def _published_frames(store: Store, manifest: Manifest, var: str) -> dict[int, tuple[str, FramePaths]]:
+    """fh → (valid time, files) of the frames the manifest lists: built once per manifest, not per tile."""
     entry = manifest.variables.get(var)
-    return {} if entry is None else {f.fh: f.valid_time for f in entry.frames}
+    if entry is None:
+        return {}
+    return {f.fh: (f.valid_time, store.published_frame(manifest.model, manifest.run, var, f.fh))
+            for f in entry.frames}
