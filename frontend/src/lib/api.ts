@@ -43,13 +43,17 @@ async function errorFrom(response: Response): Promise<ApiError> {
 }
 
 export function createApi(origin: string, fetchFn: FetchFn = (input, init) => fetch(input, init)) {
-  const url = (path: string) => absoluteUrl(path, origin);
+  function get(path: string, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<Response> {
+    return fetchFn(absoluteUrl(path, origin), { signal, headers: { accept: 'application/json', ...headers } });
+  }
 
-  async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const response = await fetchFn(url(path), { signal, headers: { accept: 'application/json' } });
+  /** The JSON body of a 2xx answer; any other status becomes an `ApiError`. */
+  async function body<T>(response: Response): Promise<T> {
     if (!response.ok) throw await errorFrom(response);
     return (await response.json()) as T;
   }
+
+  const getJson = async <T>(path: string, signal?: AbortSignal): Promise<T> => body<T>(await get(path, signal));
 
   return {
     models: (signal?: AbortSignal) => getJson<ModelsResponse>(apiPaths.models(), signal),
@@ -63,21 +67,15 @@ export function createApi(origin: string, fetchFn: FetchFn = (input, init) => fe
 
     /** `/api/regions`, revalidated with `If-None-Match` when an ETag is known (the browser then hands us the 304). */
     async regions(etag: string | null, signal?: AbortSignal): Promise<Revalidated<RegionsResponse>> {
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (etag) headers['if-none-match'] = etag;
-      const response = await fetchFn(url(apiPaths.regions()), { signal, headers });
+      const response = await get(apiPaths.regions(), signal, etag ? { 'if-none-match': etag } : {});
       if (response.status === 304) return { status: 'not-modified' };
-      if (!response.ok) throw await errorFrom(response);
-      const body = (await response.json()) as RegionsResponse;
-      return { status: 'modified', body, etag: response.headers.get('etag') };
+      return { status: 'modified', body: await body<RegionsResponse>(response), etag: response.headers.get('etag') };
     },
 
     /** The value under a point, or `null` when the API answers `204` (outside the grid or nodata). */
     async sample(query: SampleQuery, signal?: AbortSignal): Promise<Sample | null> {
-      const response = await fetchFn(url(apiPaths.sample(query)), { signal, headers: { accept: 'application/json' } });
-      if (response.status === 204) return null;
-      if (!response.ok) throw await errorFrom(response);
-      return (await response.json()) as Sample;
+      const response = await get(apiPaths.sample(query), signal);
+      return response.status === 204 ? null : body<Sample>(response);
     },
   };
 }
