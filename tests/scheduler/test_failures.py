@@ -50,6 +50,12 @@ def test_disk_full_during_staging_leaves_published_state_intact(
     assert read_latest(store, "hrrr").run == REAL_RUN
 
 
+def polling_scheduler(mirror: Path, data_root: Path, *args: str) -> list[str]:
+    """The command of a long-running `twf scheduler` (no --once) on one worker, polling `mirror` often."""
+    return [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--source", f"mirror:{mirror}",
+            "--workers", "1", "--vars", "refc", "--data-root", str(data_root), "--poll-seconds", "0.3", *args]
+
+
 def wait_for(condition, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -63,10 +69,8 @@ def test_newer_run_supersedes_the_one_being_built_and_retention_drops_it(
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1])
     store = Store(data_root)
-    cmd = [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--source", f"mirror:{mirror}",
-           "--workers", "1", "--vars", "refc", "--data-root", str(data_root), "--poll-seconds", "0.3",
-           "--keep-runs", "1"]
-    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(polling_scheduler(mirror, data_root, "--keep-runs", "1"),
+                          stderr=subprocess.PIPE, text=True) as proc:
         try:
             wait_for(lambda: store.manifest_path("hrrr", OLDER_RUN).is_file()
                      and read_manifest(store, "hrrr", OLDER_RUN).frame_count == 2)
@@ -106,10 +110,8 @@ def test_a_worker_killed_mid_build_is_replaced_and_its_frames_retried(
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1, 2])
     store = Store(data_root)
-    cmd = [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--source", f"mirror:{mirror}",
-           "--workers", "1", "--vars", "refc", "--data-root", str(data_root), "--poll-seconds", "0.3",
-           "--retry-seconds", "0.1"]
-    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(polling_scheduler(mirror, data_root, "--retry-seconds", "0.1"),
+                          stderr=subprocess.PIPE, text=True) as proc:
         try:
             wait_for(lambda: spawned_workers(proc.pid))
             os.kill(spawned_workers(proc.pid)[0], signal.SIGKILL)  # as the OOM killer would
