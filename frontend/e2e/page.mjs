@@ -37,6 +37,11 @@ export function mapIdle(page) {
   );
 }
 
+/** Resolves once the viewer has painted its first forecast frame. */
+export function firstFrame(page, timeout = 60000) {
+  return page.waitForFunction(() => window.__twfPerf?.firstFrameMs != null, null, { timeout });
+}
+
 export function perf(page) {
   return page.evaluate(() => structuredClone(window.__twfPerf));
 }

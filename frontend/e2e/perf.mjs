@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchBrowser, publishRun, REPO, startServer } from './harness.mjs';
-import { perf } from './page.mjs';
+import { firstFrame, perf } from './page.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -52,7 +52,7 @@ try {
     tileBytes += Number(r.headers()['content-length'] ?? 0);
   });
   await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() => window.__twfPerf?.firstFrameMs != null, null, { timeout: 120000 });
+  await firstFrame(page, 120000);
   await page.waitForFunction(() => window.__twfPerf.allFramesReadyMs != null, null, { timeout: 300000 });
   const loaded = await perf(page);
   // Where the cold load's time goes: when the app script, the frame list and the first tile had arrived.

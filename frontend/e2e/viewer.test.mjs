@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, publishSampleRun, removeDir, REPO, startServer } from './harness.mjs';
-import { camera, mapIdle, perf, recordConsoleErrors, recordRequests, shareUnlike } from './page.mjs';
+import { camera, firstFrame, mapIdle, perf, recordConsoleErrors, recordRequests, shareUnlike } from './page.mjs';
 
 const RUN = '20260129_17z';
 const DOCS_SHOT = join(REPO, 'docs', 'viewer.png');
@@ -39,7 +39,7 @@ async function openViewer(search = '') {
   const requests = recordRequests(page);
   const errors = recordConsoleErrors(page);
   await page.goto(`${server.origin}/${search}`);
-  await page.waitForFunction(() => window.__twfPerf?.firstFrameMs != null, null, { timeout: 60000 });
+  await firstFrame(page);
   await mapIdle(page);
   return { page, requests, errors };
 }
@@ -194,7 +194,7 @@ describe('viewer', () => {
     assert.deepEqual(requests.all().filter((r) => r.path === '/api/regions').map((r) => r.status), [304]);
     await page.route('**/api/regions', (route) => route.abort('internetdisconnected'));
     await page.reload();
-    await page.waitForFunction(() => window.__twfPerf?.firstFrameMs != null, null, { timeout: 60000 });
+    await firstFrame(page);
     const options = await page.locator('[data-testid=pick-region] option').allInnerTexts();
     assert.deepEqual(options, regions.regions.map((r) => r.label));
     await page.close();
