@@ -20,7 +20,7 @@ from rasterio.crs import CRS
 from rasterio.errors import RasterioError
 
 from twf.errors import CorruptGrib, MessageNotFound
-from twf.models.requirements import MessageRequest
+from twf.models.requirements import STATISTICAL_PROCESSES, MessageRequest
 
 # Raw GRIB units; global lat/lon grids shifted to -180..180 (GFS's 0..360 would split CONUS at the edge),
 # pinned here so a user's GDAL configuration cannot change either.
@@ -41,7 +41,6 @@ _PDTN_STATISTICAL = "8"
 # must never stand in for the deterministic message.
 _PDTN_INSTANTANEOUS = "0"
 _STAT_PROCESS, _STAT_UNIT, _STAT_LENGTH = 23, 25, 26
-_STATISTICS = {0: "ave", 1: "acc"}
 _UNIT_HOURS = {0: 1 / 60, 1: 1, 2: 24, 10: 3, 11: 6, 12: 12, 13: 1 / 3600}
 
 
@@ -60,9 +59,7 @@ class BandKey:
             request.element, request.level.gdal, request.fh, request.window,
         ):
             return False
-        if request.window is None:
-            return self.statistic is None
-        return self.statistic == ("ave" if request.average else "acc")
+        return self.statistic == request.statistic
 
 
 @dataclass(frozen=True)
@@ -117,7 +114,7 @@ def band_key(tags: dict[str, str]) -> BandKey:
         statistic = f"template4.{template}"
     elif template == _PDTN_STATISTICAL:
         values = [int(v) for v in tags["GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES"].split()]
-        statistic = _STATISTICS.get(values[_STAT_PROCESS], f"stat{values[_STAT_PROCESS]}")
+        statistic = STATISTICAL_PROCESSES.get(values[_STAT_PROCESS], f"stat{values[_STAT_PROCESS]}")
         length_h = values[_STAT_LENGTH] * _UNIT_HOURS.get(values[_STAT_UNIT], float("nan"))
         window = (round(start_h), round(start_h + length_h)) if length_h == length_h else None
     fh = window[1] if window else round(start_h)

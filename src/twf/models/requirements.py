@@ -13,6 +13,10 @@ from functools import cache
 
 from twf.models.base import Buckets, Level, ModelSpec, Selector, VarSpec
 
+# GRIB2 statistical process (code table 4.10) → the word wgrib2 inventories print for it; GDAL band tags give
+# the number, `.idx` lines the word, and a request names its kind by the word.
+STATISTICAL_PROCESSES: dict[int, str] = {0: "ave", 1: "acc"}
+
 
 @dataclass(frozen=True)
 class MessageRequest:
@@ -24,10 +28,16 @@ class MessageRequest:
     window: tuple[int, int] | None = None  # accumulation/average window in hours; None = instantaneous
     average: bool = False  # time-averaged field (GFS "0-6 hour ave fcst"), else accumulation
 
+    @property
+    def statistic(self) -> str | None:
+        """`acc` or `ave` for a windowed field, None for an instantaneous one."""
+        if self.window is None:
+            return None
+        return "ave" if self.average else "acc"
+
     def describe(self) -> str:
         """Human text for error messages, e.g. `APCP 0-SFC 0-6 h acc in f006`."""
-        kind = "ave" if self.average else "acc"
-        span = f" {self.window[0]}-{self.window[1]} h {kind}" if self.window else ""
+        span = f" {self.window[0]}-{self.window[1]} h {self.statistic}" if self.window else ""
         return f"{self.element} {self.level.gdal}{span} in f{self.fh:03d}"
 
 

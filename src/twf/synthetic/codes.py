@@ -47,9 +47,9 @@ PARAMETERS: dict[str, Parameter] = {
 # GDAL short-name level suffix → GRIB2 fixed-surface type (table 4.5).
 SURFACE_TYPES: dict[str, int] = {"SFC": 1, "EATM": 10, "ISBL": 100, "MSL": 101, "HTGL": 103}
 
-# GRIB2 statistical process (table 4.10) for the time-window kinds we write, and its wgrib2 inventory word.
+# GRIB2 statistical process (table 4.10) for the time-window kinds we write; their inventory words are
+# `twf.models.requirements.STATISTICAL_PROCESSES`.
 ACCUMULATION, AVERAGE = 1, 0
-STAT_WORDS: dict[int, str] = {ACCUMULATION: "acc", AVERAGE: "ave"}
 
 
 def element_of(discipline: int, category: int, number: int) -> str:

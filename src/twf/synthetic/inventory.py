@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twf.atomic import write_bytes_atomic
-from twf.synthetic.codes import STAT_WORDS, element_of
+from twf.models.requirements import STATISTICAL_PROCESSES
+from twf.synthetic.codes import element_of
 
 _HOURS = 1  # GRIB2 code table 4.4: the only time unit we write
 
@@ -51,7 +52,7 @@ def forecast_text(start: int, end: int | None = None, stat: int | None = None) -
         return "anl" if start == 0 else f"{start} hour fcst"
     span, unit = (f"{start // 24}-{end // 24}", "day") if start % 24 == 0 and end % 24 == 0 else (
         f"{start}-{end}", "hour")
-    return f"{span} {unit} {STAT_WORDS[stat]} fcst"
+    return f"{span} {unit} {STATISTICAL_PROCESSES[stat]} fcst"
 
 
 def _sections(message: bytes) -> Iterator[tuple[int, bytes]]:
