@@ -8,11 +8,12 @@ export function recordRequests(page) {
     const entry = log.find((e) => e.request === response.request());
     if (entry) entry.status = response.status();
   });
-  return {
-    all: () => log.map(({ url, status }) => ({ path: new URL(url).pathname + new URL(url).search, status })),
-    since: (mark) => log.slice(mark).map(({ url, status }) => ({ path: new URL(url).pathname + new URL(url).search, status })),
-    mark: () => log.length,
-  };
+  const since = (mark) =>
+    log.slice(mark).map(({ url, status }) => {
+      const { pathname, search } = new URL(url);
+      return { path: pathname + search, status };
+    });
+  return { all: () => since(0), since, mark: () => log.length };
 }
 
 /** Console errors, ignoring GPU driver chatter from SwiftShader. */
