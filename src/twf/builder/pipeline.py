@@ -144,8 +144,7 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     try:
         staged, final = FramePaths(tmp, fh), FramePaths(out_dir, fh)
         _write_frame(staged, spec, var_spec, native, full, source, clock)
-        meta = sidecar.build_sidecar(spec, run, var_spec, fh, staged, full,
-                                     [c.key for c in var_spec.contours], messages)
+        meta = sidecar.build_sidecar(spec, run, var_spec, fh, staged, full, messages)
         staged.sidecar.write_bytes(sidecar.dumps(meta))
         validate_frame(staged, spec)
         _move_into_place(staged, final, var_spec)

@@ -40,7 +40,7 @@ def source_entry(message: Message) -> dict:
 
 def build_sidecar(
     model: ModelSpec, run: str, var: VarSpec, fh: int, paths: FramePaths,
-    field: np.ndarray, contour_keys: list[str], messages: list[Message],
+    field: np.ndarray, messages: list[Message],
 ) -> dict:
     return {
         "contract_version": CONTRACT_VERSION,
@@ -58,7 +58,7 @@ def build_sidecar(
         "value_grid": model.value_grid.as_json(),
         "value_range": value_range(field),
         "files": {"rgba": paths.rgba.name, "value": paths.value.name},
-        "contours": {key: paths.contour(key).name for key in contour_keys},
+        "contours": {c.key: paths.contour(c.key).name for c in var.contours},
         "source": [source_entry(m) for m in messages],
         "built_at": iso_utc(datetime.now(UTC)),
     }
