@@ -87,11 +87,3 @@ def _copy_durably(source: Path, tmp: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-
-
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
