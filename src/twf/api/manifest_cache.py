@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -25,6 +26,9 @@ LATEST = "latest"
 # A folder's mtime has clock-tick granularity (a few ms), so two manifests added within one tick leave it
 # unchanged. While the folder changed this recently, its listing is not trusted and is read again.
 FOLDER_SETTLE_NS = 2_000_000_000
+# Manifest paths are built once per run, not per request (InvalidRunId is never cached); runs a server
+# is asked about fit with room to spare.
+PATHS_KEPT = 4096
 
 
 @dataclass
@@ -52,6 +56,7 @@ class ResolvedRun:
 class ManifestCache:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._manifest_path = lru_cache(maxsize=PATHS_KEPT)(store.manifest_path)
         self._entries: dict[tuple[str, ...], Cached[Any]] = {}
         self._lock = threading.Lock()
 
@@ -70,7 +75,7 @@ class ManifestCache:
 
     def manifest(self, model: str, run: str) -> Cached[Manifest]:
         """The committed manifest of a concrete run; NotPublished when it has none."""
-        entry = self._get(("manifest", model, run), self.store.manifest_path(model, run),
+        entry = self._get(("manifest", model, run), self._manifest_path(model, run),
                           lambda: read_manifest(self.store, model, run))
         if entry is None:
             raise NotPublished(f"{model} run {run} is not published")
@@ -82,7 +87,7 @@ class ManifestCache:
         entry = self._get(("latest", model), path, lambda: read_latest(self.store, model))
         if entry is None or entry.value is None:
             return None
-        if file_identity(self.store.manifest_path(model, entry.value.run)) is None:
+        if file_identity(self._manifest_path(model, entry.value.run)) is None:
             return None
         return entry.value
 
