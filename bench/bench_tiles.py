@@ -31,6 +31,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.soak import free_port, tile_range
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = Path(os.environ.get("TWF_SAMPLES_DIR", REPO.parent / "shared" / "data" / "grib"))
 MODEL, RUN, VAR, FH = "hrrr", "20260129_17z", "tmp2m", 1
@@ -66,27 +68,13 @@ def publish_frame(root: Path) -> Path:
 
 def random_tiles() -> list[tuple[int, int, int]]:
     """Tiles that intersect the canonical extent, zoom uniform over z3-z10."""
-    from twf.api.webmercator import ORIGIN_SHIFT_M
-    from twf.grid import CONUS_BOUNDS_3857
-
-    left, bottom, right, top = CONUS_BOUNDS_3857
     rng = random.Random(SEED)
     tiles = []
     for _ in range(TILES):
         z = rng.choice(ZOOMS)
-        size = 2 * ORIGIN_SHIFT_M / (1 << z)
-        x0, x1 = int((left + ORIGIN_SHIFT_M) // size), int((right + ORIGIN_SHIFT_M) // size)
-        y0, y1 = int((ORIGIN_SHIFT_M - top) // size), int((ORIGIN_SHIFT_M - bottom) // size)
+        x0, x1, y0, y1 = tile_range(z)
         tiles.append((z, rng.randint(x0, x1), rng.randint(y0, y1)))
     return tiles
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
