@@ -104,10 +104,15 @@ def inventory(data: bytes) -> list[InventoryEntry]:
     return entries
 
 
+def idx_path(grib_path: Path) -> Path:
+    """`<file>.idx` beside a GRIB2 file, as the NOAA buckets name their inventories."""
+    return grib_path.with_name(grib_path.name + ".idx")
+
+
 def write_idx(grib_path: Path) -> Path:
     """Write `<file>.idx` (wgrib2 style) beside a GRIB2 file; it appears complete or not at all."""
     grib_path = Path(grib_path)
     lines = [e.line(n) for n, e in enumerate(inventory(grib_path.read_bytes()), start=1)]
-    idx_path = grib_path.with_name(grib_path.name + ".idx")
-    write_bytes_atomic(idx_path, "".join(line + "\n" for line in lines).encode())
-    return idx_path
+    index = idx_path(grib_path)
+    write_bytes_atomic(index, "".join(line + "\n" for line in lines).encode())
+    return index

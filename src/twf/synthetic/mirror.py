@@ -15,14 +15,11 @@ from pathlib import Path
 from twf.models.base import ModelSpec
 from twf.synthetic.forecast import forecast_messages
 from twf.synthetic.grib import write_grib2, write_idx
+from twf.synthetic.inventory import idx_path
 
 
 def forecast_file_path(root: Path, model: ModelSpec, ref_time: datetime, fh: int) -> Path:
     return Path(root) / model.file_key(ref_time, fh)
-
-
-def idx_path(grib_path: Path) -> Path:
-    return grib_path.with_name(grib_path.name + ".idx")
 
 
 def _message_count(grib_path: Path) -> int | None:
