@@ -114,9 +114,11 @@ class Store:
     def staging_var_dir(self, model: str, run: str, var: str) -> Path:
         return self.staging_run_dir(model, run) / safe_segment(var, "variable")
 
-    def staging_grib_dir(self, model: str, run: str, fh: int) -> Path:
-        """Where the scheduler fetches one forecast hour's GRIB2 subsets (`_grib` can never be a variable)."""
-        return self.staging_run_dir(model, run) / "_grib" / frame_stem(fh)
+    def staging_grib_dir(self, model: str, run: str, fh: int, var: str | None = None) -> Path:
+        """Where the scheduler fetches one forecast hour's GRIB2 subsets (`_grib` can never be a variable);
+        with `var`, the folder of that variable's own fetch inside it."""
+        hour_dir = self.staging_run_dir(model, run) / "_grib" / frame_stem(fh)
+        return hour_dir / safe_segment(var, "variable") if var is not None else hour_dir
 
     def publish_lock_path(self, model: str) -> Path:
         """One publisher per model at a time holds a lock on this file (in staging, never read by the API)."""

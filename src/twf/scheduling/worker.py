@@ -86,7 +86,8 @@ def run_task(task: FrameTask) -> TaskResult:
         for var in task.variables if not outcomes else ():
             start = time.monotonic()
             try:
-                gribs = shared if shared is not None else _fetch(task, (var,), grib_dir / var)
+                own_dir = store.staging_grib_dir(task.model, task.run, task.fh, var)
+                gribs = shared if shared is not None else _fetch(task, (var,), own_dir)
                 _build_one(task, store, var, gribs)
             except Exception as exc:  # noqa: BLE001 - a worker reports every failure as that frame's outcome
                 outcomes.append(FrameOutcome(var, task.fh, False, _describe(exc), time.monotonic() - start))
