@@ -40,7 +40,7 @@ from twf.manifest import (
 )
 from twf.models import REGISTRY, get_model
 from twf.models.base import ModelSpec
-from twf.publish import Validator, check_whole, frame_files
+from twf.publish import Validator, check_whole, frame_files, one_line
 from twf.retention import run_ids_in
 from twf.store import FRAME_FILE_RE, RUN_ID_RE, FramePaths, Store, frame_stem
 
@@ -69,7 +69,7 @@ def frame_problem(paths: FramePaths, model: ModelSpec, validate: Validator) -> s
     except FileNotFoundError:
         return f"missing {paths.sidecar.name}"
     except (TWFError, RasterioError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return " ".join(str(exc).split()) or type(exc).__name__
+        return one_line(exc)
     return None
 
 

@@ -154,7 +154,7 @@ def publish_frames(
             try:
                 placed_dirs.update(p.parent for p in _place_frame(store, plan, var, fh, validate))
             except (TWFError, RasterioError, OSError, KeyError, TypeError, ValueError) as exc:
-                report.failed[(var, fh)] = _one_line(exc)
+                report.failed[(var, fh)] = one_line(exc)
                 continue
             report.published.append((var, fh))
         _fsync_tree(placed_dirs, store.published_model_dir(model))
@@ -249,5 +249,6 @@ def _advance_latest(
     return latest.run if latest else None
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """An error's message on one line (or its type's name when it has none), for reports and findings."""
     return " ".join(str(exc).split()) or type(exc).__name__
