@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tests.conftest import SAMPLES_DIR
 from tests.fetch.bucket_server import Bucket, BucketServer
-from tests.fetch.gribfiles import split_messages
+from tests.fetch.gribfiles import build_file, split_messages
 
 from twf.fetch.budget import RateBudgets
 from twf.fetch.cache import DownloadCache
@@ -70,14 +70,10 @@ def nam_bucket_files(bucket: Bucket) -> None:
         start = fh - (fh - 1) % 3 - 1
         labels = [f"TMP:2 m above ground:{fh} hour fcst", f"APCP:surface:{start}-{fh} hour acc fcst",
                   f"UGRD:10 m above ground:{fh} hour fcst"]
-        parts, idx, pos = [], [], 0
-        for n, label in enumerate(labels, 1):
-            idx.append(f"{n}:{pos}:d=2026012912:{label}:")
-            parts.append(filler(NAM_MESSAGE_BYTES))
-            pos += NAM_MESSAGE_BYTES
+        data, idx = build_file("2026012912", [(label, filler(NAM_MESSAGE_BYTES)) for label in labels])
         key = model.file_key(parse_run_id(NAM_RUN), fh)
-        bucket.put(key, b"".join(parts))
-        bucket.put(key + model.idx_suffix, ("\n".join(idx) + "\n").encode())
+        bucket.put(key, data)
+        bucket.put(key + model.idx_suffix, idx.encode())
 
 
 def run_once(
