@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 
 from twf.models import get_model
+from twf.synthetic.samples import samples_root
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES_ROOT = Path(os.environ.get("TWF_SAMPLES_DIR", REPO.parent / "shared" / "data" / "grib"))
-SAMPLES = SAMPLES_ROOT / "hrrr" / "20260129_17z"
+SAMPLES = samples_root() / "hrrr" / "20260129_17z"
 BIN = Path(sys.executable).parent
 REPEATS = 7
 RUN = "20260129_17z"

@@ -32,11 +32,11 @@ from pathlib import Path
 import httpx
 
 from bench.soak import free_port, tile_range
+from twf.synthetic.samples import samples_root
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = Path(os.environ.get("TWF_SAMPLES_DIR", REPO.parent / "shared" / "data" / "grib"))
 MODEL, RUN, VAR, FH = "hrrr", "20260129_17z", "tmp2m", 1
-GRIB = SAMPLES / "hrrr" / RUN / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"
+GRIB = samples_root() / "hrrr" / RUN / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"
 TILES, ZOOMS, SEED = 500, range(3, 11), 20260129
 CONNECTIONS, WRK_SECONDS = 32, 10
 GDAL_ENV = {"GDAL_CACHEMAX": "256", "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "VSI_CACHE": "TRUE"}

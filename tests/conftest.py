@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from twf.synthetic.samples import samples_root
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SAMPLES_DIR = Path(os.environ.get("TWF_SAMPLES_DIR", REPO_ROOT.parent / "shared" / "data" / "grib"))
+SAMPLES_DIR = samples_root()
 
 HRRR_RUN = "20260129_17z"
 GFS_RUN = "20260129_12z"

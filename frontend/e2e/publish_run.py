@@ -12,7 +12,6 @@ the viewer's browser tests and perf script.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -25,13 +24,11 @@ from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
 from twf.store import Store, parse_run_id
 from twf.synthetic.mirror import write_forecast_file
-from twf.synthetic.samples import write_sample_stand_ins
+from twf.synthetic.samples import samples_root, write_sample_stand_ins
 
 RUN = "20260129_17z"
 MODEL = "hrrr"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# Same rule as the Python tests' `samples_dir` fixture: `../shared/data/grib` beside the clone.
-DEFAULT_SAMPLES = Path(os.environ.get("TWF_SAMPLES_DIR", REPO_ROOT.parent / "shared" / "data" / "grib"))
+DEFAULT_SAMPLES = samples_root()
 # (variable, forecast hour, sample file): the frames the real samples can make.
 SAMPLE_FRAMES = (
     ("tmp2m", 0, "hrrr.t17z.wrfsfcf00.tmp2m-prate.grib2"),

@@ -7,6 +7,7 @@ What the samples alone can show (the real `.idx` spellings, values agreeing with
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,17 @@ from twf.store import parse_run_id
 from twf.synthetic.forecast import instant_messages
 from twf.synthetic.grib import write_grib2
 
-__all__ = ["SAMPLE_RUNS", "SampleFile", "write_sample_stand_ins"]
+__all__ = ["SAMPLE_RUNS", "SampleFile", "samples_root", "write_sample_stand_ins"]
+
+_REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def samples_root() -> Path:
+    """Where the real samples are: `TWF_SAMPLES_DIR`, else `../shared/data/grib` beside the checkout.
+
+    The one rule for tests, benchmarks and the browser tests' publisher; the folder may not exist.
+    """
+    return Path(os.environ.get("TWF_SAMPLES_DIR", _REPO_ROOT.parent / "shared" / "data" / "grib"))
 
 _TMP_2_MB = Level("200-ISBL", "2 mb")  # GFS's decoy beside `TMP:2 m above ground`
 
