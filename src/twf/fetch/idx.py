@@ -107,8 +107,7 @@ def matches(entry: IdxEntry, request: MessageRequest) -> bool:
         return False
     if request.window is None:
         return forecast.statistic is None and forecast.end == request.fh
-    wanted = "ave" if request.average else "acc"
-    return forecast.statistic == wanted and (forecast.start, forecast.end) == tuple(request.window)
+    return forecast.statistic == request.statistic and (forecast.start, forecast.end) == tuple(request.window)
 
 
 def select(
