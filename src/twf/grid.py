@@ -13,6 +13,8 @@ from affine import Affine
 from twf.errors import GridDrift
 
 CRS = "EPSG:3857"
+# EPSG:3857 is spherical Mercator on the WGS84 semi-major axis.
+MERCATOR_RADIUS_M = 6_378_137.0
 
 # Value COGs (hover) are exactly this many times coarser than the display grid, with the same origin.
 VALUE_DOWNSAMPLE = 4

@@ -6,10 +6,10 @@ import math
 from typing import NamedTuple
 
 from twf.errors import InvalidParameter
+from twf.grid import MERCATOR_RADIUS_M
 
-# EPSG:3857 is defined on the WGS84 semi-major axis; the tile matrix spans ±π·a in both axes.
-EARTH_RADIUS_M = 6_378_137.0
-ORIGIN_SHIFT_M = math.pi * EARTH_RADIUS_M
+# The tile matrix spans ±π·a in both axes.
+ORIGIN_SHIFT_M = math.pi * MERCATOR_RADIUS_M
 MAX_ZOOM = 24  # 2 cm pixels: far past anything a weather field needs, still a valid tile matrix
 MAX_LAT = 85.0511287798066  # where the square tile matrix ends
 
@@ -45,6 +45,6 @@ def lonlat_to_mercator(lon: float, lat: float) -> tuple[float, float]:
     if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
         raise InvalidParameter(f"lat {lat} / lon {lon} out of range (lat -90..90, lon -180..180)")
     clamped = max(-MAX_LAT, min(MAX_LAT, lat))
-    x = math.radians(lon) * EARTH_RADIUS_M
-    y = math.log(math.tan(math.pi / 4 + math.radians(clamped) / 2)) * EARTH_RADIUS_M
+    x = math.radians(lon) * MERCATOR_RADIUS_M
+    y = math.log(math.tan(math.pi / 4 + math.radians(clamped) / 2)) * MERCATOR_RADIUS_M
     return x, y

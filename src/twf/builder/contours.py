@@ -19,7 +19,7 @@ import numpy as np
 import orjson
 import shapely
 
-from twf.grid import CanonicalGrid
+from twf.grid import MERCATOR_RADIUS_M, CanonicalGrid
 from twf.models.base import ContourSpec
 
 TILE_PX = 128
@@ -191,9 +191,8 @@ def isolines(field: np.ndarray, grid: CanonicalGrid, spec: ContourSpec) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-# EPSG:3857 is spherical Mercator on the WGS84 semi-major axis: its inverse is closed-form, exact and ~25x
-# cheaper than a pyproj transformer, whose import alone costs ~0.1 CPU-s of a one-shot CLI build.
-MERCATOR_RADIUS_M = 6378137.0
+# EPSG:3857's inverse is closed-form, exact and ~25x cheaper than a pyproj transformer, whose import alone
+# costs ~0.1 CPU-s of a one-shot CLI build.
 
 
 def _pixels_to_lonlat(coords: np.ndarray, grid: CanonicalGrid) -> np.ndarray:
