@@ -114,3 +114,11 @@ class InvalidParameter(TWFError):
 
     exit_code = 2
     http_status = 400
+
+
+class NotComparable(TWFError):
+    """Two frames whose difference means nothing: different quantities, or a categorical field."""
+
+    exit_code = 2
+    http_status = 400
+

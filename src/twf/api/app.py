@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Response
 
 from twf import CONTRACT_VERSION
-from twf.api import contours, debug, discovery, regions, sample, tiles
+from twf.api import contours, debug, diff, discovery, regions, sample, tiles
 from twf.api.deps import Services
 from twf.api.errors import install_error_handlers
 from twf.api.http_cache import NO_STORE
@@ -38,9 +38,11 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(debug.router)
     app.include_router(regions.router)
     app.include_router(sample.router)
+    app.include_router(diff.router)
     app.include_router(discovery.router)
     app.include_router(contours.router)
     app.include_router(tiles.router)
+    app.include_router(diff.tile_router)
     if settings.web_dist is not None and (settings.web_dist / "index.html").is_file():
         mount_web_viewer(app, settings.web_dist)
     return app
@@ -50,4 +52,5 @@ def create_tiles_app(settings: Settings) -> FastAPI:
     """Tiles only (the plan's separate tile server)."""
     app = _base_app(settings, "TWF Models v3 tiles")
     app.include_router(tiles.router)
+    app.include_router(diff.tile_router)
     return app

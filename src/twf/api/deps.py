@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from twf.api.difference_cache import DifferenceCache
 from twf.api.manifest_cache import ManifestCache
 from twf.api.raster_cache import RasterCache
 from twf.api.tile_render import premultiply
@@ -23,12 +24,14 @@ class Services:
     manifests: ManifestCache = field(init=False)
     rgba: RasterCache = field(init=False)
     values: RasterCache = field(init=False)
+    differences: DifferenceCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.store = Store(self.settings.data_root)
         self.manifests = ManifestCache(self.store)
         self.rgba = RasterCache(prepare=premultiply)
         self.values = RasterCache(max_bytes=VALUE_CACHE_BYTES)
+        self.differences = DifferenceCache(self.values)
 
 
 def get_services(request: Request) -> Services:

@@ -19,7 +19,7 @@ from twf.api.identity import file_identity
 from twf.api.png import encode_rgba
 from twf.api.published import resolve_frame
 from twf.api.tile_render import render_rgba
-from twf.api.webmercator import MAX_ZOOM, tile_bounds
+from twf.api.webmercator import MAX_ZOOM, Bounds, tile_bounds
 from twf.errors import NotPublished
 from twf.grid import CONUS_BOUNDS_3857
 
@@ -29,22 +29,27 @@ router = APIRouter(tags=["tiles"])
 
 TILE_SIZE = 256
 RETINA_SUFFIX = "@2x"
-_PNG = {200: {"content": {"image/png": {}}, "description": "PNG tile"},
-        204: {"description": "tile outside the canonical extent (empty body)"}}
+TileRow = Annotated[str, Path(pattern=r"^\d{1,8}(@2x)?$", description="row, optionally with @2x")]
+TileZoom = Annotated[int, Path(ge=0, le=MAX_ZOOM)]
+TileColumn = Annotated[int, Path(ge=0)]
+PNG_RESPONSES = {200: {"content": {"image/png": {}}, "description": "PNG tile"},
+                 204: {"description": "tile outside the canonical extent (empty body)"}}
 
 
-@router.get("/tiles/v3/{model}/{run}/{var}/{fh}/{z}/{x}/{y}.png", response_class=Response, responses=_PNG,
-            summary="PNG tile (256 px; {y}@2x.png for 512 px)")
+def tile_request(z: int, x: int, y: str) -> tuple[Bounds, int]:
+    """The bounds and pixel size a `{z}/{x}/{y}` or `{z}/{x}/{y}@2x` tile address asks for."""
+    size = TILE_SIZE * 2 if y.endswith(RETINA_SUFFIX) else TILE_SIZE
+    return tile_bounds(z, x, int(y.removesuffix(RETINA_SUFFIX))), size
+
+
+@router.get("/tiles/v3/{model}/{run}/{var}/{fh}/{z}/{x}/{y}.png", response_class=Response,
+            responses=PNG_RESPONSES, summary="PNG tile (256 px; {y}@2x.png for 512 px)")
 async def tile(
     model: str, run: str, var: str, fh: int,
-    z: Annotated[int, Path(ge=0, le=MAX_ZOOM)],
-    x: Annotated[int, Path(ge=0)],
-    y: Annotated[str, Path(pattern=r"^\d{1,8}(@2x)?$", description="row, optionally with @2x")],
+    z: TileZoom, x: TileColumn, y: TileRow,
     services: Annotated[Services, Depends(get_services)],
 ) -> Response:
-    retina = y.endswith(RETINA_SUFFIX)
-    size = TILE_SIZE * 2 if retina else TILE_SIZE
-    bounds = tile_bounds(z, x, int(y.removesuffix(RETINA_SUFFIX)))
+    bounds, size = tile_request(z, x, y)
     frame = resolve_frame(services, model, run, var, fh)
     cache_control = frame_cache_control(frame.run.via_latest)
     if not bounds.intersects(CONUS_BOUNDS_3857):

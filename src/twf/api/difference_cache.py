@@ -1,0 +1,77 @@
+"""Differences of frame pairs, built on demand from the frames' value COGs and kept within a byte budget.
+
+The one place a difference reads published artifacts: each side's value level comes through the server's
+value-raster cache (decoded once, shared with hover samples); the difference is keyed by both files'
+identities, so a replaced frame is never answered from a stale difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from twf.api.difference import Difference, difference
+from twf.api.identity import FileIdentity, file_identity
+from twf.api.raster_cache import Level, RasterCache
+from twf.bounded_cache import BoundedCache
+from twf.errors import NotPublished
+from twf.palettes import Palette
+
+if TYPE_CHECKING:  # published.py reads the Services that hold this cache
+    from twf.api.published import FrameRef
+
+# A HRRR-vs-HRRR difference is 3 MB (both inputs on the 12 km grid and the RGBA): 128 MiB keeps the
+# differences of a few dozen frames hot, an animation of one pair of runs or models.
+DIFFERENCE_CACHE_BYTES = 128 << 20
+
+ValueFile = tuple[Path, FileIdentity]
+DifferenceKey = tuple[ValueFile, ValueFile, str]  # A's and B's value files as they are now, the palette
+
+
+@dataclass(frozen=True)
+class FramePair:
+    """A − B as asked: two committed frames and the palette their difference is painted with."""
+
+    a: FrameRef
+    b: FrameRef
+    palette: Palette
+
+    @property
+    def via_latest(self) -> bool:
+        return self.a.run.via_latest or self.b.run.via_latest
+
+
+def _value_file(frame: FrameRef) -> ValueFile:
+    path = frame.paths.value
+    identity = file_identity(path)
+    if identity is None:
+        raise NotPublished(f"{frame.label} has no value raster")
+    return path, identity
+
+
+class DifferenceCache:
+    def __init__(self, values: RasterCache, max_bytes: int = DIFFERENCE_CACHE_BYTES) -> None:
+        self._values = values
+        self._differences: BoundedCache[Difference] = BoundedCache(max_bytes, lambda d: d.nbytes)
+
+    @property
+    def builds(self) -> int:
+        return self._differences.builds
+
+    def key(self, pair: FramePair) -> DifferenceKey:
+        """What identifies the difference (one `stat` per side)."""
+        return _value_file(pair.a), _value_file(pair.b), pair.palette.name
+
+    def cached(self, key: DifferenceKey) -> Difference | None:
+        """The hot path: no I/O."""
+        return self._differences.get(key)
+
+    def load(self, pair: FramePair, key: DifferenceKey) -> Difference:
+        """Build the difference once, however many requests ask at the same time; blocking: use a thread."""
+        file_a, file_b, _ = key
+        return self._differences.get_or_build(
+            key, lambda: difference(self._level(*file_a), self._level(*file_b), pair.palette))
+
+    def _level(self, path: Path, identity: FileIdentity) -> Level:
+        return self._values.cached(path, identity) or self._values.load(path, identity)
