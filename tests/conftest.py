@@ -1,8 +1,9 @@
 """Fixtures shared by every test package.
 
-Real NOAA samples come from `../shared/data/grib` (or `TWF_SAMPLES_DIR`); tests that need them skip cleanly
-when they are absent, and everything else runs on synthetic GRIB written on the real model grids
-(`hrrr_grib_dir`/`gfs_grib_dir`: the real subsets when present, else same-named synthetic stand-ins).
+Real NOAA samples come from `../shared/data/grib` (or `TWF_SAMPLES_DIR`), real NAM/NBM inventories from
+`../shared/data/idx` (or `TWF_INVENTORIES_DIR`); tests that need them skip cleanly when they are absent, and
+everything else runs on synthetic GRIB written on the real model grids (`hrrr_grib_dir`/`gfs_grib_dir`: the
+real subsets when present, else same-named synthetic stand-ins).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from twf.synthetic.samples import samples_root
+from twf.synthetic.samples import inventories_root, samples_root
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_DIR = samples_root()
+INVENTORIES_DIR = inventories_root()
 
 HRRR_RUN = "20260129_17z"
 GFS_RUN = "20260129_12z"
@@ -40,6 +42,14 @@ def samples_dir() -> Path:
     if not SAMPLES_DIR.is_dir():
         pytest.skip(f"real NOAA samples not found at {SAMPLES_DIR}")
     return SAMPLES_DIR
+
+
+@pytest.fixture(scope="session")
+def inventories_dir() -> Path:
+    """The real NAM/NBM inventories and the NBM grid dump (`../shared/data/idx` or `TWF_INVENTORIES_DIR`)."""
+    if not INVENTORIES_DIR.is_dir():
+        pytest.skip(f"real NOAA inventories not found at {INVENTORIES_DIR}")
+    return INVENTORIES_DIR
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from twf.builder.decode import band_key, check_structure, decode
 from twf.errors import CorruptGrib, MessageNotFound
 from twf.models import get_model
 from twf.models.base import HTGL_2M, SURFACE
+from twf.models.products import EnsembleStdDev, Probability
 from twf.models.requirements import MessageRequest, messages_for
 from twf.store import parse_run_id
 from twf.synthetic.grib import SyntheticMessage, write_grib2
@@ -118,8 +119,57 @@ def test_a_wgrib2_idx_beside_the_file_is_ignored(tmp_path):
     assert float(message.data[0, 0]) == 3.0
 
 
-def test_probability_and_percentile_templates_never_match():
-    base = {"GRIB_ELEMENT": "TMP", "GRIB_SHORT_NAME": "2-HTGL", "GRIB_FORECAST_SECONDS": "3600"}
-    assert band_key(base | {"GRIB_PDS_PDTN": "0"}).matches(MessageRequest(1, "TMP", HTGL_2M))
-    for template in ("6", "9", "10"):
-        assert not band_key(base | {"GRIB_PDS_PDTN": template}).matches(MessageRequest(1, "TMP", HTGL_2M))
+# Section-4 template values of real NBM core records (f001 of 2022-11-17 19z, the `degrib2` dump in
+# ../shared/data/idx/nbm): what GDAL lists in GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES, both being g2clib's.
+_NBM_TMP_2M = "0 0 2 255 104 65535 255 1 1 103 0 2 255 0 0"
+_NBM_TMP_2M_SPREAD = _NBM_TMP_2M + " 2 255"
+_NBM_APCP_PROB = ("1 8 2 255 104 65535 255 1 0 1 0 0 255 0 0 255 255 1 -127 255 3 254 "
+                  "2022 11 17 20 0 0 1 0 1 2 1 1 1 0")
+_NBM_APCP = "1 8 2 255 104 65535 255 1 0 1 0 0 255 0 0 2022 11 17 20 0 0 1 0 1 2 1 1 1 0"
+
+
+def _tags(element: str, level: str, seconds: int, template: int, values: str) -> dict[str, str]:
+    return {"GRIB_ELEMENT": element, "GRIB_SHORT_NAME": level, "GRIB_FORECAST_SECONDS": str(seconds),
+            "GRIB_PDS_PDTN": str(template), "GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES": values}
+
+
+def test_real_nbm_spread_and_probability_records_never_stand_in_for_the_value():
+    value = band_key(_tags("TMP", "2-HTGL", 3600, 0, _NBM_TMP_2M))
+    spread = band_key(_tags("TMP", "2-HTGL", 3600, 2, _NBM_TMP_2M_SPREAD))
+    qpf = band_key(_tags("APCP01", "0-SFC", 0, 8, _NBM_APCP))
+    chance = band_key(_tags("ProbAPCP01", "0-SFC", 0, 9, _NBM_APCP_PROB))
+    assert value.matches(MessageRequest(1, "TMP", HTGL_2M))
+    assert not spread.matches(MessageRequest(1, "TMP", HTGL_2M))
+    assert spread.matches(MessageRequest(1, "TMP", HTGL_2M, qualifier=EnsembleStdDev()))
+    assert qpf.matches(MessageRequest(1, "APCP", SURFACE, (0, 1)))
+    assert not chance.matches(MessageRequest(1, "APCP", SURFACE, (0, 1)))
+    assert chance.qualifier == "prob >0.254:prob fcst 255/255"  # as the NBM .idx spells it
+    assert chance.matches(MessageRequest(1, "APCP", SURFACE, (0, 1), qualifier=Probability(above=0.254)))
+
+
+def test_a_template_the_project_does_not_read_matches_nothing():
+    """Template 4.1 (one ensemble member) shares element and level with the deterministic field."""
+    member = band_key(_tags("TMP", "2-HTGL", 3600, 1, _NBM_TMP_2M + " 3 1 30"))
+    assert member.qualifier is None and not member.matches(MessageRequest(1, "TMP", HTGL_2M))
+
+
+def test_qualified_twins_listed_first_are_skipped_and_read_only_on_purpose(tmp_path):
+    """NBM's order: the probability of the bucket before the bucket, the spread after the temperature."""
+    model = get_model("nbm")
+    ref = parse_run_id("20260805_12z")
+    shape = model.native_grid.shape
+    path = write_grib2(tmp_path / "f012", model, [
+        SyntheticMessage("APCP", SURFACE, np.full(shape, 80, np.float32), ref, 12, (6, 12),
+                         qualifier=Probability(above=0.254)),
+        SyntheticMessage("APCP", SURFACE, np.full(shape, 4.5, np.float32), ref, 12, (6, 12)),
+        SyntheticMessage("TMP", HTGL_2M, np.full(shape, 290, np.float32), ref, 12),
+        SyntheticMessage("TMP", HTGL_2M, np.full(shape, 1.5, np.float32), ref, 12,
+                         qualifier=EnsembleStdDev()),
+    ])
+    plain = [MessageRequest(12, "APCP", SURFACE, (6, 12)), MessageRequest(12, "TMP", HTGL_2M)]
+    chance = MessageRequest(12, "APCP", SURFACE, (6, 12), qualifier=Probability(above=0.254))
+    spread = MessageRequest(12, "TMP", HTGL_2M, qualifier=EnsembleStdDev())
+    got = decode([path], [*plain, chance, spread], ref)
+    assert [float(m.data[0, 0]) for m in got] == [4.5, 290.0, 80.0, 1.5]
+    with pytest.raises(MessageNotFound, match=r"APCP 0-SFC 6-12 h acc \[prob >2\.54:prob fcst 255/255\]"):
+        decode([path], [MessageRequest(12, "APCP", SURFACE, (6, 12), qualifier=Probability(above=2.54))], ref)

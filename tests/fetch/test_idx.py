@@ -1,4 +1,4 @@
-"""Inventory parsing and exact message selection, on the real HRRR and GFS `.idx` files."""
+"""Inventory parsing and exact message selection, on the real HRRR, GFS, NAM and NBM `.idx` files."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import pytest
 
 from twf.errors import FetchError, MessageNotFound
 from twf.fetch.idx import ByteRange, IdxEntry, merge_ranges, parse_forecast, parse_idx, select
+from twf.models import get_model
 from twf.models.base import HTGL_2M, ISBL_850, SURFACE, Level
-from twf.models.requirements import MessageRequest
+from twf.models.products import EnsembleStdDev, Percentile, Probability
+from twf.models.requirements import MessageRequest, messages_for
 
 
 def entries(folder: Path, name: str) -> list[IdxEntry]:
@@ -116,3 +118,71 @@ def test_forecast_spellings():
 def test_a_malformed_inventory_is_rejected():
     with pytest.raises(FetchError, match="line 1 is not a wgrib2 inventory line"):
         parse_idx("<html>503 Service Unavailable</html>", url="x.idx")
+
+
+NBM_F012 = "nbm/20260805_12z/blend.t12z.core.f012.co.grib2.idx"
+
+
+def test_nbm_precip_reads_the_deterministic_qpf_never_its_probability_twin(inventories_dir):
+    """NBM lists `APCP ... prob >0.254` (lines 77-79) before the QPF itself (99, 100): the first line of the
+    right element, level and window is a probability in percent, not precipitation."""
+    model = get_model("nbm")
+    f012 = entries(inventories_dir, NBM_F012)
+    requests = [r for r in messages_for(model, model.variables["precip_total"], 12) if r.fh == 12]
+    chosen = select(f012, requests)
+    assert [(e.number, e.label) for e in chosen] == [("100", "APCP:surface:6-12 hour acc fcst")]
+    assert f012[77].label == "APCP:surface:6-12 hour acc fcst:prob >0.254:prob fcst 255/255"
+    hourly = MessageRequest(12, "APCP", SURFACE, (11, 12))
+    assert [e.number for e in select(f012, [hourly])] == ["99"]
+
+
+@pytest.mark.parametrize(("var", "number"), [
+    ("tmp2m", "192"), ("dp2m", "35"), ("wspd10m", "212"), ("wgst10m", "208"), ("snowfall_total", "159"),
+])
+def test_nbm_spread_percentile_and_probability_twins_are_never_taken(inventories_dir, var, number):
+    model = get_model("nbm")
+    requests = [r for r in messages_for(model, model.variables[var], 12) if r.fh == 12]
+    chosen = select(entries(inventories_dir, NBM_F012), requests)
+    assert number in [e.number for e in chosen] and all(e.qualifier == "" for e in chosen)
+
+
+def test_a_selector_asks_for_a_probability_on_purpose(inventories_dir):
+    f012 = entries(inventories_dir, NBM_F012)
+    chance = MessageRequest(12, "APCP", SURFACE, (6, 12), qualifier=Probability(above=0.254))
+    median = MessageRequest(12, "ASNOW", SURFACE, (11, 12), qualifier=Percentile(50))
+    spread = MessageRequest(12, "TMP", HTGL_2M, qualifier=EnsembleStdDev())
+    assert [e.number for e in select(f012, [chance, median, spread])] == ["78", "127", "193"]
+
+
+def test_a_record_listed_only_with_qualifiers_is_missing_and_named(inventories_dir):
+    """NBM f012 has a 0-12 h APCP only as a probability: a run-total request fails, naming the file and
+    the lines it found instead, rather than reading the probability."""
+    f012 = entries(inventories_dir, NBM_F012)
+    expected = (r"blend\.t12z\.core\.f012\.co\.grib2\.idx: no inventory line for "
+                r"APCP 0-SFC 0-12 h acc in f012 \(only: line 79 `prob >0\.254:prob fcst 255/255`\)")
+    with pytest.raises(MessageNotFound, match=expected):
+        select(f012, [MessageRequest(12, "APCP", SURFACE, (0, 12))], url=NBM_F012)
+
+
+def test_a_qualifier_the_code_does_not_know_never_matches_a_plain_request():
+    inventory = parse_idx(
+        "1:0:d=2026012912:TMP:2 m above ground:6 hour fcst:ENS=+1\n"
+        "2:100:d=2026012912:TMP:2 m above ground:6 hour fcst:wt ens mean\n"
+        "3:200:d=2026012912:TMP:2 m above ground:6 hour fcst:\n"
+    )
+    assert [e.number for e in select(inventory, [MessageRequest(6, "TMP", HTGL_2M)])] == ["3"]
+    with pytest.raises(MessageNotFound, match="only: line 1 `ENS=\\+1`"):
+        select(inventory[:2], [MessageRequest(6, "TMP", HTGL_2M)])
+
+
+def test_nbm_percentile_windows_are_spelled_with_their_time_increment():
+    f = parse_forecast("6-12 hour acc@(fcst,dt=6 hour),missing=0")
+    assert (f.statistic, f.start, f.end) == ("acc", 6, 12)
+
+
+def test_nam_wind_sub_messages_share_one_range(inventories_dir):
+    f06 = entries(inventories_dir, "nam/20260805_12z/nam.t12z.awphys06.tm00.grib2.idx")
+    model = get_model("nam")
+    u, v = select(f06, messages_for(model, model.variables["wspd10m"], 6))
+    assert (u.number, v.number) == ("329.1", "329.2") and (u.start, u.end) == (v.start, v.end)
+    assert merge_ranges([u, v]) == [ByteRange(50215119, 50606879)]  # up to MAXUW (line 330) minus one

@@ -10,6 +10,7 @@ import pytest
 import rasterio
 from pyproj import CRS
 
+from twf.builder.decode import band_key
 from twf.models import REGISTRY, get_model
 from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, SURFACE
 from twf.synthetic.codes import PARAMETERS
@@ -47,11 +48,16 @@ def test_values_and_tags_round_trip_through_gdal_on_the_native_grid(frame_files,
         for band, message in enumerate(messages, start=1):
             tags = ds.tags(band)
             start, end = message.window or (message.fh, message.fh)
-            assert tags["GRIB_ELEMENT"].startswith(message.element)  # degrib names APCP windows APCP06
+            key = band_key(tags)  # degrib decorates names: APCP06, ProbAPCP06, ASNOW50
+            assert (key.element, key.window) == (message.element, message.window)
+            assert key.qualifier == (message.qualifier.text if message.qualifier else "")
             assert tags["GRIB_SHORT_NAME"] == message.level.gdal
             assert int(tags["GRIB_FORECAST_SECONDS"]) == start * 3600
             assert int(tags["GRIB_VALID_TIME"]) - int(tags["GRIB_REF_TIME"]) == end * 3600
-            assert tags["GRIB_PDS_PDTN"] == ("0" if message.window is None else "8")
+            windowed = message.window is not None
+            plain = 8 if windowed else 0
+            template = message.qualifier.template(windowed)[0] if message.qualifier else plain
+            assert tags["GRIB_PDS_PDTN"] == str(template)
             decimals = PARAMETERS[message.element].decimals
             tolerance = 0.51 * 10.0 ** -(max(decimals, 2) if message.average else decimals)
             np.testing.assert_allclose(ds.read(band), message.values, atol=tolerance, rtol=1e-6)

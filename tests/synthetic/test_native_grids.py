@@ -32,7 +32,7 @@ def test_gfs_native_grid_is_what_gdal_reads_from_real_gfs(gfs_samples: Path) -> 
     [
         ("hrrr", 21.138123, 237.280472),  # upstream first grid point (south-west corner), wgrib2 -grid
         ("nam", 21.138, 237.280),  # NAM prdgen's wgrib2 -new_grid definition of the conus nest output
-        ("nbm", 19.228976, 233.723448),  # NCEP grid 187
+        ("nbm", 19.229, 233.7234),  # a real core file's section 3 (the degrib2 dump of shared/data/idx/nbm)
     ],
 )
 def test_first_grid_point_is_the_upstream_definition(model_name: str, lat: float, lon: float) -> None:

@@ -1,7 +1,8 @@
 """GRIB2 files → the exact messages a frame asked for, as float32 arrays on their native grid.
 
-Messages are matched by GDAL band tags (element, level short name, forecast hour, window and statistic),
-never by band number: message order shifts between forecast hours and two GFS APCP messages can share one
+Messages are matched by GDAL band tags (element, level short name, forecast hour, window, statistic and the
+product template's qualifier: never a probability or spread twin in place of the deterministic record), never
+by band number: message order shifts between forecast hours and two GFS APCP messages can share one
 inventory label. Only the matched bands are decoded. Units stay as GRIB stores them
 (`GRIB_NORMALIZE_UNITS=NO`: K, Pa, m/s, kg/m²).
 """
@@ -20,6 +21,7 @@ from rasterio.crs import CRS
 from rasterio.errors import RasterioError
 
 from twf.errors import CorruptGrib, MessageNotFound
+from twf.models.products import interval, qualifier_text, template_widths
 from twf.models.requirements import STATISTICAL_PROCESSES, MessageRequest
 
 # Raw GRIB units; global lat/lon grids shifted to -180..180 (GFS's 0..360 would split CONUS at the edge),
@@ -32,16 +34,10 @@ GDAL_OPEN_OPTIONS = {"USE_IDX": "NO"}
 _SECTION0_BYTES = 16
 _END_MARKER = b"7777"
 
-# GRIB2 product definition template 4.8 ("average, accumulation ... over a time interval"): positions in
-# GDAL's GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES of the statistical process (code table 4.10), the unit of the
-# interval (code table 4.4) and its length.
-_PDTN_STATISTICAL = "8"
-# Template 4.0 is a plain deterministic field. Others (4.6 percentiles, 4.9 probabilities, 4.10 percentiles
-# over an interval, ensemble members...) reuse the same element and level (NBM's `APCP ... prob >0.254`) and
-# must never stand in for the deterministic message.
-_PDTN_INSTANTANEOUS = "0"
-_STAT_PROCESS, _STAT_UNIT, _STAT_LENGTH = 23, 25, 26
+# Code table 4.4 time units in hours (minute, hour, day, 3/6/12 hours, second).
 _UNIT_HOURS = {0: 1 / 60, 1: 1, 2: 24, 10: 3, 11: 6, 12: 12, 13: 1 / 3600}
+_PROBABILITY_TEMPLATES = frozenset({5, 9})  # GDAL names their bands `ProbAPCP06`, `ProbTMP12`
+_PERCENTILE_TEMPLATES = frozenset({6, 10})  # and these `ASNOW50`
 
 
 @dataclass(frozen=True)
@@ -52,14 +48,17 @@ class BandKey:
     level: str
     fh: int  # end of the window, or the forecast hour of an instantaneous field
     window: tuple[int, int] | None
-    statistic: str | None  # "acc", "ave", another statistic or template, or None for a plain field
+    statistic: str | None  # "acc", "ave", another statistic, or None for an instantaneous field
+    # What wgrib2 prints after the forecast field ("" for the deterministic record); None for a product
+    # template this project does not read, which matches no request.
+    qualifier: str | None = ""
 
     def matches(self, request: MessageRequest) -> bool:
         if (self.element, self.level, self.fh, self.window) != (
             request.element, request.level.gdal, request.fh, request.window,
         ):
             return False
-        return self.statistic == request.statistic
+        return self.statistic == request.statistic and self.qualifier == request.qualifier_text
 
 
 @dataclass(frozen=True)
@@ -105,28 +104,42 @@ def check_structure(path: Path) -> None:
 
 
 def band_key(tags: dict[str, str]) -> BandKey:
-    """Read a band's identity from GDAL's GRIB tags; the window is [start, start + interval length]."""
+    """Read a band's identity from GDAL's GRIB tags; the window is [start, start + interval length].
+
+    The product template decides what the band is (`twf.models.products`): 4.0/4.8 deterministic, 4.2/4.12
+    an ensemble statistic, 4.5/4.9 a probability, 4.6/4.10 a percentile, anything else unknown. Its
+    qualifier text is the one the record's `.idx` line carries, so fetch and decode pick the same record.
+    """
     start_h = int(tags.get("GRIB_FORECAST_SECONDS", "0").split()[0]) / 3600  # older GDAL: "3600 sec"
+    template = int(tags.get("GRIB_PDS_PDTN", "0"))
+    values = [int(v) for v in tags.get("GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES", "").split()]
+    known = template_widths(template)
+    if known is None or len(values) != len(known):
+        qualifier, span = None, None
+    else:
+        qualifier, span = qualifier_text(template, values), interval(template, values)
     window = None
     statistic = None
-    template = tags.get("GRIB_PDS_PDTN", _PDTN_INSTANTANEOUS)
-    if template not in (_PDTN_INSTANTANEOUS, _PDTN_STATISTICAL):
-        statistic = f"template4.{template}"
-    elif template == _PDTN_STATISTICAL:
-        values = [int(v) for v in tags["GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES"].split()]
-        statistic = STATISTICAL_PROCESSES.get(values[_STAT_PROCESS], f"stat{values[_STAT_PROCESS]}")
-        length_h = values[_STAT_LENGTH] * _UNIT_HOURS.get(values[_STAT_UNIT], float("nan"))
+    if span is not None:
+        statistic = STATISTICAL_PROCESSES.get(span.statistic, f"stat{span.statistic}")
+        length_h = span.length * _UNIT_HOURS.get(span.unit, float("nan"))
         window = (round(start_h), round(start_h + length_h)) if length_h == length_h else None
     fh = window[1] if window else round(start_h)
-    element = _element(tags.get("GRIB_ELEMENT", ""), window)
-    return BandKey(element, tags.get("GRIB_SHORT_NAME", ""), fh, window, statistic)
+    element = _element(tags.get("GRIB_ELEMENT", ""), template, window)
+    return BandKey(element, tags.get("GRIB_SHORT_NAME", ""), fh, window, statistic, qualifier)
 
 
-def _element(name: str, window: tuple[int, int] | None) -> str:
-    """GDAL (degrib) appends the window length in hours to accumulated elements (`APCP06`, `APCP120`): for a
-    band with a window, trailing digits are that suffix, not part of the name (no NCEP element we select
-    ends in a digit)."""
-    return name.rstrip("0123456789") if window is not None else name
+def _element(name: str, template: int, window: tuple[int, int] | None) -> str:
+    """GDAL (degrib) decorates element names: it appends the window length in hours to accumulated
+    elements (`APCP06`, `APCP120`), the level to percentiles (`ASNOW50`) and hours to probabilities, which
+    it also prefixes (`ProbAPCP06`, `ProbTMP12`). Those trailing digits are the decoration, not part of the
+    name (no NCEP element we select ends in a digit)."""
+    probability = template in _PROBABILITY_TEMPLATES
+    if probability:
+        name = name.removeprefix("Prob")
+    if window is not None or probability or template in _PERCENTILE_TEMPLATES:
+        name = name.rstrip("0123456789")
+    return name
 
 
 def _utc(tags: dict[str, str], name: str) -> datetime:

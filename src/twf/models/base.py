@@ -26,6 +26,7 @@ from functools import cached_property
 from typing import Literal
 
 from twf.grid import CanonicalGrid
+from twf.models.products import Qualifier
 
 Kind = Literal["continuous", "discrete", "categorical"]
 Resampling = Literal["bilinear", "nearest"]
@@ -43,7 +44,9 @@ SURFACE = Level("0-SFC", "surface")
 HTGL_2M = Level("2-HTGL", "2 m above ground")
 HTGL_10M = Level("10-HTGL", "10 m above ground")
 ISBL_850 = Level("85000-ISBL", "850 mb")
-ENTIRE_ATMOSPHERE = Level("0-EATM", "entire atmosphere")
+ENTIRE_ATMOSPHERE = Level("0-EATM", "entire atmosphere")  # fixed-surface type 10 (HRRR, GFS)
+# Type 200, which NAM's post-processor writes for REFC; GDAL names both types 0-EATM, wgrib2 tells them apart.
+ENTIRE_ATMOSPHERE_LAYER = Level("0-EATM", "entire atmosphere (considered as a single layer)")
 MEAN_SEA_LEVEL = Level("0-MSL", "mean sea level")
 
 # Accumulation windows an input may ask for. "run_total" is 0..fh (read directly where the model's files
@@ -86,6 +89,9 @@ class NativeGrid:
     crs: str
     transform: tuple[float, float, float, float, float, float]
     shape: tuple[int, int]
+    # GRIB2 scanning mode 0x50 (NBM): every second row runs east to west. GDAL puts such rows back in order
+    # when it decodes (tests/synthetic/test_scanning.py); synthetic files of the model are written that way.
+    alternate_rows_reversed: bool = False
 
     @property
     def height(self) -> int:
@@ -98,11 +104,34 @@ class NativeGrid:
 
 @dataclass(frozen=True)
 class Selector:
-    """Exactly one GRIB message: element and level must both match, never a band number or a pattern."""
+    """Exactly one GRIB message: element and level must both match, never a band number or a pattern.
+
+    Without a `qualifier` only the deterministic record matches (an inventory line with nothing after the
+    forecast field); a probability, percentile or spread twin is read only when named here on purpose,
+    e.g. `qualifier=Probability(above=0.254)` for NBM's `prob >0.254` (see `twf.models.products`).
+    """
 
     element: str
     level: Level
     window: Window = None
+    qualifier: Qualifier | None = None
+
+
+@dataclass(frozen=True)
+class Twins:
+    """Records an upstream file carries beside the deterministic record of `element` (same level and window)
+    and that must never be read in its place: probability, percentile or spread twins, in file order.
+
+    `before` come ahead of the deterministic record, `after` follow it. With `grouped`, all the element's
+    windows list their `before` twins first, then the deterministic records, then the `after` twins (NBM's
+    APCP); otherwise each window's records sit together (NBM's ASNOW). Windows run shortest first. The
+    synthetic writer lays out a model's files this way, so every test and the demo meet the trap.
+    """
+
+    element: str
+    before: tuple[Qualifier, ...] = ()
+    after: tuple[Qualifier, ...] = ()
+    grouped: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +189,9 @@ class ModelSpec:
     typical_delay_minutes: int = 50
     # GRIB2 generating-process id (NCEP ON388 Table A) the upstream files carry; 255 = missing/unknown.
     grib_generating_process: int = 255
+    # The records the model's files carry around the ones we read, elements in file order (see `Twins`);
+    # empty: the files hold no qualified twins of what the variables read.
+    record_layout: tuple[Twins, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @cached_property

@@ -1,14 +1,28 @@
 """NAM CONUS nest: 3 km Lambert conformal, 00/06/12/18z, f00-f60 hourly.
 
-File `conusnest.hiresfFF.tm00`. APCP comes in buckets that reset every 3 hours, so the run total is derived
-by summing buckets; sea-level pressure is PRMSL; there is no snowfall field, so snowfall is 10:1.
+File `conusnest.hiresfFF.tm00`, written by the NAM post-processor, whose inventory the 12 km product shares
+(checked on the real `nam.t12z.awphys06.tm00.grib2.idx` of 2026-08-05 12z in ../shared/data/idx/nam): PRMSL
+(and MSLET, not read; no MSLMA) for sea-level pressure, `GUST:surface`, `REFC` on the `entire atmosphere
+(considered as a single layer)` level (fixed-surface type 200, where HRRR and GFS write type 10), categorical
+`CSNOW/CICEP/CFRZR/CRAIN:surface`, and 10 m winds as the sub-messages `N.1`/`N.2` of one message.
+
+Accumulations. The f06 file carries APCP as `0-6 hour acc` and `3-6 hour acc`: a longer window beside a
+3-hour bucket. We read only the 3-hour buckets, which reset every 3 hours: the file at h holds the window
+from the last multiple of 3 before h up to h (f04 `3-4 hour acc`, f06 `3-6 hour acc`). Those windows tile
+0..h without gap or overlap, and an accumulation over consecutive windows adds up, so their sum is the run
+total 0..h. The longer window is not read as a run total: one f06 file cannot tell a run total from a 6- or
+12-hour bucket, and reading it as one at f09 or f15 would double-count. There is no ASNOW (`WEASD:surface:
+0-6 hour acc`, snow water, comes only in the longer window), so snowfall is 10:1 on the APCP buckets where
+the snow flag is set at each bucket's end. If the nest's inventory does not carry a bucket we ask for, the
+frame fails loudly (`MessageNotFound` naming the window and the file), it never reads another window: the
+`.idx` selection and the decoder both match the window exactly (`twf.fetch.idx`, `twf.builder.decode`).
 """
 
 from dataclasses import replace
 
-from twf.models.base import Accumulation, Buckets, ModelSpec
+from twf.models.base import ENTIRE_ATMOSPHERE_LAYER, Accumulation, Buckets, ModelSpec, Selector
 from twf.models.hrrr import NATIVE_GRID as HRRR_GRID
-from twf.models.variables import NCEP_VARIABLES, catalog
+from twf.models.variables import NCEP_VARIABLES, RADAR_PTYPE, REFC, catalog, with_inputs
 
 # conusnest.hiresf files are interpolated by the NAM product generator (NCEP nam prdgen script, domain
 # `conus`) with wgrib2 `-new_grid lambert:262.5:38.5:38.5 237.280:1799:3000 21.138:1059:3000`: HRRR's
@@ -16,6 +30,8 @@ from twf.models.variables import NCEP_VARIABLES, catalog
 NATIVE_GRID = replace(
     HRRR_GRID, transform=(3000.0, 0.0, -2699073.2235329337, 0.0, -3000.0, 1588193.930558637),
 )
+
+_REFC = Selector("REFC", ENTIRE_ATMOSPHERE_LAYER)
 
 
 def forecast_hours(cycle: int) -> tuple[int, ...]:
@@ -35,7 +51,10 @@ SPEC = ModelSpec(
         "nomads": "https://nomads.ncep.noaa.gov/pub/data/nccf/com/nam/prod/",
         "aws": "https://noaa-nam-pds.s3.amazonaws.com/",
     },
-    variables=catalog(*NCEP_VARIABLES),
+    variables=catalog(
+        *NCEP_VARIABLES,
+        replacing=(with_inputs(REFC, value=_REFC), with_inputs(RADAR_PTYPE, refc=_REFC)),
+    ),
     accumulation=Accumulation(buckets=(Buckets(3),)),
     typical_delay_minutes=100,
 )

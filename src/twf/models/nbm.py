@@ -1,16 +1,25 @@
 """NBM CONUS core: 2.5 km Lambert conformal (2345 x 1597), hourly runs; f001-f036 hourly, then 3-hourly to
 f192 and 6-hourly to f264.
 
-File `core.fFFF.co`. The blend has no f000, no reflectivity, upper-air or sea-level pressure fields; wind
-speed comes ready-made (WIND), gust is at 10 m, and precipitation and snowfall come only as buckets, so
-their run totals are derived by summing buckets.
+File `core.fFFF.co` (checked on the real 2026-08-05 12z f012 inventory in ../shared/data/idx/nbm). The blend
+has no f000, no reflectivity, upper-air or sea-level pressure fields and no categorical precipitation-type
+flags; wind speed comes ready-made (`WIND:10 m above ground`), gust is at 10 m, and precipitation (APCP) and
+snowfall (ASNOW) come only as windows: a 1-hour bucket (`11-12 hour acc`, to f036) and 6-hour ones (`6-12
+hour acc`); the 0-12 h window exists only as a probability. Run totals are summed from those buckets.
+
+Beside nearly every deterministic record the file lists twins with the same element, level and window that
+must never be read in its place (`RECORD_LAYOUT`): `ens std dev` after 2 m temperature and dew point, 10 m
+wind and gust; APCP's `prob >0.254` probabilities before its QPF; ASNOW's percentiles (`50% level`) before and
+probabilities after each window's value. The selectors here name no qualifier, so only the deterministic
+record matches (`twf.models.products`).
 
 Display resolution 2.5 km: the blend's native spacing (2.54 km), kept so its detail is not thrown away.
 """
 
 from dataclasses import replace
 
-from twf.models.base import HTGL_10M, SURFACE, Accumulation, Buckets, ModelSpec, NativeGrid, Selector
+from twf.models.base import HTGL_10M, SURFACE, Accumulation, Buckets, ModelSpec, NativeGrid, Selector, Twins
+from twf.models.products import EnsembleStdDev, Percentile, Probability
 from twf.models.variables import DP2M, PRECIP_TOTAL, TMP2M, WGST10M, WSPD10M, catalog, with_inputs
 
 SNOWFALL_TOTAL = replace(
@@ -19,14 +28,28 @@ SNOWFALL_TOTAL = replace(
     palette="snow_in",
 )
 
-# NCEP grid 187, the NDFD "west-expanded" CONUS 2.5 km grid (wgrib2 `lambert:265:25:25
-# 233.723448:2345:2539.703 19.228976:1597:2539.703` in NCEP's URMA/smartinit scripts): tangent cone at 25N,
-# LoV 265E, NDFD's sphere of R = 6371200 m, first point 19.228976N 233.723448E (south-west corner),
-# 2345 x 1597 points 2539.703 m apart.
+# NCEP grid 187, the NDFD "west-expanded" CONUS 2.5 km grid, as a real core file's section 3 encodes it
+# (the degrib2 dump in ../shared/data/idx/nbm): tangent cone at 25N, LoV 265E, NDFD's sphere of R = 6371200 m,
+# first point 19.229N 233.7234E (south-west corner; grid 187's definition says 19.228976N 233.723448E, the
+# file stores it rounded), 2345 x 1597 points 2539.703 m apart, scanning mode 0x50: every second row runs east
+# to west.
 NATIVE_GRID = NativeGrid(
     crs="+proj=lcc +lat_0=25 +lon_0=-95 +lat_1=25 +lat_2=25 +x_0=0 +y_0=0 +R=6371200 +units=m +no_defs",
-    transform=(2539.703, 0.0, -3272417.139794264, 0.0, -2539.703, 3790838.3367873165),
+    transform=(2539.703, 0.0, -3272421.4573371722, 0.0, -2539.703, 3790842.1060354384),
     shape=(1597, 2345),
+    alternate_rows_reversed=True,
+)
+
+# The f012 inventory's order for the elements we read (line numbers there): DPT 35-36, APCP 77-79
+# (probabilities) then 99-100, ASNOW 120-167 (per window: percentiles, value, probabilities), TMP 192-193,
+# GUST 208-209, WIND 212-213. One twin of each kind stands for the real file's 1-15 of them.
+RECORD_LAYOUT = (
+    Twins("DPT", after=(EnsembleStdDev(),)),
+    Twins("APCP", before=(Probability(above=0.254),), grouped=True),
+    Twins("ASNOW", before=(Percentile(50),), after=(Probability(above=0.0254),)),
+    Twins("TMP", after=(EnsembleStdDev(),)),
+    Twins("GUST", after=(EnsembleStdDev(),)),
+    Twins("WIND", after=(EnsembleStdDev(),)),
 )
 
 
@@ -55,4 +78,6 @@ SPEC = ModelSpec(
     ),
     accumulation=Accumulation(buckets=(Buckets(6, resetting=False), Buckets(1, resetting=False, until=36))),
     typical_delay_minutes=70,
+    grib_generating_process=104,  # the blend, checked on the real dump
+    record_layout=RECORD_LAYOUT,
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from twf.models.base import Buckets, Level, ModelSpec, Selector, VarSpec
+from twf.models.products import Qualifier
 
 # GRIB2 statistical process (code table 4.10) → the word wgrib2 inventories print for it; GDAL band tags give
 # the number, `.idx` lines the word, and a request names its kind by the word.
@@ -27,6 +28,12 @@ class MessageRequest:
     level: Level  # both spellings (GDAL short name, wgrib2 inventory text)
     window: tuple[int, int] | None = None  # accumulation/average window in hours; None = instantaneous
     average: bool = False  # time-averaged field (GFS "0-6 hour ave fcst"), else accumulation
+    qualifier: Qualifier | None = None  # None: the deterministic record, never a probability/spread twin
+
+    @property
+    def qualifier_text(self) -> str:
+        """What the record's inventory line carries after the forecast field ("" when deterministic)."""
+        return self.qualifier.text if self.qualifier else ""
 
     @property
     def statistic(self) -> str | None:
@@ -36,9 +43,11 @@ class MessageRequest:
         return "ave" if self.average else "acc"
 
     def describe(self) -> str:
-        """Human text for error messages, e.g. `APCP 0-SFC 0-6 h acc in f006`."""
+        """Human text for error messages, e.g. `APCP 0-SFC 0-6 h acc in f006` (`[prob >0.254:...]` after
+        the window for a qualified record)."""
         span = f" {self.window[0]}-{self.window[1]} h {self.statistic}" if self.window else ""
-        return f"{self.element} {self.level.gdal}{span} in f{self.fh:03d}"
+        qualified = f" [{self.qualifier_text}]" if self.qualifier else ""
+        return f"{self.element} {self.level.gdal}{span}{qualified} in f{self.fh:03d}"
 
 
 def _bucket_end(family: Buckets, start: int, fh: int, hours: frozenset[int]) -> int | None:
@@ -81,15 +90,16 @@ def bucket_windows(model: ModelSpec, fh: int) -> tuple[tuple[int, int], ...] | N
 
 def input_requests(model: ModelSpec, selector: Selector, fh: int) -> tuple[MessageRequest, ...] | None:
     """The messages one input needs at `fh` (several for a summed run total); None if it cannot be built."""
+    element, level, qualifier = selector.element, selector.level, selector.qualifier
     if selector.window is None:
-        return (MessageRequest(fh, selector.element, selector.level),)
-    if selector.window == "run_total" and selector.element in model.accumulation.run_total_elements:
-        return (MessageRequest(fh, selector.element, selector.level, (0, fh)),) if fh > 0 else None
+        return (MessageRequest(fh, element, level, qualifier=qualifier),)
+    if selector.window == "run_total" and element in model.accumulation.run_total_elements:
+        return (MessageRequest(fh, element, level, (0, fh), qualifier=qualifier),) if fh > 0 else None
     windows = bucket_windows(model, fh)
     if windows is None:
         return None
     average = selector.window == "bucket_average"
-    return tuple(MessageRequest(end, selector.element, selector.level, (start, end), average)
+    return tuple(MessageRequest(end, element, level, (start, end), average, qualifier)
                  for start, end in windows)
 
 
@@ -106,7 +116,7 @@ def bucketed_inputs(model: ModelSpec, var: VarSpec, fh: int) -> dict[str, tuple[
     plan: dict[str, tuple[MessageRequest, ...]] = {}
     for name, selector in var.inputs.items():
         if bucketed and selector.window is None:
-            requests = tuple(MessageRequest(end, selector.element, selector.level) for _, end in windows)
+            requests = tuple(r for _, end in windows for r in input_requests(model, selector, end) or ())
         else:
             requests = input_requests(model, selector, fh)
         if requests is None:

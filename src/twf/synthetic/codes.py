@@ -44,8 +44,12 @@ PARAMETERS: dict[str, Parameter] = {
     "REFC": Parameter(0, 16, 196, 1),
 }
 
-# GDAL short-name level suffix → GRIB2 fixed-surface type (table 4.5).
-SURFACE_TYPES: dict[str, int] = {"SFC": 1, "EATM": 10, "ISBL": 100, "MSL": 101, "HTGL": 103}
+# GRIB2 fixed-surface types (table 4.5) that carry no value, by the text wgrib2 prints for them. GDAL names
+# both atmosphere types `0-EATM`; only the inventory tells HRRR's (10) from NAM's (200).
+LEVEL_TEXTS: dict[int, str] = {1: "surface", 10: "entire atmosphere", 101: "mean sea level",
+                               200: "entire atmosphere (considered as a single layer)"}
+# GDAL short-name level suffix → fixed-surface type, for the levels that carry a value.
+SURFACE_TYPES: dict[str, int] = {"ISBL": 100, "HTGL": 103}
 
 # GRIB2 statistical process (table 4.10) for the time-window kinds we write; their inventory words are
 # `twf.models.requirements.STATISTICAL_PROCESSES`.
@@ -61,6 +65,10 @@ def element_of(discipline: int, category: int, number: int) -> str:
 
 
 def surface_of(level: Level) -> tuple[int, int]:
-    """(fixed-surface type, value) of a level: `2-HTGL` → (103, 2), `85000-ISBL` → (100, 85000) in Pa."""
+    """(fixed-surface type, value) of a level: `2-HTGL` → (103, 2), `85000-ISBL` → (100, 85000) in Pa,
+    `entire atmosphere (considered as a single layer)` → (200, 0)."""
     value, _, kind = level.gdal.partition("-")
+    for surface_type, text in LEVEL_TEXTS.items():
+        if level.idx == text:
+            return surface_type, int(value)
     return SURFACE_TYPES[kind], int(value)

@@ -5,6 +5,10 @@ Accumulations are integrated hour by hour (midpoint rule) from the run's start, 
 buckets are exact differences of run totals, snowfall (10:1, in metres as HRRR's ASNOW) only falls where the
 snow flag is set, and bucket-averaged flags are the fraction of the window a flag was set. Totals of the last
 few hours are kept, so writing a run's files in order costs one extra state per hour.
+
+Probability, percentile and spread twins (NBM) are drawn from their deterministic field but stay clearly
+unlike it (a chance in percent, three quarters of the value, a small spread), so a frame built from a twin
+by mistake shows.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import datetime
 import numpy as np
 
 from twf.models.base import Level, ModelSpec
+from twf.models.products import EnsembleStdDev, Percentile, Probability, Qualifier
 from twf.models.requirements import MessageRequest
 from twf.synthetic.grib import SyntheticMessage
 from twf.synthetic.plan import averaged_elements, file_requests
@@ -128,6 +133,24 @@ def _instant(state: State, element: str, level: Level) -> np.ndarray:
     return _INSTANT[element](state, level)
 
 
+def _chance_above(values: np.ndarray, threshold: float) -> np.ndarray:
+    """Percent chance of exceeding `threshold`: a logistic ramp one threshold wide around it."""
+    scale = np.float32(max(abs(threshold), 1e-3))
+    return np.float32(100.0) / (np.float32(1.0) + np.exp(-(values - np.float32(threshold)) / scale))
+
+
+def _qualified(values: np.ndarray, qualifier: Qualifier) -> np.ndarray:
+    if isinstance(qualifier, Probability):
+        above = _chance_above(values, qualifier.above) if qualifier.above is not None else np.float32(100.0)
+        below = _chance_above(values, qualifier.below) if qualifier.below is not None else np.float32(0.0)
+        return np.round(np.clip(above - below, 0.0, 100.0))
+    if isinstance(qualifier, Percentile):
+        return values * np.float32(0.25 + qualifier.value / 100)
+    if isinstance(qualifier, EnsembleStdDev):
+        return np.float32(0.5) + np.float32(0.02) * np.abs(values)
+    raise ValueError(f"no synthetic values for {qualifier!r}")
+
+
 def forecast_messages(model: ModelSpec, ref_time: datetime, fh: int) -> list[SyntheticMessage]:
     """Every message the model's file at `fh` holds, with synthetic values, in the plan's order."""
     requests = file_requests(model.name, fh)
@@ -135,7 +158,10 @@ def forecast_messages(model: ModelSpec, ref_time: datetime, fh: int) -> list[Syn
     messages = []
     for r in requests:
         values = _instant(state, r.element, r.level) if r.window is None else _windowed(model, ref_time, r)
-        messages.append(SyntheticMessage(r.element, r.level, values, ref_time, r.fh, r.window, r.average))
+        if r.qualifier is not None:
+            values = _qualified(values, r.qualifier)
+        messages.append(SyntheticMessage(r.element, r.level, values, ref_time, r.fh, r.window, r.average,
+                                         r.qualifier))
     return messages
 
 

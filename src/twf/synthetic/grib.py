@@ -1,5 +1,6 @@
-"""Write GRIB2 files that read back through GDAL exactly like NCEP's: same grid, element, level, times and
-product templates (4.0 instantaneous, 4.8 accumulations and averages), so every stage downstream can be
+"""Write GRIB2 files that read back through GDAL exactly like NCEP's: same grid (and scanning order), element,
+level, times and product templates (4.0 instantaneous, 4.8 accumulations and averages; for qualified records
+NBM's 4.2/4.12 spread, 4.5/4.9 probabilities and 4.6/4.10 percentiles), so every stage downstream can be
 tested, and the demo can run, without internet.
 
 Each message goes through GDAL's own GRIB writer (one CreateCopy per message, then concatenated as NCEP's
@@ -22,6 +23,7 @@ from rasterio.shutil import copy as gdal_copy
 
 from twf.atomic import write_bytes_atomic
 from twf.models.base import Level, ModelSpec, NativeGrid
+from twf.models.products import Percentile, Qualifier
 from twf.synthetic.codes import ACCUMULATION, AVERAGE, PARAMETERS, surface_of
 from twf.synthetic.inventory import write_idx
 
@@ -33,6 +35,11 @@ _LOCAL_TABLE_OFFSET = 26
 _NCEP_LOCAL_TABLE = 1
 _IDS = "CENTER=7 SUBCENTER=0 MASTER_TABLE=2 SIGNF_REF_TIME=1 REF_TIME={ref} PROD_STATUS=0 TYPE=1"
 _FORECAST, _HOURS, _MISSING = 2, 1, 255  # GRIB2 code tables 4.3, 4.4 and the "no second surface" type
+_SUCCESSIVE_FORECASTS = 2  # code table 4.11: the statistic runs over forecast times of one run
+# Section 3 (template 3.30, Lambert conformal) octet 65: the scanning mode (flag table 3.4). GDAL writes 0x40,
+# rows south to north, each west to east; 0x10 added makes every second row run east to west (NBM's 0x50).
+_LAMBERT_SCANNING_OCTET, _LAMBERT_TEMPLATE = 64, 30
+_ALTERNATE_ROWS = 0x10
 _AVERAGE_DECIMALS = 2  # a time-averaged 0/1 flag is a fraction of the window (GFS's 0-6 h CSNOW average)
 _ENCODINGS = (
     {"DATA_ENCODING": "COMPLEX_PACKING", "SPATIAL_DIFFERENCING_ORDER": "2"},
@@ -52,28 +59,34 @@ class SyntheticMessage:
     fh: int  # forecast hour of the file holding the message (the window's end for accumulations)
     window: tuple[int, int] | None = None  # accumulation/average window in hours (start, end)
     average: bool = False  # time average over the window, else accumulation
+    qualifier: Qualifier | None = None  # a probability/percentile/spread twin; None: the deterministic record
 
 
 def _product_template(message: SyntheticMessage, process: int) -> tuple[int, str]:
     """(template number, GDAL's PDS_TEMPLATE_ASSEMBLED_VALUES) as NCEP encodes them.
 
-    Template 4.8 puts the window's start in the forecast-time field and its end as a date, so GDAL's
-    GRIB_FORECAST_SECONDS is the start of the window, as in upstream files.
+    Statistical templates (4.8, 4.9 ...) put the window's start in the forecast-time field and its end as a
+    date, so GDAL's GRIB_FORECAST_SECONDS is the start of the window, as in upstream files. NBM's percentiles
+    of an accumulation carry a time increment as long as the window, which wgrib2 prints as
+    `6-12 hour acc@(fcst,dt=6 hour),missing=0`.
     """
     parameter = PARAMETERS[message.element]
     surface, value = surface_of(message.level)
     start = message.window[0] if message.window else message.fh
     base = [parameter.category, parameter.number, _FORECAST, 0, process, 0, 0, _HOURS, start,
             surface, 0, value, _MISSING, 0, 0]
+    template, extra = message.qualifier.template(message.window is not None) if message.qualifier else (
+        8 if message.window else 0, ())
     if message.window is None:
-        return 0, " ".join(map(str, base))
+        return template, " ".join(map(str, [*base, *extra]))
     begin, end = message.window
     t = message.ref_time.astimezone(UTC) + timedelta(hours=end)
     stat = AVERAGE if message.average else ACCUMULATION
+    increment = (_HOURS, end - begin) if isinstance(message.qualifier, Percentile) else (_MISSING, 0)
     # end of interval; one time range, none missing; statistic over a window of `end - begin` hours
     interval = [t.year, t.month, t.day, t.hour, t.minute, t.second, 1, 0,
-                stat, 2, _HOURS, end - begin, 255, 0]
-    return 8, " ".join(map(str, base + interval))
+                stat, _SUCCESSIVE_FORECASTS, _HOURS, end - begin, *increment]
+    return template, " ".join(map(str, [*base, *extra, *interval]))
 
 
 def _check(message: SyntheticMessage, grid: NativeGrid) -> None:
@@ -83,6 +96,8 @@ def _check(message: SyntheticMessage, grid: NativeGrid) -> None:
         raise ValueError(f"{message.element} values have shape {message.values.shape}, grid is {grid.shape}")
     if message.window is not None and message.window[1] != message.fh:
         raise ValueError(f"{message.element} window {message.window} does not end at file hour {message.fh}")
+    if message.qualifier is not None and message.average:
+        raise ValueError(f"{message.element}: no qualified time averages are written")
 
 
 def message_bytes(model: ModelSpec, message: SyntheticMessage) -> bytes:
@@ -93,7 +108,9 @@ def message_bytes(model: ModelSpec, message: SyntheticMessage) -> bytes:
     template, assembled = _product_template(message, model.grib_generating_process)
     decimals = max(parameter.decimals, _AVERAGE_DECIMALS) if message.average else parameter.decimals
     values = np.round(message.values.astype(np.float32), decimals)
-    profile = {"driver": "GTiff", "width": grid.width, "height": grid.height, "count": 1, "dtype": "float32",
+    if grid.alternate_rows_reversed:
+        values = _alternate_rows(values)
+    profile = {"driver": "MEM", "width": grid.width, "height": grid.height, "count": 1, "dtype": "float32",
                "crs": grid.crs, "transform": rasterio.Affine(*grid.transform)}
     options = {
         "DISCIPLINE": str(parameter.discipline),
@@ -102,12 +119,32 @@ def message_bytes(model: ModelSpec, message: SyntheticMessage) -> bytes:
         "DECIMAL_SCALE_FACTOR": str(decimals),
         "INPUT_UNIT": "K",  # GDAL would otherwise take temperatures as °C
     }
-    with MemoryFile() as source_file:
-        with source_file.open(**profile) as source:
-            source.write(values, 1)
-            data = bytearray(_pack(source, options))
+    with rasterio.open("", "w", **profile) as source:  # GDAL's MEM driver: no file format to encode
+        source.write(values, 1)
+        data = bytearray(_pack(source, options))
     data[_LOCAL_TABLE_OFFSET] = _NCEP_LOCAL_TABLE
+    if grid.alternate_rows_reversed:
+        _set_alternate_rows_scanning(data)
     return bytes(data)
+
+
+def _alternate_rows(values: np.ndarray) -> np.ndarray:
+    """The field with every second row reversed, counted in GDAL's writing order (from the southern row):
+    packed in that order, the message's data is the boustrophedon sequence a 0x50 scanning mode declares."""
+    reordered = values.copy()
+    odd = np.arange(values.shape[0])[::-1] % 2 == 1  # raster row r is row (rows - 1 - r) from the south
+    reordered[odd] = values[odd, ::-1]
+    return reordered
+
+
+def _set_alternate_rows_scanning(message: bytearray) -> None:
+    """Add the alternate-rows flag to section 3's scanning mode (GDAL itself never writes it)."""
+    pos = 16
+    while message[pos + 4] != 3:
+        pos += int.from_bytes(message[pos:pos + 4], "big")
+    if int.from_bytes(message[pos + 12:pos + 14], "big") != _LAMBERT_TEMPLATE:
+        raise ValueError("alternate-row scanning is only written for Lambert conformal grids (template 3.30)")
+    message[pos + _LAMBERT_SCANNING_OCTET] |= _ALTERNATE_ROWS
 
 
 def _pack(source: rasterio.io.DatasetWriter, options: dict[str, str]) -> bytes:

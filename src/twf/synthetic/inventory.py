@@ -1,8 +1,10 @@
 """wgrib2-style `.idx` inventories of GRIB2 files, read from the bytes themselves.
 
-Each line is `n:byte_offset:d=YYYYMMDDHH:ELEMENT:level:forecast:`, spelled as NCEP's inventories spell it
-(`2 m above ground`, `850 mb`, `anl`, `1 hour fcst`, `0-6 hour acc fcst`, `0-1 day acc fcst`), so a
-downloader can range-request synthetic files exactly as it does the NOAA buckets.
+Each line is `n:byte_offset:d=YYYYMMDDHH:ELEMENT:level:forecast:qualifier`, spelled as NCEP's inventories
+spell it (`2 m above ground`, `850 mb`, `anl`, `1 hour fcst`, `0-6 hour acc fcst`, `0-1 day acc fcst`,
+`6-12 hour acc@(fcst,dt=6 hour),missing=0`, and after the forecast field wgrib2's qualifiers of probability,
+percentile and spread records: `prob >0.254:prob fcst 255/255`, `50% level`, `ens std dev`), so a downloader
+can range-request synthetic files exactly as it does the NOAA buckets.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twf.atomic import write_bytes_atomic
+from twf.models.products import Interval, interval, qualifier_text, template_values
 from twf.models.requirements import STATISTICAL_PROCESSES
-from twf.synthetic.codes import element_of
+from twf.synthetic.codes import LEVEL_TEXTS, element_of
 
 _HOURS = 1  # GRIB2 code table 4.4: the only time unit we write
+_NO_INCREMENT = 255  # code table 4.4 "missing": a continuous statistic
 
 
 @dataclass(frozen=True)
@@ -29,16 +33,18 @@ class InventoryEntry:
     element: str
     level: str
     forecast: str
+    qualifier: str = ""  # "" for a deterministic record
 
     def line(self, number: int) -> str:
-        return f"{number}:{self.offset}:d={self.ref_time}:{self.element}:{self.level}:{self.forecast}:"
+        """As wgrib2 writes it: a deterministic record ends with `:`, a qualified one with its qualifier."""
+        names = f"{self.element}:{self.level}:{self.forecast}:{self.qualifier}"
+        return f"{number}:{self.offset}:d={self.ref_time}:{names}"
 
 
 def level_text(surface_type: int, value: int) -> str:
     """wgrib2's text for a fixed surface (GRIB2 table 4.5); isobaric values are in Pa."""
-    texts = {1: "surface", 10: "entire atmosphere", 101: "mean sea level"}
-    if surface_type in texts:
-        return texts[surface_type]
+    if surface_type in LEVEL_TEXTS:
+        return LEVEL_TEXTS[surface_type]
     if surface_type == 103:
         return f"{value} m above ground"
     if surface_type == 100:
@@ -46,13 +52,18 @@ def level_text(surface_type: int, value: int) -> str:
     raise ValueError(f"no inventory text for fixed-surface type {surface_type}")
 
 
-def forecast_text(start: int, end: int | None = None, stat: int | None = None) -> str:
-    """`anl`, `N hour fcst`, or a window `S-E hour acc fcst`, in days when both ends are whole days."""
-    if end is None:
+def forecast_text(start: int, span: Interval | None = None) -> str:
+    """`anl`, `N hour fcst`, or a window `S-E hour acc fcst`, in days when both ends are whole days; a window
+    with a time increment (NBM's percentiles) is `S-E hour acc@(fcst,dt=N hour),missing=M`."""
+    if span is None:
         return "anl" if start == 0 else f"{start} hour fcst"
-    span, unit = (f"{start // 24}-{end // 24}", "day") if start % 24 == 0 and end % 24 == 0 else (
+    end = start + span.length
+    window, unit = (f"{start // 24}-{end // 24}", "day") if start % 24 == 0 and end % 24 == 0 else (
         f"{start}-{end}", "hour")
-    return f"{span} {unit} {STATISTICAL_PROCESSES[stat]} fcst"
+    stat = STATISTICAL_PROCESSES[span.statistic]
+    if span.increment and span.increment_unit != _NO_INCREMENT:
+        return f"{window} {unit} {stat}@(fcst,dt={span.increment} hour),missing={span.missing}"
+    return f"{window} {unit} {stat} fcst"
 
 
 def _sections(message: bytes) -> Iterator[tuple[int, bytes]]:
@@ -70,22 +81,17 @@ def _entry(offset: int, message: bytes) -> InventoryEntry:
     s1, s4 = sections[1], sections[4]
     year, month, day, hour = struct.unpack(">HBBB", s1[12:17])
     template = struct.unpack(">H", s4[7:9])[0]
-    category, number, unit = s4[9], s4[10], s4[17]
-    start = struct.unpack(">I", s4[18:22])[0]
-    surface_type, surface_value = s4[22], struct.unpack(">I", s4[24:28])[0]
-    if unit != _HOURS:
-        raise ValueError(f"message at byte {offset}: time unit {unit} is not hours")
-    if template == 8:
-        stat, length = s4[46], struct.unpack(">I", s4[49:53])[0]
-        forecast = forecast_text(start, start + length, stat)
-    elif template == 0:
-        forecast = forecast_text(start)
-    else:
+    values = template_values(template, s4[9:])
+    if values is None:
         raise ValueError(f"message at byte {offset}: product template 4.{template} is not supported")
+    category, number, _, _, _, _, _, unit, start, surface_type, _, surface_value = values[:12]
+    span = interval(template, values)
+    if unit != _HOURS or (span is not None and span.unit != _HOURS):
+        raise ValueError(f"message at byte {offset}: a time unit is not hours")
     return InventoryEntry(
         offset=offset, length=len(message), ref_time=f"{year:04d}{month:02d}{day:02d}{hour:02d}",
         element=element_of(discipline, category, number), level=level_text(surface_type, surface_value),
-        forecast=forecast,
+        forecast=forecast_text(start, span), qualifier=qualifier_text(template, values) or "",
     )
 
 

@@ -9,14 +9,19 @@ too:
   search for `TMP:2 m` matches both);
 - a run total (0-h window) gets the model's latest bucket ending at the same hour (HRRR's `APCP 5-6 hour acc`
   beside `0-6 hour acc`).
+
+A model that declares its files' `record_layout` (NBM) gets exactly that instead of invented decoys: its
+elements in the real file order, each deterministic record with its probability, percentile and spread
+twins where the real files put them (APCP's probabilities before the QPF).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 from twf.models import get_model
-from twf.models.base import Buckets, Level, ModelSpec
+from twf.models.base import Buckets, Level, ModelSpec, Twins
 from twf.models.requirements import MessageRequest, messages_for
 
 # Elements whose N m field gets an N mb decoy: those with isobaric twins in real NCEP files.
@@ -62,11 +67,54 @@ def _decoys(model: ModelSpec, request: MessageRequest) -> list[MessageRequest]:
     return []
 
 
+def _with_twins(twins: Twins, records: list[MessageRequest]) -> list[MessageRequest]:
+    """An element's records with their twins, in the order `twins` describes."""
+    records = sorted(records, key=lambda r: (r.window[1] - r.window[0]) if r.window else 0)
+
+    def around(record: MessageRequest) -> tuple[list[MessageRequest], list[MessageRequest]]:
+        if record.qualifier is not None:  # a twin some variable reads on purpose has no twins of its own
+            return [], []
+        return ([replace(record, qualifier=q) for q in twins.before],
+                [replace(record, qualifier=q) for q in twins.after])
+
+    if twins.grouped:
+        befores, afters = zip(*map(around, records), strict=True) if records else ((), ())
+        return [r for rs in befores for r in rs] + records + [r for rs in afters for r in rs]
+    laid: list[MessageRequest] = []
+    for record in records:
+        before, after = around(record)
+        laid += [*before, record, *after]
+    return laid
+
+
+def _every_bucket(model: ModelSpec, request: MessageRequest) -> list[MessageRequest]:
+    """An accumulation with every bucket the model's files carry at its hour (NBM f012: `11-12` and `6-12`),
+    whichever of them the variables read."""
+    if request.window is None or request.average:
+        return [request]
+    windows = (_bucket_ending(family, request.fh) for family in model.accumulation.buckets)
+    return [request] + [replace(request, window=w) for w in windows if w is not None and w != request.window]
+
+
+def _laid_out(model: ModelSpec, needed: tuple[MessageRequest, ...]) -> list[MessageRequest]:
+    """The needed records in the model's file order, with their sibling buckets and twins; elements the
+    layout does not name follow in the order they were needed."""
+    records = list(dict.fromkeys(r for request in needed for r in _every_bucket(model, request)))
+    laid: list[MessageRequest] = []
+    for twins in model.record_layout:
+        laid += _with_twins(twins, [r for r in records if r.element == twins.element])
+    named = {twins.element for twins in model.record_layout}
+    return laid + [r for r in records if r.element not in named]
+
+
 @cache
 def file_requests(model_name: str, fh: int) -> tuple[MessageRequest, ...]:
-    """Every message the model's file at `fh` holds: the needed ones, then their decoys; no duplicates."""
+    """Every message the model's file at `fh` holds: the needed ones laid out as the model's files lay them
+    out (with their twins), or, for a model without a `record_layout`, followed by decoys; no duplicates."""
     model = get_model(model_name)
     needed = needed_requests(model_name, fh)
+    if model.record_layout:
+        return tuple(dict.fromkeys(_laid_out(model, needed)))
     decoys = [d for r in needed for d in _decoys(model, r)]
     return tuple(dict.fromkeys([*needed, *decoys]))
 

@@ -17,7 +17,7 @@ from twf.store import parse_run_id
 from twf.synthetic.forecast import instant_messages
 from twf.synthetic.grib import write_grib2
 
-__all__ = ["SAMPLE_RUNS", "SampleFile", "samples_root", "write_sample_stand_ins"]
+__all__ = ["SAMPLE_RUNS", "SampleFile", "inventories_root", "samples_root", "write_sample_stand_ins"]
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -28,6 +28,13 @@ def samples_root() -> Path:
     The one rule for tests, benchmarks and the browser tests' publisher; the folder may not exist.
     """
     return Path(os.environ.get("TWF_SAMPLES_DIR", _REPO_ROOT.parent / "shared" / "data" / "grib"))
+
+
+def inventories_root() -> Path:
+    """Where the real NAM and NBM inventories (and the NBM grid dump) are: `TWF_INVENTORIES_DIR`, else
+    `../shared/data/idx` beside the checkout. Laid out `<model>/<run>/<file>.idx`; the folder may not exist.
+    """
+    return Path(os.environ.get("TWF_INVENTORIES_DIR", _REPO_ROOT.parent / "shared" / "data" / "idx"))
 
 _TMP_2_MB = Level("200-ISBL", "2 mb")  # GFS's decoy beside `TMP:2 m above ground`
 
