@@ -116,6 +116,7 @@ def test_synthetic_nbm_files_list_their_records_as_the_real_file_does(inventorie
     real = [e.label for e in parse_idx((inventories_dir / REAL["nbm"][1].format(fh=12)).read_text())]
     fields = {(r.element, r.level.idx) for r in file_requests("nbm", 12)}
     synthetic = [e.label for e in _synthetic_inventory("nbm", 12, fields, tmp_path)]
-    assert any(":prob >" in label for label in synthetic) and any("ens std dev" in label for label in synthetic)
+    assert any(":prob >" in label for label in synthetic)
+    assert any("ens std dev" in label for label in synthetic)
     positions = [real.index(label) for label in synthetic]  # ValueError: a line the real file does not have
     assert positions == sorted(positions)

@@ -1,5 +1,5 @@
-"""NBM's scanning mode 0x50 (every second row runs east to west): GDAL decodes it into the right field, and the
-synthetic NBM files carry the real files' grid definition, that scanning mode included."""
+"""NBM's scanning mode 0x50 (every second row runs east to west): GDAL decodes it into the right field, and
+the synthetic NBM files carry the real files' grid definition, that scanning mode included."""
 
 from __future__ import annotations
 
@@ -93,13 +93,12 @@ def test_synthetic_nbm_messages_carry_the_real_grid_definition(inventories_dir: 
     field = (280 + rows / 100 + cols / 1000).astype(np.float32)
     message = message_bytes(_NBM, SyntheticMessage("TMP", HTGL_2M, field, _REF, 1))
     s3 = message[_sections(message)[3]:]
-    octets = {"Nx": (30, 4), "Ny": (34, 4), "La1": (38, 4), "Lo1": (42, 4), "LaD": (47, 4), "LoV": (51, 4),
-              "Dx": (55, 4), "Dy": (59, 4), "centre": (63, 1), "scan": (64, 1), "Latin1": (65, 4),
-              "Latin2": (69, 4)}
-    positions = {"Nx": 7, "Ny": 8, "La1": 9, "Lo1": 10, "LaD": 12, "LoV": 13, "Dx": 14, "Dy": 15, "centre": 16,
-                 "scan": 17, "Latin1": 18, "Latin2": 19}
-    written = {k: int.from_bytes(s3[o:o + n], "big") for k, (o, n) in octets.items()}
-    assert written == {k: real[i] for k, i in positions.items()}
+    # name → (offset in section 3, octets, index in the dump's template values)
+    fields = {"Nx": (30, 4, 7), "Ny": (34, 4, 8), "La1": (38, 4, 9), "Lo1": (42, 4, 10), "LaD": (47, 4, 12),
+              "LoV": (51, 4, 13), "Dx": (55, 4, 14), "Dy": (59, 4, 15), "centre": (63, 1, 16),
+              "scan": (64, 1, 17), "Latin1": (65, 4, 18), "Latin2": (69, 4, 19)}
+    written = {k: int.from_bytes(s3[o:o + n], "big") for k, (o, n, _) in fields.items()}
+    assert written == {k: real[i] for k, (_, _, i) in fields.items()}
     assert written["scan"] == 0x50
     radius = int.from_bytes(s3[16:20], "big") / 10 ** s3[15]  # GDAL writes 637120000 scaled by 10^-2
     assert radius == real[2] == 6371200
