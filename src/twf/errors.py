@@ -122,3 +122,16 @@ class NotComparable(TWFError):
     exit_code = 2
     http_status = 400
 
+
+class TooManyPoints(TWFError):
+    """A batch request with more points than one request may carry."""
+
+    exit_code = 2
+    http_status = 413
+
+
+class BodyTooLarge(TWFError):
+    """A request body larger than the route accepts."""
+
+    exit_code = 2
+    http_status = 413

@@ -13,8 +13,8 @@ import rasterio
 from rasterio.warp import transform
 from tests.conftest import GFS_RUN, HRRR_RUN
 
+from twf.api.point_values import value_at
 from twf.api.raster_cache import LevelGeometry
-from twf.api.sample import sample_value
 from twf.palettes import PTYPE_OFFSET
 
 # Flat, smooth places: the value grid is a 12 km (GFS: 36 km) block mean of the warped field, so where the
@@ -111,10 +111,10 @@ def test_bad_sample_parameters_are_json_4xx(client: httpx.Client, params: dict, 
 def test_categorical_sampling_takes_the_nearest_cell_never_a_blend() -> None:
     classes = np.array([[10.0, 20.0], [30.0, np.nan]], dtype=np.float32)
     geom = LevelGeometry(0, left=0.0, top=2.0, res_x=1.0, res_y=1.0, width=2, height=2)
-    assert sample_value(classes, geom, 0.9, 1.1, "nearest") == 10.0
-    assert sample_value(classes, geom, 1.1, 1.1, "nearest") == 20.0
-    assert sample_value(classes, geom, 1.1, 0.9, "nearest") is None
-    blended = sample_value(classes, geom, 1.0, 1.0, "bilinear")
+    assert value_at(classes, geom, 0.9, 1.1, "nearest") == 10.0
+    assert value_at(classes, geom, 1.1, 1.1, "nearest") == 20.0
+    assert value_at(classes, geom, 1.1, 0.9, "nearest") is None
+    blended = value_at(classes, geom, 1.0, 1.0, "bilinear")
     assert blended == pytest.approx(20.0)  # the no-data neighbour is left out, weights renormalised
 
 
@@ -148,3 +148,68 @@ def test_radar_ptype_sample_answers_dbz_and_precipitation_type(client: httpx.Cli
 def test_continuous_samples_carry_no_precipitation_type(client: httpx.Client) -> None:
     body = sample(client, 40.0, -100.0).json()
     assert "ptype" not in body and "ptype_label" not in body
+
+
+BATCH_POINTS = [(38.5, -98.5), (10.0, -150.0), (42.0, -93.5), (22.0, -62.0), (45.0, -100.0), (35.2, -101.8)]
+
+
+def batch(client: httpx.Client, points: list, **fields: object) -> httpx.Response:
+    body = {"model": "hrrr", "run": HRRR_RUN, "var": "tmp2m", "fh": 1, "points": points, **fields}
+    return client.post("/api/v3/sample/batch", json=body)
+
+
+def test_batch_values_are_the_single_samples_in_order_with_null_outside(client: httpx.Client) -> None:
+    r = batch(client, [list(p) for p in BATCH_POINTS])
+    assert r.status_code == 200
+    body = r.json()
+    singles = [sample(client, lat, lon) for lat, lon in BATCH_POINTS]
+    assert body["values"] == [s.json()["value"] if s.status_code == 200 else None for s in singles]
+    assert body["values"][1] is None and body["values"][3] is None  # outside the extent; HRRR no-data
+    assert (body["run"], body["units"], body["valid_time"]) == (HRRR_RUN, "°F", "2026-01-29T18:00:00Z")
+    assert "ptypes" not in body
+
+
+def test_batch_of_radar_ptype_answers_dbz_and_types_like_the_sample(client: httpx.Client, published) -> None:
+    value_cog = published.store.published_frame("hrrr", HRRR_RUN, "radar_ptype", 1).value
+    lat, lon, _ = _cell_centre_lonlat(value_cog, lambda v: v >= PTYPE_OFFSET + 5)
+    body = batch(client, [[lat, lon], [10.0, -150.0]], var="radar_ptype").json()
+    single = sample(client, lat, lon, var="radar_ptype").json()
+    assert body["values"] == [single["value"], None]
+    assert body["ptypes"] == [single["ptype"], None] == ["snow", None]
+
+
+def test_batch_through_latest_names_the_concrete_run(client: httpx.Client) -> None:
+    body = batch(client, [[40.0, -100.0]], run="latest").json()
+    assert body["run"] == HRRR_RUN and body["values"][0] == sample(client, 40.0, -100.0).json()["value"]
+
+
+def test_batch_of_500_points_is_answered_and_501_is_413(client: httpx.Client) -> None:
+    points = [[30.0 + i * 0.02, -110.0 + i * 0.05] for i in range(500)]
+    assert len(batch(client, points).json()["values"]) == 500
+    r = batch(client, [*points, [40.0, -100.0]])
+    assert (r.status_code, r.json()["error"]) == (413, "too_many_points")
+    assert r.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(("content", "status", "code"), [
+    (b"not json", 400, "invalid_parameter"),
+    (b"", 400, "invalid_parameter"),
+    (b'{"model": "hrrr"}', 400, "invalid_parameter"),
+    (b'[1, 2]', 400, "invalid_parameter"),
+    (b'{"model": "hrrr", "run": "latest", "var": "tmp2m", "fh": 1, "points": [[91, 0]]}', 400,
+     "invalid_parameter"),
+    (b'{"model": "hrrr", "run": "latest", "var": "tmp2m", "fh": 1, "points": [[40, -181]]}', 400,
+     "invalid_parameter"),
+    (b'{"model": "hrrr", "run": "latest", "var": "tmp2m", "fh": 1, "points": [[40]]}', 400,
+     "invalid_parameter"),
+    (b'{"model": "foo", "run": "latest", "var": "tmp2m", "fh": 1, "points": [[40, -100]]}', 404,
+     "unknown_model"),
+    (b'{"model": "hrrr", "run": "latest", "var": "tmp2m", "fh": 7, "points": [[40, -100]]}', 404,
+     "not_published"),
+    (b'{"model": "../x", "run": "latest", "var": "tmp2m", "fh": 1, "points": [[40, -100]]}', 400,
+     "invalid_path_segment"),
+    (b" " * (65 << 10), 413, "body_too_large"),
+])
+def test_bad_batch_bodies_are_json_4xx(client: httpx.Client, content: bytes, status: int, code: str) -> None:
+    r = client.post("/api/v3/sample/batch", content=content, headers={"content-type": "application/json"})
+    assert (r.status_code, r.json()["error"]) == (status, code)

@@ -24,8 +24,8 @@ from twf.api.difference import Difference, difference_palette
 from twf.api.difference_cache import FramePair
 from twf.api.http_cache import frame_cache_control, json_body, json_response
 from twf.api.png import encode_rgba
+from twf.api.point_values import value_at
 from twf.api.published import FrameRef, resolve_frame
-from twf.api.sample import sample_value
 from twf.api.schemas import ERRORS
 from twf.api.tile_render import render_rgba
 from twf.api.tiles import PNG_RESPONSES, TileColumn, TileRow, TileZoom, tile_request
@@ -138,8 +138,8 @@ async def diff_sample(
     pair = resolve_pair(services, parse_address(a, "a"), parse_address(b, "b"))
     cache_control = frame_cache_control(pair.via_latest)
     diff = await _difference(services, pair)
-    value_a = sample_value(diff.a, diff.geometry, x, y, "bilinear")
-    value_b = sample_value(diff.b, diff.geometry, x, y, "bilinear")
+    value_a = value_at(diff.a, diff.geometry, x, y, "bilinear")
+    value_b = value_at(diff.b, diff.geometry, x, y, "bilinear")
     if value_a is None or value_b is None:
         return Response(status_code=204, headers={"Cache-Control": cache_control})
     body = {"value": round(value_a - value_b, 3), "a": round(value_a, 3), "b": round(value_b, 3),

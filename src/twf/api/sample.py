@@ -1,33 +1,32 @@
-"""`GET /api/v3/sample`: the value under a point, read from the frame's cached value COG.
+"""`GET /api/v3/sample` and `POST /api/v3/sample/batch`: values under points, read from the frame's cached
+value COG (the arithmetic is `twf.api.point_values`, shared with the series route).
 
-Continuous fields interpolate bilinearly between the four surrounding value-grid centres (no-data neighbours
-are left out and the weights renormalised); categorical fields take the nearest cell, so a class code is
-never averaged. Outside the grid or on no-data: 204.
-
-Class-coded variables (radar_ptype: family x 100 + dBZ) answer the dBZ and the precipitation type, never the
-stored code.
+A single sample outside the grid or on no-data is 204; a batch answers null for such points, in order.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
-import numpy as np
+import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from twf.api.deps import Services, get_services
-from twf.api.http_cache import frame_cache_control, json_body, json_response
+from twf.api.http_cache import NO_STORE, frame_cache_control, json_body, json_response
 from twf.api.identity import file_identity
-from twf.api.published import resolve_frame
-from twf.api.raster_cache import LevelGeometry
+from twf.api.point_values import is_class_coded, mercator_points, reading, readings, value_at, values_at
+from twf.api.published import FrameRef, resolve_frame
+from twf.api.raster_cache import Level
+from twf.api.schemas import ERRORS, BatchIn, BatchOut
 from twf.api.webmercator import lonlat_to_mercator
-from twf.errors import NotPublished
-from twf.palettes import get_palette, ptype_of
+from twf.errors import BodyTooLarge, InvalidParameter, NotPublished, TooManyPoints
 
 router = APIRouter(tags=["sample"])
+
+MAX_BATCH_POINTS = 500  # the city labels of a whole-CONUS view, thinned; more is a bulk export, not a viewer
+MAX_BATCH_BYTES = 64 << 10  # 500 points written out with full float precision fit in ~25 KB
 
 
 class SampleOut(BaseModel):
@@ -45,29 +44,16 @@ class SampleOut(BaseModel):
     ptype_label: str | None = None  # its display name, e.g. "Snow"
 
 
-def sample_value(values: np.ndarray, geom: LevelGeometry, x: float, y: float, method: str) -> float | None:
-    """The value at EPSG:3857 (x, y), or None outside the grid or on no-data."""
-    u = (x - geom.left) / geom.res_x
-    v = (geom.top - y) / geom.res_y
-    if not (0.0 <= u < geom.width and 0.0 <= v < geom.height):
-        return None
-    if method == "nearest":
-        value = float(values[int(v), int(u)])
-        return value if math.isfinite(value) else None
-    fu, fv = u - 0.5, v - 0.5
-    c0, r0 = math.floor(fu), math.floor(fv)
-    wu, wv = fu - c0, fv - r0
-    total = weight_sum = 0.0
-    for r, wr in ((r0, 1.0 - wv), (r0 + 1, wv)):
-        for c, wc in ((c0, 1.0 - wu), (c0 + 1, wu)):
-            w = wr * wc
-            if w <= 0.0:
-                continue
-            cell = float(values[min(max(r, 0), geom.height - 1), min(max(c, 0), geom.width - 1)])
-            if math.isfinite(cell):
-                total += w * cell
-                weight_sum += w
-    return total / weight_sum if weight_sum > 0.0 else None
+async def frame_values(services: Services, frame: FrameRef) -> Level:
+    """The decoded value level of a committed frame, from the cache or decoded once (in a thread)."""
+    path = frame.paths.value
+    identity = file_identity(path)
+    if identity is None:
+        raise NotPublished(f"{frame.label} has no value raster")
+    level = services.values.cached(path, identity)
+    if level is None:
+        level = await run_in_threadpool(services.values.load, path, identity)
+    return level
 
 
 @router.get("/api/v3/sample", response_model=SampleOut,
@@ -82,23 +68,58 @@ async def sample(
     x, y = lonlat_to_mercator(lon, lat)
     frame = resolve_frame(services, model, run, var, fh)
     cache_control = frame_cache_control(frame.run.via_latest)
-    path = frame.paths.value
-    identity = file_identity(path)
-    if identity is None:
-        raise NotPublished(f"{frame.label} has no value raster")
-    level = services.values.cached(path, identity)
-    if level is None:
-        level = await run_in_threadpool(services.values.load, path, identity)
+    level = await frame_values(services, frame)
     method = frame.var.resampling
-    value = sample_value(level.array, level.geometry, x, y, method)
+    value = value_at(level.array, level.geometry, x, y, method)
     if value is None:
         return Response(status_code=204, headers={"Cache-Control": cache_control})
+    read = reading(value, frame.var)
     fields = {
         "model": frame.model.name, "run": frame.run.run, "var": frame.var.name, "fh": fh,
-        "lat": lat, "lon": lon, "value": round(value, 3), "units": frame.var.units,
+        "lat": lat, "lon": lon, "value": read.value, "units": frame.var.units,
         "valid_time": frame.valid_time, "method": method,
     }
-    if get_palette(frame.var.palette).class_coded:
-        reading = ptype_of(value)
-        fields |= {"value": round(reading.dbz, 3), "ptype": reading.key, "ptype_label": reading.label}
+    if read.ptype is not None:
+        fields |= {"ptype": read.ptype, "ptype_label": read.ptype_label}
     return json_response(request, json_body(fields), cache_control)
+
+
+async def _batch_request(request: Request) -> BatchIn:
+    """The body, checked before anything is read from disk: size, JSON, shape, point count, coordinates."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BATCH_BYTES:
+        raise BodyTooLarge(f"the body is {declared} bytes; at most {MAX_BATCH_BYTES} are accepted")
+    raw = await request.body()
+    if len(raw) > MAX_BATCH_BYTES:
+        raise BodyTooLarge(f"the body is {len(raw)} bytes; at most {MAX_BATCH_BYTES} are accepted")
+    try:
+        body = BatchIn.model_validate(orjson.loads(raw))
+    except orjson.JSONDecodeError:
+        raise InvalidParameter("the body is not JSON") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise InvalidParameter(f"body.{where}: {first.get('msg', 'invalid value')}") from None
+    if len(body.points) > MAX_BATCH_POINTS:
+        raise TooManyPoints(f"{len(body.points)} points; at most {MAX_BATCH_POINTS} per request")
+    return body
+
+
+@router.post("/api/v3/sample/batch", response_model=BatchOut,
+             responses={**ERRORS, 413: {"description": "more than 500 points, or a body over 64 KiB"}})
+async def sample_batch(request: Request, services: Annotated[Services, Depends(get_services)]) -> Response:
+    body = await _batch_request(request)
+    xs, ys = mercator_points(body.points)
+    frame = resolve_frame(services, body.model, body.run, body.var, body.fh)
+    level = await frame_values(services, frame)
+    found = readings(values_at(level.array, level.geometry, xs, ys, frame.var.resampling), frame.var)
+    answer: dict[str, object] = {
+        "model": frame.model.name, "run": frame.run.run, "var": frame.var.name, "fh": frame.fh,
+        "units": frame.var.units, "valid_time": frame.valid_time,
+        "values": [r.value if r else None for r in found],
+    }
+    if is_class_coded(frame.var):
+        answer["ptypes"] = [r.ptype if r else None for r in found]
+    # A POST is not cached by HTTP caches anyway; say so, so no proxy keeps an answer of a `latest` frame.
+    return Response(json_body(answer).content, media_type="application/json",
+                    headers={"Cache-Control": NO_STORE})

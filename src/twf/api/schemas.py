@@ -94,6 +94,44 @@ class RegionsOut(BaseModel):
     regions: list[RegionOut]
 
 
+class BatchIn(BaseModel):
+    """`POST /api/v3/sample/batch`: one frame, up to 500 `[lat, lon]` points."""
+
+    model: str
+    run: str
+    var: str
+    fh: int
+    points: list[tuple[float, float]]
+
+
+class BatchOut(BaseModel):
+    model: str
+    run: str
+    var: str
+    fh: int
+    units: str
+    valid_time: str
+    values: list[float | None]  # in the order of the points; null outside the grid or on no-data
+    ptypes: list[str | None] | None = None  # class-coded variables only: the precipitation type per point
+
+
+class SeriesEntry(BaseModel):
+    model: str
+    run: str | None  # null: the model has no published run
+    var: str
+    units: str
+    # [valid time, value] per planned forecast hour (value null until the frame is committed); class-coded
+    # variables add the precipitation type: [valid time, dBZ, ptype]
+    points: list[list[Any]]
+    outside: bool | None = None  # true: the model has no data at this point (points is empty)
+
+
+class SeriesOut(BaseModel):
+    lat: float
+    lon: float
+    series: list[SeriesEntry]
+
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "malformed input"},
     404: {"model": ErrorOut, "description": "unknown or not published"},

@@ -1,0 +1,122 @@
+"""`/api/v3/series`: every planned hour of each model and variable, valued exactly as `/api/v3/sample`."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from tests.api.conftest import PENDING_VAR
+from tests.conftest import GFS_RUN, HRRR_RUN
+
+from twf.models import get_model
+from twf.models.requirements import frame_hours
+
+POINT = {"lat": 40.0, "lon": -100.0}
+
+
+def series(client: httpx.Client, **params: object) -> httpx.Response:
+    return client.get("/api/v3/series", params={**POINT, **params})
+
+
+def sample_value(client: httpx.Client, model: str, run: str, var: str, fh: int, lat: float = 40.0,
+                 lon: float = -100.0) -> dict | None:
+    r = client.get("/api/v3/sample", params={"model": model, "run": run, "var": var, "fh": fh,
+                                             "lat": lat, "lon": lon})
+    return r.json() if r.status_code == 200 else None
+
+
+def entry(body: dict, model: str, var: str) -> dict:
+    return next(e for e in body["series"] if e["model"] == model and e["var"] == var)
+
+
+def test_series_lists_every_planned_hour_with_the_sample_value_or_null(client: httpx.Client) -> None:
+    r = series(client, models="hrrr,gfs", vars="tmp2m")
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"lat", "lon", "series"} and (body["lat"], body["lon"]) == (40.0, -100.0)
+    for model, run, committed in (("hrrr", HRRR_RUN, {0, 1}), ("gfs", GFS_RUN, {0})):
+        e = entry(body, model, "tmp2m")
+        assert (e["run"], e["units"]) == (run, "°F")
+        spec = get_model(model)
+        planned = frame_hours(spec, spec.variables["tmp2m"], int(run[9:11]))
+        assert len(e["points"]) == len(planned)
+        for fh, (when, value) in zip(planned, e["points"], strict=True):
+            expected = sample_value(client, model, run, "tmp2m", fh) if fh in committed else None
+            assert value == (expected["value"] if expected else None), (model, fh)
+            if expected:
+                assert when == expected["valid_time"]
+    assert entry(body, "hrrr", "tmp2m")["points"][0][0] == "2026-01-29T17:00:00Z"
+    assert entry(body, "gfs", "tmp2m")["points"][-1][0] == "2026-02-14T12:00:00Z"  # 12z + 384 h (16 days)
+
+
+def test_default_series_covers_four_models_and_six_variables(client: httpx.Client) -> None:
+    body = series(client).json()
+    pairs = {(e["model"], e["var"]) for e in body["series"]}
+    assert {m for m, _ in pairs} == {"hrrr", "nam", "nbm", "gfs"}
+    assert {v for _, v in pairs} == {"tmp2m", "dp2m", "precip_total", "snowfall_total", "wspd10m", "wgst10m"}
+    unpublished = [e for e in body["series"] if e["model"] in ("nam", "nbm")]
+    assert unpublished and all(e["run"] is None and e["points"] == [] for e in unpublished)
+    dew = entry(body, "hrrr", "dp2m")
+    assert dew["run"] == HRRR_RUN and dew["points"] and all(v is None for _, v in dew["points"])
+
+
+def test_a_planned_variable_without_frames_is_all_null(client: httpx.Client) -> None:
+    e = entry(series(client, models="hrrr", vars=f"tmp2m,{PENDING_VAR}").json(), "hrrr", PENDING_VAR)
+    assert len(e["points"]) == 19 and all(v is None for _, v in e["points"])
+
+
+def test_radar_ptype_series_carries_dbz_and_type_like_the_sample(client: httpx.Client, published) -> None:
+    from tests.api.test_sample import _cell_centre_lonlat
+
+    from twf.palettes import PTYPE_OFFSET
+    value_cog = published.store.published_frame("hrrr", HRRR_RUN, "radar_ptype", 1).value
+    lat, lon, _ = _cell_centre_lonlat(value_cog, lambda v: v >= PTYPE_OFFSET + 5)
+    body = client.get("/api/v3/series", params={"lat": lat, "lon": lon, "models": "hrrr",
+                                                "vars": "radar_ptype"}).json()
+    points = entry(body, "hrrr", "radar_ptype")["points"]
+    single = sample_value(client, "hrrr", HRRR_RUN, "radar_ptype", 1, lat, lon)
+    assert points[1] == [single["valid_time"], single["value"], single["ptype"]] and single["ptype"] == "snow"
+    assert points[0][1:] == [None, None]
+
+
+def test_a_model_without_data_at_the_point_is_listed_as_outside(client: httpx.Client) -> None:
+    body = series(client, lat=22.0, lon=-62.0, models="hrrr,gfs", vars="tmp2m").json()
+    assert entry(body, "hrrr", "tmp2m") | {"points": None} == {
+        "model": "hrrr", "run": HRRR_RUN, "var": "tmp2m", "units": "°F", "points": None, "outside": True}
+    assert entry(body, "hrrr", "tmp2m")["points"] == []
+    assert entry(body, "gfs", "tmp2m")["points"][0][1] is not None
+
+
+@pytest.mark.parametrize("where", [{"lat": 10.0, "lon": -150.0}, {"lat": 22.0, "lon": -62.0}])
+def test_series_outside_every_model_is_204(client: httpx.Client, where: dict) -> None:
+    r = series(client, models="hrrr", vars="tmp2m", **where)
+    assert r.status_code == 204 and r.content == b""
+
+
+def test_series_of_named_runs_is_revalidated_and_latest_is_short_lived(client: httpx.Client) -> None:
+    assert series(client, models="hrrr", vars="tmp2m").headers["cache-control"] == "public, max-age=30"
+    named = series(client, models="hrrr,gfs", vars="tmp2m", run=f"hrrr:{HRRR_RUN},gfs:{GFS_RUN}")
+    assert named.headers["cache-control"] == "public, max-age=60" and named.headers["etag"]
+    assert entry(named.json(), "hrrr", "tmp2m")["run"] == HRRR_RUN
+
+
+@pytest.mark.parametrize(("params", "status", "code"), [
+    ({"lat": 91}, 400, "invalid_parameter"),
+    ({"lon": -180.5}, 400, "invalid_parameter"),
+    ({"lat": "nan"}, 400, "invalid_parameter"),
+    ({"models": "foo"}, 404, "unknown_model"),
+    ({"models": "../etc"}, 400, "invalid_path_segment"),
+    ({"models": ",".join(f"m{i}" for i in range(9))}, 400, "invalid_parameter"),
+    ({"models": ""}, 400, "invalid_parameter"),
+    ({"vars": ",".join(f"v{i}" for i in range(13))}, 400, "invalid_parameter"),
+    ({"vars": "nope"}, 404, "unknown_variable"),
+    ({"vars": "tmp2m/../x"}, 400, "invalid_path_segment"),
+    ({"run": "hrrr:yesterday"}, 400, "invalid_run_id"),
+    ({"run": "hrrr:20250101_00z"}, 404, "not_published"),
+    ({"run": "hrrr"}, 400, "invalid_parameter"),
+    ({"models": "hrrr", "run": "gfs:latest"}, 400, "invalid_parameter"),
+])
+def test_bad_series_parameters_are_json_4xx(client: httpx.Client, params: dict, status: int,
+                                            code: str) -> None:
+    r = series(client, **params)
+    assert (r.status_code, r.json()["error"]) == (status, code), r.text
+    assert r.headers["cache-control"] == "no-store"
