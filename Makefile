@@ -67,12 +67,15 @@ clean:
 DEMO_MIRROR ?= ./data/demo-mirror
 DEMO_HRRR_RUN := 20260129_17z
 DEMO_GFS_RUN := 20260129_12z
+DEMO_NBM_RUN := 20260129_17z
 
 demo-data: venv
 	$(TWF) demo-data --model hrrr --run $(DEMO_HRRR_RUN) --fhs 0-12 --mirror $(DEMO_MIRROR)
 	$(TWF) scheduler --model hrrr --once --run $(DEMO_HRRR_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
 	$(TWF) demo-data --model gfs --run $(DEMO_GFS_RUN) --fhs 0-48:3 --mirror $(DEMO_MIRROR)
 	$(TWF) scheduler --model gfs --once --run $(DEMO_GFS_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
+	$(TWF) demo-data --model nbm --run $(DEMO_NBM_RUN) --fhs 1-6 --mirror $(DEMO_MIRROR)
+	$(TWF) scheduler --model nbm --once --run $(DEMO_NBM_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
 
 # `make demo`: the viewer on the demo runs at http://$(HOST):$(PORT)/ until interrupted (Ctrl-C).
 demo: venv web demo-data

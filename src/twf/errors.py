@@ -9,6 +9,7 @@ class TWFError(Exception):
 
     exit_code = 1
     http_status = 400
+    permanent = False  # waiting cannot cure it: the scheduler gives the frame up without retrying
 
 
 class UnknownModel(TWFError):
@@ -51,6 +52,13 @@ class MessageNotFound(TWFError):
 
     exit_code = 3
     http_status = 404
+
+
+class RecordAbsent(MessageNotFound):
+    """A record a complete, stable inventory (a local mirror's, or one whose Last-Modified is old enough) does
+    not hold readably, on every source tried: it will not appear by waiting."""
+
+    permanent = True
 
 
 class CorruptGrib(TWFError):

@@ -36,6 +36,9 @@ class VariableEntry:
     units: str
     expected_frames: int
     frames: tuple[FrameEntry, ...] = ()
+    # Why the run cannot show the variable (it has no frame and every frame tried was given up: e.g. a record
+    # the upstream inventory does not hold); None while it has frames or may still get them.
+    unavailable: str | None = None
 
     @property
     def available_frames(self) -> int:
@@ -79,18 +82,22 @@ class Manifest:
         return entry is not None and fh in entry.fhs
 
     def with_frames(
-        self, var: str, kind: str, units: str, expected: int, fhs: set[int], now: datetime
+        self, var: str, kind: str, units: str, expected: int, fhs: set[int], now: datetime,
+        unavailable: str | None = None,
     ) -> Manifest:
-        """A copy where `var` lists exactly `fhs` (sorted), with the plan's expected count."""
+        """A copy where `var` lists exactly `fhs` (sorted), with the plan's expected count (and, for a
+        variable without frames, why it is unavailable)."""
         entry = VariableEntry(
             kind=kind, units=units, expected_frames=expected,
             frames=tuple(FrameEntry(fh, iso_utc(valid_time(self.run, fh))) for fh in sorted(fhs)),
+            unavailable=None if fhs else unavailable,
         )
         variables = {**self.variables, var: entry}
         return replace(self, variables=dict(sorted(variables.items())), last_updated=iso_utc(now))
 
     def to_dict(self) -> dict[str, Any]:
-        """The committed JSON; `demo` appears only on demo runs (live manifests are unchanged by it)."""
+        """The committed JSON; `demo` appears only on demo runs and `unavailable` only on variables that have
+        it (manifests without either are unchanged by them)."""
         return {
             "contract_version": self.contract_version,
             "model": self.model,
@@ -101,7 +108,7 @@ class Manifest:
                     "kind": e.kind, "units": e.units,
                     "expected_frames": e.expected_frames, "available_frames": e.available_frames,
                     "frames": [{"fh": f.fh, "valid_time": f.valid_time} for f in e.frames],
-                }
+                } | ({"unavailable": e.unavailable} if e.unavailable else {})
                 for var, e in self.variables.items()
             },
             "last_updated": self.last_updated,
@@ -117,6 +124,7 @@ class Manifest:
                         FrameEntry(int(f["fh"]), str(f["valid_time"]))
                         for f in sorted(e["frames"], key=lambda f: int(f["fh"]))
                     ),
+                    unavailable=str(e["unavailable"]) if e.get("unavailable") else None,
                 )
                 for var, e in data["variables"].items()
             }

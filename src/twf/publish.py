@@ -120,14 +120,15 @@ def check_whole(path: Path) -> None:
 def ready_for_latest(manifest: Manifest, final: bool) -> bool:
     """The rule for moving LATEST.json to a run (ARTIFACT_CONTRACT.md "LATEST.json").
 
-    A run becomes LATEST once every planned variable has at least one committed frame, so switching runs never
-    leaves a viewer with a variable the previous run had and the new one lacks. When the scheduler is done
-    with a run (`final`: nothing left to try) any committed frame is enough, so one variable that failed
-    everywhere cannot pin LATEST to an older run forever.
+    A run becomes LATEST once every planned variable has at least one committed frame or is marked
+    unavailable (every frame tried so far was given up, e.g. its record is absent upstream), so switching runs
+    never silently drops a variable the previous run had, and one that cannot be built does not pin LATEST to
+    an older run. When the scheduler is done with a run (`final`: nothing left to try, or the end of a
+    `--once` pass) any committed frame is enough.
     """
     if manifest.frame_count == 0:
         return False
-    return final or all(v.available_frames > 0 for v in manifest.variables.values())
+    return final or all(v.available_frames > 0 or v.unavailable for v in manifest.variables.values())
 
 
 def publish_frames(
@@ -136,10 +137,15 @@ def publish_frames(
     frames: Iterable[Frame],
     *,
     final: bool = False,
+    unavailable: Mapping[str, str] | None = None,
     validate: Validator = validate_frame,
     now: datetime | None = None,
 ) -> PublishReport:
-    """Commit the staged `frames` of `plan.run` (see the module docstring for the order of steps)."""
+    """Commit the staged `frames` of `plan.run` (see the module docstring for the order of steps).
+
+    `unavailable` (variable → why) replaces the manifest's marks of the variables without frames (None keeps
+    them); a change of marks alone rewrites the manifest of a run that has frames.
+    """
     model = plan.model.name
     report = PublishReport(run=plan.run)
     with writer_lock(store, model):
@@ -158,8 +164,8 @@ def publish_frames(
                 continue
             report.published.append((var, fh))
         _fsync_tree(placed_dirs, store.published_model_dir(model))
-        manifest = _merged_manifest(current, plan, report.published, now or datetime.now(UTC))
-        if report.published:
+        manifest = _merged_manifest(current, plan, report.published, unavailable, now or datetime.now(UTC))
+        if manifest.frame_count and manifest != current:
             write_manifest(store, manifest)
         for var, fh in [*report.published, *already]:
             _clear_staged(store.staging_frame(model, plan.run, var, fh))
@@ -215,16 +221,20 @@ def _fsync_tree(directories: set[Path], top: Path) -> None:
         fsync_dir(directory)
 
 
-def _merged_manifest(current: Manifest, plan: RunPlan, placed: list[Frame], now: datetime) -> Manifest:
-    """The committed frames plus the newly placed ones; every planned variable appears, even with 0 frames.
-    A run that ever took demo frames stays marked demo."""
+def _merged_manifest(current: Manifest, plan: RunPlan, placed: list[Frame],
+                     unavailable: Mapping[str, str] | None, now: datetime) -> Manifest:
+    """The committed frames plus the newly placed ones; every planned variable appears, even with 0 frames,
+    marked unavailable (with why) when `unavailable` names it. A run that ever took demo frames stays demo."""
     manifest = replace(current, demo=True) if plan.demo and not current.demo else current
     for var in plan.hours:
         entry = manifest.variables.get(var)
         fhs = {fh for v, fh in placed if v == var} | set(entry.fhs if entry else ())
+        kept = entry.unavailable if entry else None
+        mark = None if fhs else (kept if unavailable is None else unavailable.get(var))
         spec = get_variable(plan.model, var)
-        if entry is None or fhs != set(entry.fhs) or entry.expected_frames != plan.expected(var):
-            manifest = manifest.with_frames(var, spec.kind, spec.units, plan.expected(var), fhs, now)
+        if (entry is None or fhs != set(entry.fhs) or entry.expected_frames != plan.expected(var)
+                or entry.unavailable != mark):
+            manifest = manifest.with_frames(var, spec.kind, spec.units, plan.expected(var), fhs, now, mark)
     return manifest
 
 

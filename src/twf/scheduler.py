@@ -5,7 +5,9 @@ Each poll finds the newest run upstream (the newest cycle whose first hour exist
 A run is followed until every frame is committed or given up, or until a newer run supersedes it (its
 committed frames stay; its staging is dropped). After each pass, retention keeps the newest K runs.
 `--once` makes one pass over what is available now, waiting out retries, then exits: 0 when the pass ran
-(a partial run is fine), non-zero when it could not run or published nothing but failures.
+(a partial run is fine), non-zero when it could not run or published nothing but failures. The end of that
+pass counts as the scheduler being done with the run: it becomes LATEST with any committed frame, and its
+manifest names the variables it has nothing of, and why.
 """
 
 from __future__ import annotations
@@ -142,11 +144,17 @@ class Scheduler:
         except OSError as exc:  # e.g. ENOSPC writing a manifest: committed state is unchanged
             raise TWFError(f"pass over {state.plan.run} failed: {exc}") from None
         if state.done:
-            publish_frames(self.ctx.store, state.plan, [], final=True)
-            self.summary(state, "complete")
+            self.finish(state, "complete")
         for removed in apply_retention(self.ctx.store, self.model.name, self.keep_runs):
             log.info("%s %s removed by retention (keeping %d runs)", self.model.name, removed, self.keep_runs)
         return len(stats.published) if stats.published or not stats.failed else -1
+
+    def finish(self, state: RunState, how: str) -> None:
+        """The scheduler is done with the run (nothing left to try, or the end of a `--once` pass): any
+        committed frame may now make it LATEST, and the manifest names each variable it could not build, and
+        why (`RunState.unavailable`)."""
+        publish_frames(self.ctx.store, state.plan, [], final=True, unavailable=state.unavailable(final=True))
+        self.summary(state, how)
 
     def summary(self, state: RunState, how: str) -> None:
         """The rate counts only frames this process built (a resumed run's earlier frames are not)."""
@@ -165,7 +173,7 @@ class Scheduler:
         state = self.state_for(run)
         published = self.run_pass(state, wait_for_retries=True)
         if not state.done:
-            self.summary(state, "pass done")
+            self.finish(state, "pass done")
         return 0 if published >= 0 else 1
 
     def forever(self, pinned: str | None, poll_seconds: float) -> None:

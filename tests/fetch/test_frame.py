@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import rasterio
 
-from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, NotYetAvailable
+from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, NotYetAvailable, RecordAbsent
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame, fetch_frame_files
 from twf.fetch.sources import Source, parse_source
@@ -290,3 +290,46 @@ def test_concurrent_fetches_share_the_cache_without_corruption(
         HRRR, HRRR_RUN, 1, ["tmp2m", "refc"], tmp_path / "again", [source], cache=cache, transport=transport
     )
     assert len(bucket.requests_for(F01_KEY)) == before
+
+
+def test_a_record_a_stable_inventory_lacks_is_given_up_for_good(hrrr_server, transport, tmp_path):
+    """The inventory is an hour old: a record it does not list will not appear, so the failure says so."""
+    _, _, source = hrrr_server
+    with pytest.raises(RecordAbsent, match=r"GUST 0-SFC in f001.*complete and stable") as failure:
+        fetch_frame(HRRR, HRRR_RUN, 1, ["wgst10m"], tmp_path, [source], transport=transport)
+    assert failure.value.permanent
+
+
+def test_a_record_lacking_on_one_source_is_taken_from_the_next(make_server, transport, tmp_path,
+                                                                real_messages):
+    partial, _, first = make_server()
+    data, idx = hrrr_file(1, real_messages)
+    kept = [line for line in idx.splitlines() if ":REFC:" not in line]
+    put_file(partial, F01_KEY, data, "\n".join(kept) + "\n")
+    whole, _, second = make_server()
+    put_file(whole, F01_KEY, data, idx)
+    path = fetch_frame(HRRR, HRRR_RUN, 1, ["refc"], tmp_path, [first, second], transport=transport)
+    assert path.read_bytes() == real_messages["refc_f01"]
+
+
+def test_a_record_every_mirror_lacks_is_absent_naming_each(tmp_path, real_messages):
+    data, idx = hrrr_file(1, real_messages)
+    sources = []
+    for name in ("a", "b"):
+        mirror = tmp_path / name
+        (mirror / F01_KEY).parent.mkdir(parents=True)
+        (mirror / F01_KEY).write_bytes(data)
+        (mirror / (F01_KEY + ".idx")).write_text(idx)
+        sources.append(parse_source(f"mirror:{mirror}"))
+    with pytest.raises(RecordAbsent, match=r"/a/.*GUST 0-SFC in f001.*; .*/b/.*GUST 0-SFC in f001"):
+        fetch_frame(HRRR, HRRR_RUN, 1, ["wgst10m"], tmp_path / "out", sources)
+
+
+def test_an_unreadable_line_in_a_stable_inventory_fails_naming_line_and_file(tmp_path, real_messages):
+    mirror = tmp_path / "mirror"
+    data, idx = hrrr_file(1, real_messages)
+    (mirror / F01_KEY).parent.mkdir(parents=True)
+    (mirror / F01_KEY).write_bytes(data)
+    (mirror / (F01_KEY + ".idx")).write_text(idx + "garbage without fields\n")
+    with pytest.raises(RecordAbsent, match=r"wrfsfcf01\.grib2\.idx: line \d+ is not a wgrib2 inventory line"):
+        fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path / "out", [parse_source(f"mirror:{mirror}")])

@@ -7,18 +7,17 @@ boundaries and the last hour of each model, where NBM's files carry probability,
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
+from tests.tiny_grib import write_tiny_file
 
 from twf.fetch.idx import IdxEntry, parse_idx, select
 from twf.models import REGISTRY, get_model
 from twf.models.base import ModelSpec
 from twf.models.requirements import MessageRequest, frame_hours, messages_for
-from twf.synthetic.grib import SyntheticMessage, write_grib2, write_idx
+from twf.synthetic.inventory import idx_path
 from twf.synthetic.plan import file_requests
 
 # model → (fixture of the folder, path template, file hours, cycle of the run)
@@ -28,6 +27,8 @@ REAL = {
     "nbm": ("inventories_dir", "nbm/20260805_12z/blend.t12z.core.f{fh:03d}.co.grib2.idx", (12,), 12),
     "nam": ("inventories_dir", "nam/20260805_12z/nam.t12z.awphys{fh:02d}.tm00.grib2.idx", (6,), 12),
 }
+
+_REF = datetime(2026, 8, 5, 12, tzinfo=UTC)
 
 # Frame hours per model: the first, bucket boundaries either side, a long-range one, the last.
 SPREAD = {
@@ -82,16 +83,9 @@ def test_nbm_f012_twins_are_listed_first_for_precipitation(inventories_dir):
 def _synthetic_inventory(model_name: str, fh: int, fields: set[tuple[str, str]], folder: Path,
                          ) -> list[IdxEntry]:
     """The `.idx` the synthetic writer gives the model's file at `fh`, for the records of `fields` (element,
-    level) with their twins and decoys in file order: the plan's messages through the real writer and
-    inventory code, on a 2 x 2 corner of the native grid (record identity needs no full field)."""
-    model = get_model(model_name)
-    tiny = replace(model, native_grid=replace(model.native_grid, shape=(2, 2)))
-    ref = datetime(2026, 8, 5, 12, tzinfo=UTC)
-    messages = [SyntheticMessage(r.element, r.level, np.zeros((2, 2), np.float32), ref, r.fh, r.window,
-                                 r.average, r.qualifier)
-                for r in file_requests(model_name, fh) if (r.element, r.level.idx) in fields]
-    path = write_grib2(folder / f"{model_name}.f{fh:03d}.grib2", tiny, messages)
-    return parse_idx(write_idx(path).read_text())
+    level) with their twins and decoys in file order (through the real writer, on a tiny grid)."""
+    path = write_tiny_file(folder / f"{model_name}.f{fh:03d}.grib2", model_name, _REF, fh, fields)
+    return parse_idx(idx_path(path).read_text())
 
 
 @pytest.mark.parametrize("model_name", sorted(REGISTRY))

@@ -80,6 +80,20 @@ def test_a_run_the_scheduler_is_done_with_becomes_latest_with_any_frame(store: S
     assert publish_frames(store, plan(NEW_RUN), [], final=True).latest_run == NEW_RUN
 
 
+def test_a_variable_marked_unavailable_does_not_hold_latest_back(store: Store) -> None:
+    """Reflectivity cannot be built (its record is absent upstream): the run becomes LATEST without it, its
+    manifest says why, and the mark goes once a reflectivity frame lands."""
+    publish_frames(store, plan(OLD_RUN), OLD_FRAMES)
+    publish_frames(store, plan(NEW_RUN), [("tmp2m", 0)])
+    why = "RecordAbsent: hrrr.t17z.wrfsfcf00.grib2.idx: no inventory line for REFC 0-EATM in f000"
+    report = publish_frames(store, plan(NEW_RUN), [], unavailable={"refc": why})
+    assert report.latest_run == NEW_RUN and read_latest(store, MODEL).run == NEW_RUN
+    raw = json.loads(store.manifest_path(MODEL, NEW_RUN).read_text())
+    assert raw["variables"]["refc"]["unavailable"] == why and "unavailable" not in raw["variables"]["tmp2m"]
+    publish_frames(store, plan(NEW_RUN), [("refc", 1)], unavailable={})
+    assert read_manifest(store, MODEL, NEW_RUN).variables["refc"].unavailable is None
+
+
 def test_latest_never_moves_back_to_an_older_run(store: Store) -> None:
     publish_frames(store, plan(NEW_RUN), NEW_FRAMES)
     report = publish_frames(store, plan(OLD_RUN), OLD_FRAMES, final=True)

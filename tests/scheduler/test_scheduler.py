@@ -57,7 +57,7 @@ def test_once_publishes_a_short_run_in_the_canonical_layout(mirror_template: Pat
     assert read_manifest(store, "hrrr", REAL_RUN) == manifest
 
 
-def test_corrupt_grib_fails_only_its_frames_and_the_previous_run_stays_latest(
+def test_corrupt_grib_fails_only_its_frames_and_absent_records_are_given_up_at_once(
     mirror_template: Path, hrrr_grib_dir: Path, tmp_path: Path, data_root: Path, scheduler: Scheduler
 ) -> None:
     mirror = tmp_path / "mirror"
@@ -67,25 +67,32 @@ def test_corrupt_grib_fails_only_its_frames_and_the_previous_run_stays_latest(
     assert read_latest(store, "hrrr").run == OLDER_RUN
     older = store.manifest_path("hrrr", OLDER_RUN).read_bytes()
 
-    # upstream so far: the new run's f00 is corrupt, its f01 has no reflectivity
+    # upstream so far: the new run's f00 is corrupt (retried, then given up), and neither hour's complete
+    # inventory lists reflectivity (given up at once: it will not appear)
     write_real(mirror, hrrr_grib_dir, refc=False)
     corrupt(mirror_file(mirror, REAL_RUN, 0))
     done = scheduler(mirror, "--vars", ",".join(VARS))
     assert done.returncode == 0, done.stderr
-    for var in VARS:
-        assert f"hrrr {REAL_RUN} {var} fh000 failed (attempt 2, given up)" in done.stderr
-    assert f"hrrr {REAL_RUN} refc fh001 failed (attempt 2, given up)" in done.stderr
-    assert set(read_manifest(store, "hrrr", REAL_RUN).frames()) == {("tmp2m", 1)}
-    assert read_latest(store, "hrrr").run == OLDER_RUN  # the new run has no reflectivity frame yet
+    assert f"hrrr {REAL_RUN} tmp2m fh000 failed (attempt 2, given up)" in done.stderr
+    for fh in (0, 1):
+        assert f"hrrr {REAL_RUN} refc fh{fh:03d} failed (attempt 1, given up: it will not appear upstream)" \
+            in done.stderr
+    manifest = read_manifest(store, "hrrr", REAL_RUN)
+    assert set(manifest.frames()) == {("tmp2m", 1)}
+    assert "REFC 0-EATM in f001" in manifest.variables["refc"].unavailable
+    # the end of the --once pass: the new run is LATEST without reflectivity; the older one is still served
+    assert read_latest(store, "hrrr").run == REAL_RUN
     assert store.manifest_path("hrrr", OLDER_RUN).read_bytes() == older
 
-    # f02 arrives whole: reflectivity has its first frame, the new run becomes LATEST
+    # f02 arrives whole: reflectivity has its first frame and is no longer marked unavailable
     shutil.copytree(mirror_template, mirror, dirs_exist_ok=True,
                     ignore=lambda d, names: [n for n in names if "wrfsfcf00" in n or "wrfsfcf01" in n])
     done = scheduler(mirror, "--vars", ",".join(VARS))
     assert done.returncode == 0, done.stderr
-    assert {("refc", 2), ("tmp2m", 1), ("tmp2m", 2)} <= set(read_manifest(store, "hrrr", REAL_RUN).frames())
-    assert ("tmp2m", 0) not in set(read_manifest(store, "hrrr", REAL_RUN).frames())
+    manifest = read_manifest(store, "hrrr", REAL_RUN)
+    assert {("refc", 2), ("tmp2m", 1), ("tmp2m", 2)} <= set(manifest.frames())
+    assert ("tmp2m", 0) not in set(manifest.frames())
+    assert manifest.variables["refc"].unavailable is None
     assert read_latest(store, "hrrr").run == REAL_RUN
     assert list_runs(store, "hrrr") == [REAL_RUN, OLDER_RUN]
     assert check_model(store, get_model("hrrr")) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from twf.models import get_model
 from twf.publish import RunPlan
-from twf.scheduling.state import RetryPolicy, RunState
+from twf.scheduling.state import NOTHING_UPSTREAM, RetryPolicy, RunState
 
 PLAN = RunPlan.for_run(get_model("hrrr"), "20260129_17z", ["refc", "tmp2m"])
 
@@ -38,3 +38,34 @@ def test_run_is_done_when_every_frame_is_committed_or_given_up() -> None:
     assert not state.done
     state.failed(frames[-1], "missing", now=0.0)
     assert state.done
+
+
+def test_a_permanent_failure_is_given_up_at_once() -> None:
+    state = RunState(PLAN, RetryPolicy(max_attempts=4, base_seconds=30))
+    assert state.failed(("refc", 0), "RecordAbsent: ...", now=0.0, permanent=True) is None
+    assert ("refc", 0) in state.given_up and state.attempts[("refc", 0)] == 1
+
+
+def test_a_variable_is_unavailable_once_every_frame_tried_is_given_up() -> None:
+    state = RunState(PLAN, RetryPolicy(max_attempts=2, base_seconds=30))
+    state.start(0, ("refc", "tmp2m"))
+    state.succeeded(("tmp2m", 0))
+    state.failed(("refc", 0), "absent at f000", now=0.0, permanent=True)
+    assert state.unavailable() == {"refc": "absent at f000"}
+    state.start(1, ("refc",))
+    assert state.unavailable() == {}  # a frame of it is being built: it may still come
+    state.failed(("refc", 1), "corrupt at f001", now=0.0)
+    assert state.unavailable() == {}  # waiting for a retry
+    state.failed(("refc", 1), "corrupt at f001", now=0.0)
+    assert state.unavailable() == {"refc": "absent at f000"}  # the permanent reason comes first
+    state.start(2, ("refc",))
+    state.succeeded(("refc", 2))
+    assert state.unavailable() == {}
+
+
+def test_when_done_every_variable_without_frames_says_why() -> None:
+    state = RunState(PLAN, RetryPolicy(max_attempts=4, base_seconds=30))
+    state.start(0, ("tmp2m",))
+    state.failed(("tmp2m", 0), "fetch failed", now=0.0)
+    assert state.unavailable() == {}
+    assert state.unavailable(final=True) == {"tmp2m": "fetch failed", "refc": NOTHING_UPSTREAM}

@@ -1,8 +1,9 @@
-/** A labelled `<select>`; options are value/label pairs. */
+/** A labelled `<select>`; options are value/label pairs (with a tooltip saying why one is disabled). */
 export interface Option {
   value: string;
   label: string;
   disabled?: boolean;
+  title?: string;
 }
 
 interface Props {
@@ -19,7 +20,7 @@ export function Picker({ label, name, value, options, onChange }: Props) {
       <span>{label}</span>
       <select name={name} data-testid={`pick-${name}`} value={value} onChange={(e) => onChange(e.target.value)}>
         {options.map((o) => (
-          <option key={o.value} value={o.value} disabled={o.disabled}>
+          <option key={o.value} value={o.value} disabled={o.disabled} title={o.title}>
             {o.label}
           </option>
         ))}

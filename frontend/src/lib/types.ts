@@ -50,6 +50,8 @@ export interface VariableInfo {
   kind: Kind;
   expected_frames: number;
   available_frames: number;
+  /** Why the run cannot show it (no frame, every frame tried given up); null while it has or may get frames. */
+  unavailable: string | null;
   legend: Legend;
 }
 

@@ -4,9 +4,9 @@ import type { VariableInfo } from './types';
 
 const legend = { palette: 'p', units: 'u', kind: 'continuous' as const, stops: [] };
 
-function variable(id: string, available: number): VariableInfo {
+function variable(id: string, available: number, unavailable: string | null = null): VariableInfo {
   return { id, label: id.toUpperCase(), units: 'u', kind: 'continuous', expected_frames: 19,
-    available_frames: available, legend };
+    available_frames: available, unavailable, legend };
 }
 
 describe('variables of a run that is still filling', () => {
@@ -29,6 +29,14 @@ describe('variables of a run that is still filling', () => {
 
   it('while the catalog loads the requested variable is shown as asked', () => {
     expect(chooseVariable([], 'refc')).toBe('refc');
+  });
+
+  it('a variable the run cannot build is listed unavailable, with the reason, and never chosen', () => {
+    const why = 'REFC 0-EATM in f001 is not in the inventory';
+    const vars = [variable('refc', 0, why), variable('tmp2m', 2)];
+    expect(variableOptions(vars)[0]).toEqual(
+      { value: 'refc', label: 'REFC (unavailable)', disabled: true, title: why });
+    expect(chooseVariable(vars, 'refc')).toBe('tmp2m');
   });
 
   it('pending variables are listed but cannot be picked', () => {

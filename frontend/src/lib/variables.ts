@@ -1,7 +1,8 @@
 /**
  * Which variables a run can show. A run's manifest lists every planned variable from its first commit, with
  * `available_frames: 0` until its first frame lands (docs/ARTIFACT_CONTRACT.md): such a variable is listed as
- * pending and never selected, so the map never opens on an empty frame list.
+ * pending, or as unavailable with the reason when the run cannot build it, and never selected, so the map never
+ * opens on an empty frame list.
  */
 import { DEFAULT_VAR } from './config';
 import type { VariableInfo } from './types';
@@ -26,13 +27,19 @@ export interface VariableOption {
   value: string;
   label: string;
   disabled: boolean;
+  title?: string;
 }
 
-/** Picker entries: a variable without frames is shown, labelled pending, and cannot be picked. */
+/**
+ * Picker entries: a variable without frames is shown, labelled pending (or unavailable, with the reason as its
+ * tooltip), and cannot be picked.
+ */
 export function variableOptions(variables: VariableInfo[]): VariableOption[] {
-  return variables.map((v) => ({
-    value: v.id,
-    label: hasFrames(v) ? v.label : `${v.label} (pending)`,
-    disabled: !hasFrames(v),
-  }));
+  return variables.map((v) => {
+    if (hasFrames(v)) return { value: v.id, label: v.label, disabled: false };
+    if (v.unavailable) {
+      return { value: v.id, label: `${v.label} (unavailable)`, disabled: true, title: v.unavailable };
+    }
+    return { value: v.id, label: `${v.label} (pending)`, disabled: true };
+  });
 }

@@ -88,7 +88,7 @@ def _vars_body(spec: ModelSpec, manifest: Manifest) -> dict[str, Any]:
             continue
         listed.append({"id": name, "label": var.label, "units": var.units, "kind": var.kind,
                        "expected_frames": entry.expected_frames, "available_frames": entry.available_frames,
-                       "legend": legend(var.palette)})
+                       "unavailable": entry.unavailable, "legend": legend(var.palette)})
     return {"model": spec.name, "run": manifest.run, "variables": listed}
 
 

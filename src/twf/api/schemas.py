@@ -53,6 +53,7 @@ class VariableOut(BaseModel):
     kind: str
     expected_frames: int
     available_frames: int
+    unavailable: str | None = None  # why the run cannot show it (no frame, every frame tried given up)
     legend: dict[str, Any]
 
 

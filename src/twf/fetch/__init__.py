@@ -7,7 +7,8 @@ Google Cloud or a local mirror, validated so that the builder never sees a wrong
     validate   206 / Content-Range / length / GRIB...7777 checks, Last-Modified stability
     cache      atomic, size-bounded cache of validated ranges
     inventory  `.idx` responses kept a few seconds in the process (no re-download per variable or run total)
-    frame      `fetch_frame` / `fetch_frame_files`
+    frame      `fetch_frame` / `fetch_frame_files`; a record a stable inventory lacks is `RecordAbsent`
+    explain    `twf fetch --explain`: the lines and byte ranges a frame would read, from the inventories alone
     discovery  `available_hours` / `latest_run`
 """
 

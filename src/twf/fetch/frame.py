@@ -7,31 +7,45 @@ the requested messages are selected exactly (`twf.models.requirements` decides w
 ranges are merged and fetched concurrently, and every range must be a 206 of exactly the requested bytes made
 of whole GRIB2 messages. Any failure moves on to the next source; nothing partial is ever written: each subset
 file appears in one atomic rename.
+
+A record that a complete, stable inventory does not hold (a local mirror's, or one whose Last-Modified is
+old enough; the record absent, listed only as a probability/spread twin, or on a line that cannot be read)
+will not appear by waiting: when every source that carries the model says so, the failure is `RecordAbsent`,
+which the scheduler gives up at once instead of retrying.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
-from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, TWFError, UnknownVariable
+from twf.errors import (
+    FetchError,
+    ForecastHourOutOfRange,
+    MessageNotFound,
+    RecordAbsent,
+    TWFError,
+    UnknownVariable,
+)
 from twf.fetch.cache import DownloadCache, write_atomic
 from twf.fetch.idx import ByteRange, IdxEntry, merge_ranges, parse_idx, select
 from twf.fetch.inventory import PROCESS_INVENTORIES, InventoryCache
 from twf.fetch.sources import Source
 from twf.fetch.transport import Response, Transport, borrowed
-from twf.fetch.validate import check_grib, check_range_response, check_stable
+from twf.fetch.validate import check_grib, check_range_response, check_stable, is_settled
 from twf.models import check_frame, get_variable
 from twf.models.base import ModelSpec
 from twf.models.requirements import MessageRequest, messages_for
 from twf.store import parse_run_id
 
 _MAX_TAG_CHARS = 80  # file-name tag of the variable set; longer sets use a digest
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,19 @@ class FetchedFile:
     messages: tuple[str, ...]  # inventory labels, in file order
     bytes_written: int
     bytes_downloaded: int  # network bytes for ranges and .idx (cache hits excluded)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The records one upstream file holds for a frame, as one source's inventory lists them."""
+
+    fh: int
+    source: str
+    url: str  # the GRIB2 file
+    entries: tuple[IdxEntry, ...]  # the chosen inventory lines, in file order
+    ranges: tuple[ByteRange, ...]  # inclusive, merged: what a fetch requests
+    version: str  # the inventory's Last-Modified (part of the download-cache key)
+    idx_bytes: int  # network bytes spent on the inventory (0 when it was read moments ago)
 
 
 def frame_requests(
@@ -147,66 +174,106 @@ def fetch_file(
     inventories: InventoryCache = PROCESS_INVENTORIES,
 ) -> FetchedFile:
     """Try the sources in order; the first that serves every message whole wins. Errors name every attempt."""
+
+    def attempt(source: Source) -> FetchedFile:
+        selection = _select_from(source, model, ref_time, fh, requests, transport, now, inventories)
+        try:
+            return _fetch_selected(selection, out_path, transport, cache, source, now or datetime.now(UTC))
+        except FetchError:
+            inventories.forget(source.idx_url(model, ref_time, fh))  # it may be stale: read it afresh next
+            raise
+
+    return _first_source(model, sources, attempt)
+
+
+def select_file(
+    model: ModelSpec,
+    ref_time: datetime,
+    fh: int,
+    requests: Sequence[MessageRequest],
+    sources: Sequence[Source],
+    *,
+    transport: Transport,
+    now: datetime | None = None,
+    inventories: InventoryCache = PROCESS_INVENTORIES,
+) -> Selection:
+    """What a fetch of the file at `fh` would read: the first source whose inventory holds every message.
+    Reads inventories only."""
+    return _first_source(
+        model, sources, lambda source: _select_from(source, model, ref_time, fh, requests, transport, now,
+                                                    inventories))
+
+
+def _first_source(model: ModelSpec, sources: Sequence[Source], attempt: Callable[[Source], T]) -> T:
+    """`attempt` on each source that carries the model until one succeeds. The error names every failure;
+    it is `RecordAbsent` when every source tried lacks a record for good."""
     if not sources:
         raise FetchError("no sources given")
     failures: list[TWFError] = []
+    skipped: list[str] = []
     for source in sources:
         if source.prefix(model) is None:
-            failures.append(FetchError(f"source {source.name} does not carry {model.name}"))
+            skipped.append(f"source {source.name} does not carry {model.name}")
             continue
         try:
-            return _fetch_from(
-                source, model, ref_time, fh, requests, out_path, transport, cache, now, inventories
-            )
+            return attempt(source)
         except (FetchError, MessageNotFound) as exc:
             failures.append(exc)
+    text = "; ".join([*map(str, failures), *skipped])
     kinds = {type(f) for f in failures}
-    kind = kinds.pop() if len(kinds) == 1 else FetchError
-    raise kind("; ".join(str(f) for f in failures))
+    raise (kinds.pop() if len(kinds) == 1 else FetchError)(text)
 
 
-def _fetch_from(
+def _select_from(
     source: Source,
     model: ModelSpec,
     ref_time: datetime,
     fh: int,
     requests: Sequence[MessageRequest],
-    out_path: Path,
     transport: Transport,
-    cache: DownloadCache | None,
     now: datetime | None,
     inventories: InventoryCache,
-) -> FetchedFile:
+) -> Selection:
     now = now or datetime.now(UTC)
     idx_url = source.idx_url(model, ref_time, fh)
     inventory, idx_bytes = _read_inventory(source, idx_url, transport, inventories, now)
-    entries = select(parse_idx(inventory.body.decode("utf-8", "replace"), url=idx_url), requests, url=idx_url)
-    ranges = merge_ranges(entries)
+    try:
+        entries = select(parse_idx(inventory.body.decode("utf-8", "replace"), url=idx_url), requests,
+                         url=idx_url)
+    except (FetchError, MessageNotFound) as exc:
+        if is_settled(source.is_local, inventory.last_modified, source.stable_seconds, now):
+            raise RecordAbsent(f"{exc} (the inventory is complete and stable: not retried)") from None
+        raise
     version = inventory.last_modified.isoformat() if inventory.last_modified else ""
-    url = source.file_url(model, ref_time, fh)
+    return Selection(fh, source.name, source.file_url(model, ref_time, fh), tuple(entries),
+                     tuple(merge_ranges(entries)), version, idx_bytes)
+
+
+def _fetch_selected(selection: Selection, out_path: Path, transport: Transport, cache: DownloadCache | None,
+                    source: Source, now: datetime) -> FetchedFile:
+    """Download the selection's ranges (concurrently), validate them and write the subset file atomically."""
+    url, entries = selection.url, selection.entries
 
     def one(rng: ByteRange) -> tuple[bytes, int | None, int]:
-        return _fetch_range(url, rng, _messages_in(rng, entries), transport, cache, version, source, now)
+        return _fetch_range(url, rng, _messages_in(rng, entries), transport, cache, selection.version, source,
+                            now)
 
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, min(len(ranges), transport.policy.concurrency))) as pool:
-            parts = list(pool.map(one, ranges))
-        totals = {total for _, total, _ in parts if total is not None}
-        if len(totals) > 1:
-            raise FetchError(f"{url}: file size changed during the download ({sorted(totals)}); retry later")
-    except FetchError:
-        inventories.forget(idx_url)  # it may be stale: the next attempt reads it afresh
-        raise
+    workers = max(1, min(len(selection.ranges), transport.policy.concurrency))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(one, selection.ranges))
+    totals = {total for _, total, _ in parts if total is not None}
+    if len(totals) > 1:
+        raise FetchError(f"{url}: file size changed during the download ({sorted(totals)}); retry later")
     data = b"".join(body for body, _, _ in parts)
     write_atomic(out_path, data)
     return FetchedFile(
-        fh=fh,
+        fh=selection.fh,
         path=out_path,
-        source=source.name,
+        source=selection.source,
         url=url,
         messages=tuple(e.label for e in entries),
         bytes_written=len(data),
-        bytes_downloaded=idx_bytes + sum(n for _, _, n in parts),
+        bytes_downloaded=selection.idx_bytes + sum(n for _, _, n in parts),
     )
 
 

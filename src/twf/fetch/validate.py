@@ -88,6 +88,14 @@ def check_grib(url: str, rng: ByteRange, data: bytes, expected_messages: int) ->
         )
 
 
+def is_settled(local: bool, last_modified: datetime | None, stable_seconds: float, now: datetime) -> bool:
+    """Whether a file is complete and will not change: a local mirror's (written by atomic writers), or a
+    remote one whose Last-Modified is at least `stable_seconds` old (a remote file without one is not)."""
+    if local:
+        return True
+    return last_modified is not None and (now - last_modified).total_seconds() >= stable_seconds
+
+
 def check_stable(url: str, last_modified: datetime | None, stable_seconds: float, now: datetime) -> None:
     """Raise NotYetAvailable while a file is younger than `stable_seconds` (it may still be uploading)."""
     if stable_seconds <= 0 or last_modified is None:

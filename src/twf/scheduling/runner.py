@@ -2,8 +2,10 @@
 
 A pass asks which forecast hours exist, submits one task per hour with the frames that hour still needs,
 publishes the frames of each finished task at once (so a run appears progressively), and records failures
-for retry with backoff. `wait_for_retries` keeps a pass going until every retry is spent (`--once`);
-otherwise waiting retries are left to the next pass.
+for retry with backoff; a permanent failure (a record a complete, stable inventory lacks) is given up at
+once. `wait_for_retries` keeps a pass going until every retry is spent (`--once`); otherwise waiting retries
+are left to the next pass. Variables whose every tried frame was given up are marked unavailable in the
+manifest as soon as that is so, which lets the run become LATEST without them.
 """
 
 from __future__ import annotations
@@ -123,29 +125,41 @@ def _until(retry_at: float | None) -> float:
 
 def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassStats,
             progress: Progress | None) -> None:
-    """Publish the hour's built frames, log one line per frame, schedule retries for the failed ones."""
+    """Record the hour's failures (retry or give up), publish its built frames with the variables now
+    unavailable, log one line per frame."""
     if progress:
         progress.clear()
     if result.worker_pid:
         stats.peak_rss_mib[result.worker_pid] = result.peak_rss_mib
     built = [(o.var, o.fh) for o in result.outcomes if o.ok]
     seconds = {(o.var, o.fh): o.seconds for o in result.outcomes}
-    failures = {(o.var, o.fh): o.detail for o in result.outcomes if not o.ok}
-    if built:
-        report = publish_frames(ctx.store, state.plan, built)
-        failures.update(report.failed)
+    for outcome in result.outcomes:
+        if not outcome.ok:
+            _failed(ctx, state, (outcome.var, outcome.fh), outcome.detail, stats, outcome.permanent)
+    unavailable = state.unavailable()
+    if built or unavailable != state.reported_unavailable:
+        report = publish_frames(ctx.store, state.plan, built, unavailable=unavailable)
+        state.reported_unavailable = unavailable
         stats.latest_run = report.latest_run
-    for frame in built:
-        if frame not in failures:
+        for frame, detail in report.failed.items():
+            _failed(ctx, state, frame, detail, stats)
+        for frame in (f for f in built if f not in report.failed):
             state.succeeded(frame)
             stats.published.append(frame)
             log.info("%s %s %s %s published (%.1f s)", ctx.model.name, state.plan.run, frame[0],
                      frame_stem(frame[1]), seconds[frame])
-    for frame, detail in failures.items():
-        delay = state.failed(frame, detail, time.monotonic())
-        stats.failed[frame] = detail
-        after = f"retry in {delay:.0f} s" if delay is not None else "given up"
-        log.warning("%s %s %s %s failed (attempt %d, %s): %s", ctx.model.name, state.plan.run, frame[0],
-                    frame_stem(frame[1]), state.attempts[frame], after, detail)
     if progress:
         progress.show(state.plan.run, state)
+
+
+def _failed(ctx: RunContext, state: RunState, frame: Frame, detail: str, stats: PassStats,
+            permanent: bool = False) -> None:
+    """One log line per failure: when it is retried, or that it is given up (at once when permanent)."""
+    delay = state.failed(frame, detail, time.monotonic(), permanent)
+    stats.failed[frame] = detail
+    if permanent:
+        after = "given up: it will not appear upstream"
+    else:
+        after = f"retry in {delay:.0f} s" if delay is not None else "given up"
+    log.warning("%s %s %s %s failed (attempt %d, %s): %s", ctx.model.name, state.plan.run, frame[0],
+                frame_stem(frame[1]), state.attempts[frame], after, detail)

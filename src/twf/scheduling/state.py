@@ -1,4 +1,5 @@
-"""What one run still needs: planned frames not yet committed, frames in flight, retries with backoff."""
+"""What one run still needs: planned frames not yet committed, frames in flight, retries with backoff, and
+which variables it cannot show (every frame tried given up) and why."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from twf.publish import Frame, RunPlan
+
+# Why a variable has nothing when the scheduler is done with a run and none of its frames was even tried.
+NOTHING_UPSTREAM = "no upstream file of its forecast hours was available"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class RunState:
     attempts: dict[Frame, int] = field(default_factory=dict)
     retry_at: dict[Frame, float] = field(default_factory=dict)
     last_error: dict[Frame, str] = field(default_factory=dict)
+    permanent: set[Frame] = field(default_factory=set)  # given up at once: waiting would not have helped
+    reported_unavailable: dict[str, str] = field(default_factory=dict)  # what the manifest says so far
 
     @property
     def total(self) -> int:
@@ -67,16 +73,39 @@ class RunState:
         self.committed.add(frame)
         self.retry_at.pop(frame, None)
 
-    def failed(self, frame: Frame, detail: str, now: float) -> float | None:
-        """Record a failure; returns the retry delay, or None when the frame is given up."""
+    def failed(self, frame: Frame, detail: str, now: float, permanent: bool = False) -> float | None:
+        """Record a failure; returns the retry delay, or None when the frame is given up: after its last
+        attempt, or at once when the failure is `permanent` (a record a stable inventory lacks)."""
         self.in_flight.discard(frame)
         attempts = self.attempts.get(frame, 0) + 1
         self.attempts[frame] = attempts
         self.last_error[frame] = detail
-        if attempts >= self.policy.max_attempts:
+        if permanent:
+            self.permanent.add(frame)
+        if permanent or attempts >= self.policy.max_attempts:
             self.given_up[frame] = detail
             self.retry_at.pop(frame, None)
             return None
         delay = self.policy.delay(attempts)
         self.retry_at[frame] = now + delay
         return delay
+
+    def unavailable(self, final: bool = False) -> dict[str, str]:
+        """Variables the run cannot show so far, with why: no committed frame, and every frame tried was given
+        up (none in flight or waiting for a retry); the reason of a permanent failure is preferred. With
+        `final` (the scheduler is done with the run) every variable without a committed frame is listed,
+        with its last error, or why none of its frames was tried."""
+        unavailable: dict[str, str] = {}
+        for var, hours in self.plan.hours.items():
+            frames = [(var, fh) for fh in hours]
+            if any(f in self.committed for f in frames):
+                continue
+            given_up = [f for f in frames if f in self.given_up]
+            pending = any(f in self.in_flight or f in self.retry_at for f in frames)
+            if given_up and not pending:
+                permanent = [f for f in given_up if f in self.permanent]
+                unavailable[var] = self.given_up[(permanent or given_up)[-1]]
+            elif final:
+                tried = [f for f in frames if f in self.last_error]
+                unavailable[var] = self.last_error[tried[-1]] if tried else NOTHING_UPSTREAM
+        return unavailable

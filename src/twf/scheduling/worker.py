@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twf.builder.pipeline import build_frame
+from twf.errors import TWFError
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame_files
 from twf.fetch.sources import chosen_sources
@@ -41,6 +42,7 @@ class FrameOutcome:
     ok: bool
     detail: str  # the error message when not ok
     seconds: float
+    permanent: bool = False  # a failure waiting cannot cure (`TWFError.permanent`): not retried
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class TaskResult:
 def _describe(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _failure(var: str, fh: int, exc: BaseException, seconds: float) -> FrameOutcome:
+    permanent = isinstance(exc, TWFError) and exc.permanent
+    return FrameOutcome(var, fh, False, _describe(exc), seconds, permanent)
 
 
 def _fetch(task: FrameTask, variables: tuple[str, ...], out_dir: Path) -> list[Path]:
@@ -82,7 +89,7 @@ def run_task(task: FrameTask) -> TaskResult:
             shared = _fetch(task, task.variables, grib_dir)
         except Exception as exc:  # noqa: BLE001 - any fetch failure is retried per variable below
             if len(task.variables) == 1:
-                outcomes.append(FrameOutcome(task.variables[0], task.fh, False, _describe(exc), 0.0))
+                outcomes.append(_failure(task.variables[0], task.fh, exc, 0.0))
         for var in task.variables if not outcomes else ():
             start = time.monotonic()
             try:
@@ -90,7 +97,7 @@ def run_task(task: FrameTask) -> TaskResult:
                 gribs = shared if shared is not None else _fetch(task, (var,), own_dir)
                 _build_one(task, store, var, gribs)
             except Exception as exc:  # noqa: BLE001 - a worker reports every failure as that frame's outcome
-                outcomes.append(FrameOutcome(var, task.fh, False, _describe(exc), time.monotonic() - start))
+                outcomes.append(_failure(var, task.fh, exc, time.monotonic() - start))
                 continue
             outcomes.append(FrameOutcome(var, task.fh, True, "", time.monotonic() - start))
     finally:
