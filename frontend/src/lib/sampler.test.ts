@@ -41,7 +41,8 @@ describe('hover sampler', () => {
       await sleep(40);
       backend.sampleDelayMs = 0;
       sampler.request(at(45));
-      await sleep(250);
+      await vi.waitFor(() => expect(delivered.length).toBe(1), { timeout: 5000, interval: 10 });
+      await sleep(200); // the overtaken reply (120 ms) must not arrive after it
     } finally {
       backend.sampleDelayMs = 0;
     }
@@ -52,7 +53,8 @@ describe('hover sampler', () => {
     const { delivered, sampler, samplesSent } = harness();
     const before = samplesSent();
     sampler.request(at(70));
-    await sleep(300);
+    await vi.waitFor(() => expect(delivered.length).toBe(1), { timeout: 5000, interval: 10 });
+    await sleep(200); // time enough for a retry that must not come
     expect(delivered).toEqual([null]);
     expect(samplesSent() - before).toBe(1);
   });
