@@ -80,3 +80,14 @@ export async function shareUnlike(page, clip, rgb) {
     { png, rgb },
   );
 }
+
+/** A new page of `context` at the viewer (`origin` + `search`), once its first frame is painted and the map idle. */
+export async function openViewer(context, origin, search = '') {
+  const page = await context.newPage();
+  const requests = recordRequests(page);
+  const errors = recordConsoleErrors(page);
+  await page.goto(`${origin}/${search}`);
+  await firstFrame(page);
+  await mapIdle(page);
+  return { page, requests, errors };
+}

@@ -20,6 +20,12 @@ import { TimeControls } from './components/TimeControls';
 import { Legend } from './components/Legend';
 import { HoverReadout } from './components/HoverReadout';
 import type { Frame } from './lib/types';
+import type { LatLon } from './lib/urls';
+import { perf } from './lib/perf';
+import { labelsByDefault } from './lib/places';
+import { usePointSeries } from './hooks/usePointSeries';
+import { usePlaceValues, type Viewport } from './hooks/usePlaceValues';
+import { PointPanel } from './components/PointPanel';
 
 const NO_FRAMES: Frame[] = [];
 
@@ -54,6 +60,15 @@ export function App() {
 
   const identity = current && frame ? { model: current.model, run: current.run, var: current.var, fh: frame.fh } : null;
   const sample = useSample(api, identity, hover);
+  const [viewport, setViewport] = useState<Viewport | null>(null);
+  const [citiesChoice, setCities] = useState<boolean | null>(null); // null: the variable's default
+  const citiesOn = citiesChoice ?? labelsByDefault(current?.units);
+  const placeLabels = usePlaceValues(api, identity, viewport, citiesOn);
+  const pointSeries = usePointSeries(api, view.point);
+  const onPick = useCallback((point: LatLon) => {
+    perf.pointPickedAt = performance.now();
+    update({ point });
+  }, [update]);
 
   const regionId = view.region ?? regions.defaultId ?? '';
   const region = regions.regions.find((r) => r.id === regionId) ?? regions.regions[0] ?? null;
@@ -75,6 +90,10 @@ export function App() {
           onReadiness={setReadiness}
           onHover={setHover}
           onCameraChange={onCamera}
+          onPick={onPick}
+          onViewport={setViewport}
+          point={view.point}
+          placeLabels={placeLabels}
         />
       )}
       <Toolbar
@@ -95,6 +114,8 @@ export function App() {
         onVariable={(v) => update({ var: v })}
         onRegion={(id) => update({ region: id, camera: null })}
         onContours={setContoursOn}
+        citiesOn={citiesOn}
+        onCities={setCities}
       />
       {error && (
         <div className="panel error" role="alert">
@@ -114,6 +135,10 @@ export function App() {
         </>
       )}
       {hover && <HoverReadout sample={sample} x={hover.x} y={hover.y} />}
+      {view.point && (
+        <PointPanel point={view.point} series={pointSeries} currentTime={frame?.valid_time ?? null}
+          onClose={() => update({ point: null })} />
+      )}
     </div>
   );
 }

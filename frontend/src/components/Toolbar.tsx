@@ -1,4 +1,8 @@
-/** Dataset and view pickers: model, run, variable, region, contours toggle; and the demo-data label. */
+/**
+ * Dataset and view pickers: model, run, variable, region, contours and city-label toggles; and the demo-data
+ * label. On a phone the pickers fold into one control that names the dataset and opens them.
+ */
+import { useState } from 'react';
 import type { ModelInfo, Region, RunInfo, VariableInfo } from '../lib/types';
 import { variableOptions } from '../lib/variables';
 import { Picker } from './Picker';
@@ -21,9 +25,12 @@ interface Props {
   onVariable: (id: string) => void;
   onRegion: (id: string) => void;
   onContours: (on: boolean) => void;
+  citiesOn: boolean;
+  onCities: (on: boolean) => void;
 }
 
 export function Toolbar(p: Props) {
+  const [open, setOpen] = useState(false);
   const runOptions = [
     { value: 'latest', label: p.latestRun ? `latest (${p.latestRun})` : 'latest' },
     ...p.runs.map((r) => ({ value: r.run, label: r.complete ? r.run : `${r.run} (filling)` })),
@@ -40,6 +47,12 @@ export function Toolbar(p: Props) {
           </span>
         )}
       </div>
+      <button type="button" className="pickers-toggle" data-testid="pickers-toggle" aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}>
+        {p.models.find((m) => m.id === p.model)?.label ?? p.model} ·{' '}
+        {p.variables.find((v) => v.id === p.variable)?.label ?? p.variable} ▾
+      </button>
+      <div className={open ? 'pickers open' : 'pickers'}>
       <Picker label="Model" name="model" value={p.model} onChange={p.onModel}
         options={p.models.map((m) => ({ value: m.id, label: m.label }))} />
       <Picker label="Run" name="run" value={p.run} onChange={p.onRun} options={runOptions} />
@@ -54,6 +67,12 @@ export function Toolbar(p: Props) {
           Isotherms
         </label>
       )}
+      <label className="toggle">
+        <input type="checkbox" data-testid="cities-toggle" checked={p.citiesOn}
+          onChange={(e) => p.onCities(e.target.checked)} />
+        Cities
+      </label>
+      </div>
     </div>
   );
 }

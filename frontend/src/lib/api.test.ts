@@ -41,6 +41,21 @@ describe('API client', () => {
     ]);
   });
 
+  it('asks for a series with the point rounded and the variables listed, and reads a 204 as null', async () => {
+    const api = createApi(backend.origin);
+    const series = await api.series({ lat: 45.123456, lon: -122.6, vars: ['tmp2m', 'dp2m'] });
+    expect(series).toEqual({ lat: 45.1235, lon: -122.6, series: [] });
+    expect(backend.requests.at(-1)?.url).toBe('/api/v3/series?lat=45.1235&lon=-122.6000&vars=tmp2m%2Cdp2m');
+    expect(await api.series({ lat: 70, lon: 0 })).toBeNull();
+  });
+
+  it('posts a batch of points as JSON and gets their values in order', async () => {
+    const answer = await createApi(backend.origin).sampleBatch({ ...query, points: [[45, -122], [70, 0]] });
+    expect(answer.values).toEqual([35, null]);
+    expect(backend.bodies.at(-1)).toEqual({ model: 'hrrr', run: '20260129_17z', var: 'tmp2m', fh: 1,
+      lat: 45.5, lon: -122.6, points: [[45, -122], [70, 0]] });
+  });
+
   it('sends If-None-Match for regions and reports a 304 as not modified', async () => {
     const api = createApi(backend.origin);
     const first = await api.regions(null);

@@ -6,6 +6,8 @@
 import { absoluteUrl, apiPaths } from './urls';
 import type {
   ApiErrorBody,
+  BatchRequest,
+  BatchResponse,
   FramesResponse,
   ModelsResponse,
   RegionsResponse,
@@ -13,6 +15,8 @@ import type {
   RunsResponse,
   Sample,
   SampleQuery,
+  SeriesQuery,
+  SeriesResponse,
   VarsResponse,
 } from './types';
 
@@ -76,6 +80,23 @@ export function createApi(origin: string, fetchFn: FetchFn = (input, init) => fe
     async sample(query: SampleQuery, signal?: AbortSignal): Promise<Sample | null> {
       const response = await get(apiPaths.sample(query), signal);
       return response.status === 204 ? null : body<Sample>(response);
+    },
+
+    /** One point's forecast from several models, or `null` when the API answers `204` (outside every model). */
+    async series(query: SeriesQuery, signal?: AbortSignal): Promise<SeriesResponse | null> {
+      const response = await get(apiPaths.series(query), signal);
+      return response.status === 204 ? null : body<SeriesResponse>(response);
+    },
+
+    /** The values of one frame at up to 500 points, in order (`POST`, never cached). */
+    async sampleBatch(request: BatchRequest, signal?: AbortSignal): Promise<BatchResponse> {
+      const response = await fetchFn(absoluteUrl(apiPaths.sampleBatch(), origin), {
+        method: 'POST',
+        signal,
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+      return body<BatchResponse>(response);
     },
   };
 }

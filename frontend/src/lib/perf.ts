@@ -23,6 +23,10 @@ export interface ViewerPerf {
   stalls: number;
   /** performance.now() of each playback advance. */
   advances: number[];
+  /** performance.now() of the last click or tap that opened a point forecast. */
+  pointPickedAt: number | null;
+  /** ms from that click to every meteogram chart drawn. */
+  pointChartMs: number | null;
 }
 
 export const perf: ViewerPerf = {
@@ -36,6 +40,8 @@ export const perf: ViewerPerf = {
   swapWorkMs: [],
   stalls: 0,
   advances: [],
+  pointPickedAt: null,
+  pointChartMs: null,
 };
 
 declare global {

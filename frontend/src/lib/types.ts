@@ -130,3 +130,51 @@ export interface ApiErrorBody {
   error: string;
   detail: string;
 }
+
+/** `[valid time, value]`; class-coded variables add the precipitation type: `[valid time, dBZ, ptype]`. */
+export type SeriesPoint = [string, number | null] | [string, number | null, string | null];
+
+export interface SeriesEntry {
+  model: string;
+  /** null: the model has no published run. */
+  run: string | null;
+  var: string;
+  units: string;
+  /** One per planned forecast hour; the value is null until that frame is committed. */
+  points: SeriesPoint[];
+  /** The model has no data at this point (points is empty). */
+  outside?: boolean;
+}
+
+export interface SeriesResponse {
+  lat: number;
+  lon: number;
+  series: SeriesEntry[];
+}
+
+export interface SeriesQuery {
+  lat: number;
+  lon: number;
+  models?: string[];
+  vars?: string[];
+}
+
+export interface BatchRequest {
+  model: string;
+  run: string;
+  var: string;
+  fh: number;
+  /** `[lat, lon]` pairs, at most 500. */
+  points: [number, number][];
+}
+
+export interface BatchResponse {
+  model: string;
+  run: string;
+  var: string;
+  fh: number;
+  units: string;
+  valid_time: string;
+  /** In the order of the points; null outside the grid or on nodata. */
+  values: (number | null)[];
+}

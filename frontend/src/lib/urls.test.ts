@@ -68,8 +68,9 @@ describe('page URL view state', () => {
   it('round-trips a full view so a shared link reopens it', () => {
     const view: ViewState = {
       model: 'gfs', run: '20260129_12z', var: 'refc', fh: 12, region: 'conus',
-      camera: { lat: 44.25, lon: -121.5, zoom: 6.5 },
+      camera: { lat: 44.25, lon: -121.5, zoom: 6.5 }, point: { lat: 45.5231, lon: -122.6765 },
     };
+    expect(searchFromView(view)).toContain('pt=45.5231%2C-122.6765');
     expect(viewFromSearch(searchFromView(view))).toEqual(view);
   });
 
@@ -83,6 +84,13 @@ describe('page URL view state', () => {
   it('ignores malformed values instead of failing', () => {
     const view = viewFromSearch('?model=../etc&run=yesterday&var=TMP%202m&fh=-3&lat=95&lon=10&z=4&region=<b>');
     expect(view).toEqual(DEFAULT_VIEW);
+  });
+
+  it('keeps the meteogram point only when it is a valid lat,lon pair', () => {
+    expect(viewFromSearch('?pt=45.5,-122.6').point).toEqual({ lat: 45.5, lon: -122.6 });
+    for (const bad of ['?pt=95,10', '?pt=45', '?pt=45,-122,3', '?pt=a,b', '?pt=']) {
+      expect(viewFromSearch(bad).point).toBeNull();
+    }
   });
 
   it('needs lat, lon and zoom together for a camera', () => {

@@ -2,7 +2,7 @@
  * Every URL the viewer builds, in one place: API routes, tile templates, and the page's own query string
  * (the shareable view). Dataset identity is `{model, run, var, fh}`; no region ever enters an API or tile URL.
  */
-import type { SampleQuery } from './types';
+import type { SampleQuery, SeriesQuery } from './types';
 import { DEFAULT_MODEL, DEFAULT_RUN, DEFAULT_VAR } from './config';
 
 const seg = encodeURIComponent;
@@ -25,6 +25,13 @@ export const apiPaths = {
       lon: q.lon.toFixed(4),
     });
     return `/api/v3/sample?${params.toString()}`;
+  },
+  sampleBatch: () => '/api/v3/sample/batch',
+  series: (q: SeriesQuery) => {
+    const params = new URLSearchParams({ lat: q.lat.toFixed(4), lon: q.lon.toFixed(4) });
+    if (q.models) params.set('models', q.models.join(','));
+    if (q.vars) params.set('vars', q.vars.join(','));
+    return `/api/v3/series?${params.toString()}`;
   },
 };
 
@@ -59,6 +66,13 @@ export interface ViewState {
   fh: number | null;
   region: string | null;
   camera: Camera | null;
+  /** The point whose meteogram is open (`pt=lat,lon`), or null. */
+  point: LatLon | null;
+}
+
+export interface LatLon {
+  lat: number;
+  lon: number;
 }
 
 export interface Camera {
@@ -74,6 +88,7 @@ export const DEFAULT_VIEW: ViewState = {
   fh: null,
   region: null,
   camera: null,
+  point: null,
 };
 
 const SEGMENT = /^[a-z0-9_]{1,32}$/;
@@ -87,6 +102,15 @@ function finiteIn(raw: string | null, min: number, max: number): number | null {
 
 function matching(raw: string | null, pattern: RegExp): string | null {
   return raw !== null && pattern.test(raw) ? raw : null;
+}
+
+/** `pt=45.5231,-122.6765` → the point; anything else → null. */
+function pointFrom(raw: string | null): LatLon | null {
+  const [lat, lon, extra] = (raw ?? '').split(',');
+  if (extra !== undefined) return null;
+  const la = finiteIn(lat ?? null, -90, 90);
+  const lo = finiteIn(lon ?? null, -180, 180);
+  return la !== null && lo !== null ? { lat: la, lon: lo } : null;
 }
 
 /** The view a page URL asks for; anything malformed falls back to the default rather than failing. */
@@ -103,6 +127,7 @@ export function viewFromSearch(search: string): ViewState {
     fh: fh !== null && Number.isInteger(fh) ? fh : null,
     region: matching(p.get('region'), SEGMENT),
     camera: lat !== null && lon !== null && zoom !== null ? { lat, lon, zoom } : null,
+    point: pointFrom(p.get('pt')),
   };
 }
 
@@ -116,5 +141,6 @@ export function searchFromView(view: ViewState): string {
     p.set('lon', view.camera.lon.toFixed(4));
     p.set('z', view.camera.zoom.toFixed(2));
   }
+  if (view.point !== null) p.set('pt', `${view.point.lat.toFixed(4)},${view.point.lon.toFixed(4)}`);
   return `?${p.toString()}`;
 }

@@ -13,6 +13,9 @@ import { baseStyle } from './style';
 import { addBoundaries } from './boundaries';
 import { setContours } from './contours';
 import { FrameLayers, type FrameReadiness } from './frameLayers';
+import { setPickedPoint, setPlaceLabels } from './points';
+import type { LatLon } from '../lib/urls';
+import type { PlaceValues, Viewport } from '../hooks/usePlaceValues';
 
 export interface HoverPoint {
   lat: number;
@@ -32,6 +35,12 @@ interface Props {
   onReadiness: (state: FrameReadiness) => void;
   onHover: (point: HoverPoint | null) => void;
   onCameraChange: (camera: Camera) => void;
+  /** A click or tap on the map: the point whose meteogram to open. */
+  onPick: (point: LatLon) => void;
+  /** The view after every move (and once loaded): what the city labels cover. */
+  onViewport: (viewport: Viewport) => void;
+  point: LatLon | null;
+  placeLabels: PlaceValues;
 }
 
 declare global {
@@ -87,6 +96,13 @@ export function MapView(props: Props) {
       latest.current.onHover({ lat: e.lngLat.lat, lon: e.lngLat.lng, x: e.point.x, y: e.point.y }),
     );
     instance.on('mouseout', () => latest.current.onHover(null));
+    instance.on('click', (e) => latest.current.onPick({ lat: e.lngLat.lat, lon: e.lngLat.lng }));
+    const reportViewport = () => {
+      const b = instance.getBounds();
+      latest.current.onViewport({ bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: instance.getZoom() });
+    };
+    instance.on('moveend', reportViewport);
+    instance.once('load', reportViewport);
     instance.on('moveend', (e) => {
       if (!e.originalEvent) return;
       const c = instance.getCenter();
@@ -119,6 +135,14 @@ export function MapView(props: Props) {
   useEffect(() => {
     if (map) setContours(map, props.contourPath ? absoluteUrl(props.contourPath, props.origin) : null);
   }, [map, props.contourPath, props.origin]);
+
+  useEffect(() => {
+    if (map) setPlaceLabels(map, props.placeLabels);
+  }, [map, props.placeLabels]);
+
+  useEffect(() => {
+    if (map) setPickedPoint(map, props.point);
+  }, [map, props.point]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

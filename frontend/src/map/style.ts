@@ -11,6 +11,9 @@ export const BOUNDARY_SOURCE = 'boundaries';
 export const CONTOUR_SOURCE = 'contours';
 export const CONTOUR_LINE_LAYER = 'contour-lines';
 export const CONTOUR_LABEL_LAYER = 'contour-labels';
+export const PLACE_SOURCE = 'places';
+export const PLACE_LABEL_LAYER = 'place-labels';
+export const POINT_SOURCE = 'picked-point';
 /** Forecast frame layers go directly below this layer: contour lines, then boundaries and labels on top. */
 export const FRAMES_BELOW = CONTOUR_LINE_LAYER;
 
@@ -30,6 +33,8 @@ export function baseStyle(): StyleSpecification {
         : {}),
       [BOUNDARY_SOURCE]: { type: 'geojson', data: EMPTY },
       [CONTOUR_SOURCE]: { type: 'geojson', data: EMPTY },
+      [PLACE_SOURCE]: { type: 'geojson', data: EMPTY },
+      [POINT_SOURCE]: { type: 'geojson', data: EMPTY },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe6ec' } },
@@ -80,6 +85,26 @@ export function baseStyle(): StyleSpecification {
           'text-font': ['sans-serif'],
         },
         paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 },
+      },
+      {
+        id: PLACE_LABEL_LAYER,
+        type: 'symbol',
+        source: PLACE_SOURCE,
+        layout: {
+          // "Seattle 41°": the value stays beside its name; the most populous place wins a collision.
+          'text-field': ['concat', ['get', 'name'], ' ', ['get', 'label']],
+          'text-size': 12,
+          'text-font': ['sans-serif'],
+          'symbol-sort-key': ['-', 0, ['get', 'population']],
+          'text-padding': 4,
+        },
+        paint: { 'text-color': '#0b1620', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
+      },
+      {
+        id: POINT_SOURCE,
+        type: 'circle',
+        source: POINT_SOURCE,
+        paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-color': '#111111', 'circle-stroke-width': 2.5 },
       },
     ],
   };

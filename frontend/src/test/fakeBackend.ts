@@ -21,6 +21,8 @@ export interface Backend {
   origin: string;
   requests: { url: string; headers: IncomingMessage['headers'] }[];
   regions: RegionsResponse;
+  /** JSON bodies of POST requests, in order. */
+  bodies: unknown[];
   /** Delay of sample answers, to let a newer request overtake an older one. */
   sampleDelayMs: number;
   close: () => Promise<void>;
@@ -32,7 +34,7 @@ function json(res: import('node:http').ServerResponse, status: number, body: unk
 }
 
 export async function startBackend(): Promise<Backend> {
-  const backend = { requests: [], regions: REGIONS, sampleDelayMs: 0 } as unknown as Backend;
+  const backend = { requests: [], bodies: [], regions: REGIONS, sampleDelayMs: 0 } as unknown as Backend;
   const server: Server = createServer(async (req, res) => {
     backend.requests.push({ url: req.url ?? '', headers: req.headers });
     const url = new URL(req.url ?? '/', 'http://x');
@@ -56,6 +58,19 @@ export async function startBackend(): Promise<Backend> {
       const q = Object.fromEntries(url.searchParams);
       json(res, 200, { ...q, fh: Number(q.fh), lat: Number(q.lat), lon: Number(q.lon), value: Number(q.lat) - 10, units: '°F',
         valid_time: '2026-01-29T18:00:00Z', method: 'bilinear' });
+    } else if (url.pathname === '/api/v3/series') {
+      if (Number(url.searchParams.get('lat')) > 60) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      json(res, 200, { lat: Number(url.searchParams.get('lat')), lon: Number(url.searchParams.get('lon')), series: [] });
+    } else if (url.pathname === '/api/v3/sample/batch' && req.method === 'POST') {
+      let raw = '';
+      for await (const chunk of req) raw += chunk;
+      const body = JSON.parse(raw) as { points: [number, number][] };
+      backend.bodies.push(body);
+      json(res, 200, { values: body.points.map(([lat]) => (lat > 60 ? null : lat - 10)), units: '°F' });
     } else if (url.pathname === '/api/v3/broken/runs') {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html>bad gateway</html>');

@@ -1,0 +1,140 @@
+/**
+ * Point forecasts in Debian's headless Chromium against `twf serve`: a click opens the meteogram whose charts
+ * show exactly what `/api/v3/sample` gives at each hour, city labels carry the frame's values, and on a phone
+ * the pickers fold into one control, the slider takes the width and the meteogram is a bottom sheet.
+ * The run: synthetic HRRR 2026-01-29 17z, tmp2m, dp2m and wspd10m at f00-f02, built and published by the real
+ * pipeline.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, publishRun, removeDir, startServer } from './harness.mjs';
+import { mapIdle, openViewer as openPage, perf } from './page.mjs';
+
+const RUN = '20260129_17z';
+const HOURS = [0, 1, 2];
+
+let work;
+let server;
+let browser;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'twf-e2e-points-'));
+  publishRun(['demo', join(work, 'data'), '--mirror', join(work, 'mirror'), '--fhs', '0-2', '--vars', 'tmp2m,dp2m,wspd10m']);
+  server = await startServer(join(work, 'data'));
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (work) removeDir(work);
+});
+
+const openViewer = (search = '', context = browser.context) => openPage(context, server.origin, search);
+
+async function sampleAt(lat, lon, fh, variable = 'tmp2m') {
+  const query = new URLSearchParams({ model: 'hrrr', run: RUN, var: variable, fh: String(fh), lat: String(lat), lon: String(lon) });
+  const r = await fetch(`${server.origin}/api/v3/sample?${query}`);
+  return r.status === 200 ? (await r.json()).value : null;
+}
+
+/** Moves the pointer over a chart at a valid time and reads its legend's value of one line. */
+async function legendValueAt(page, panel, seconds, label) {
+  const { x, y, index } = await page.evaluate(({ panel: id, seconds: t, label: name }) => {
+    const u = window.__twfCharts[id];
+    const over = u.over.getBoundingClientRect();
+    return { x: over.left + u.valToPos(t, 'x'), y: over.top + over.height / 2, index: u.series.findIndex((s) => s.label === name) };
+  }, { panel, seconds, label });
+  assert.ok(index > 0, `no line ${label} in ${panel}`);
+  await page.mouse.move(x, y);
+  const cell = page.locator(`[data-testid=chart-${panel}] .u-legend .u-series`).nth(index).locator('.u-value');
+  return cell.innerText();
+}
+
+describe('point forecasts', () => {
+  it('a click opens the meteogram whose values are the samples at each hour, and the link keeps the point', async () => {
+    const { page, errors } = await openViewer('?fh=1');
+    await page.locator('[data-testid=map]').click({ position: { x: 640, y: 420 } });
+    await page.locator('[data-testid=chart-temperature] canvas').first().waitFor({ timeout: 20000 });
+    await page.waitForFunction(() => window.__twfPerf.pointChartMs != null, null, { timeout: 20000 });
+    const pt = new URL(page.url()).searchParams.get('pt');
+    assert.match(pt ?? '', /^-?\d+\.\d{4},-?\d+\.\d{4}$/);
+    const [lat, lon] = pt.split(',').map(Number);
+    const validTimes = HOURS.map((fh) => Date.parse(`2026-01-29T${17 + fh}:00:00Z`) / 1000);
+    for (const [i, fh] of HOURS.entries()) {
+      const expected = await sampleAt(lat, lon, fh);
+      assert.notEqual(expected, null, 'the clicked point has data');
+      assert.equal(await legendValueAt(page, 'temperature', validTimes[i], 'HRRR tmp2m'), `${expected.toFixed(1)} °F`);
+      const dew = await sampleAt(lat, lon, fh, 'dp2m');
+      assert.equal(await legendValueAt(page, 'temperature', validTimes[i], 'HRRR dp2m'), `${dew.toFixed(1)} °F`);
+    }
+    const wind = await sampleAt(lat, lon, 2, 'wspd10m');
+    assert.equal(await legendValueAt(page, 'wind', validTimes[2], 'HRRR wspd10m'), `${wind.toFixed(1)} mph`);
+    console.log(`click → meteogram drawn: ${(await perf(page)).pointChartMs.toFixed(0)} ms`);
+    // The link reopens the panel at the same point.
+    const again = await openViewer(new URL(page.url()).search);
+    await again.page.locator('[data-testid=chart-temperature] canvas').first().waitFor({ timeout: 20000 });
+    assert.equal(new URL(again.page.url()).searchParams.get('pt'), pt);
+    await again.page.locator('[data-testid=point-close]').click();
+    assert.equal(new URL(again.page.url()).searchParams.get('pt'), null);
+    assert.equal(await again.page.locator('[data-testid=point-panel]').count(), 0);
+    assert.deepEqual(errors, []);
+    await again.page.close();
+    await page.close();
+  });
+
+  it('city labels show the frame value, refreshed by one batch request per frame change', async () => {
+    const { page, requests, errors } = await openViewer('?fh=0');
+    assert.equal(await page.locator('[data-testid=cities-toggle]').isChecked(), true, 'on for temperature');
+    const labelled = () => page.evaluate(() => window.__twfMap.querySourceFeatures('places')
+      .filter((f) => f.properties.label !== '').map((f) => f.properties));
+    await page.waitForFunction(() => window.__twfMap.querySourceFeatures('places').some((f) => f.properties.label), null, { timeout: 20000 });
+    const shown = await labelled();
+    const portland = shown.find((p) => p.name === 'Portland');
+    assert.ok(portland, `Portland is labelled: ${shown.map((p) => p.name).join(', ')}`);
+    const expected = await sampleAt(45.5234, -122.6762, 0);
+    assert.equal(portland.label, `${Math.round(expected)}°`);
+    await mapIdle(page);
+    const rendered = await page.evaluate(() => window.__twfMap.queryRenderedFeatures({ layers: ['place-labels'] }).length);
+    assert.ok(rendered > 3, `only ${rendered} labels drawn`);
+    const mark = requests.mark();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.__twfPerf.shownFh === 1);
+    await page.waitForFunction(
+      (v) => window.__twfMap.querySourceFeatures('places').some((f) => f.properties.name === 'Portland' && f.properties.value !== v),
+      portland.value, { timeout: 20000 });
+    const batches = requests.since(mark).filter((r) => r.path === '/api/v3/sample/batch');
+    assert.equal(batches.length, 1, JSON.stringify(requests.since(mark)));
+    await page.locator('[data-testid=cities-toggle]').uncheck();
+    await page.waitForFunction(() => window.__twfMap.querySourceFeatures('places').length === 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('on a phone the pickers fold into one control, the slider spans the screen and the meteogram is a bottom sheet', async () => {
+    const phone = await launchBrowser({ width: 390, height: 844 });
+    try {
+      const { page } = await openViewer('', phone.context);
+      const toolbar = await page.locator('.toolbar').boundingBox();
+      assert.ok(toolbar.height <= 60, `toolbar is ${toolbar.height} px tall`);
+      assert.equal(await page.locator('[data-testid=pick-model]').isVisible(), false);
+      await page.locator('[data-testid=pickers-toggle]').click();
+      assert.equal(await page.locator('[data-testid=pick-model]').isVisible(), true);
+      await page.locator('[data-testid=pickers-toggle]').click();
+      const slider = await page.locator('[data-testid=fh-slider]').boundingBox();
+      assert.ok(slider.width >= 340, `slider is ${slider.width} px wide`);
+      await page.locator('[data-testid=map]').tap({ position: { x: 195, y: 380 } }).catch(async () => {
+        await page.locator('[data-testid=map]').click({ position: { x: 195, y: 380 } });
+      });
+      await page.locator('[data-testid=chart-temperature] canvas').first().waitFor({ timeout: 20000 });
+      const sheet = await page.locator('[data-testid=point-panel]').boundingBox();
+      assert.ok(sheet.x <= 1 && sheet.width >= 388 && Math.abs(sheet.y + sheet.height - 844) <= 1, JSON.stringify(sheet));
+      await page.close();
+    } finally {
+      await phone.close();
+    }
+  });
+});
