@@ -9,7 +9,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from twf.errors import InvalidSetting
+
 _REPO_ROOT = Path(__file__).resolve().parents[2]  # src/twf/config.py → the work tree (editable install)
+
+
+# Decoded rasters one server process may hold, in MiB (TWF_CACHE_MB). A 3 km HRRR RGBA frame decodes to
+# 23 MB (17 MB full resolution + overviews): the RGBA share of 384 MiB holds a dozen frames at
+# every zoom. Chosen so a server worker stays under 1 GiB RSS in `make soak` (docs/RELIABILITY.md).
+DEFAULT_CACHE_MB = 384
 
 
 @dataclass(frozen=True)
@@ -18,10 +26,24 @@ class Settings:
     cache_dir: Path
     enable_debug_scan: bool
     web_dist: Path | None = None  # the built web viewer `twf serve` serves at `/` when the folder exists
+    cache_mb: int = DEFAULT_CACHE_MB  # decoded rasters one server process keeps in memory (see CacheBudget)
 
 
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidSetting(f"{name}={raw!r} is not a whole number") from None
+    if value <= 0:
+        raise InvalidSetting(f"{name}={raw!r} must be positive")
+    return value
 
 
 def load_settings() -> Settings:
@@ -33,4 +55,5 @@ def load_settings() -> Settings:
         cache_dir=cache_dir,
         enable_debug_scan=_flag("TWF_ENABLE_DEBUG_SCAN"),
         web_dist=Path(os.environ.get("TWF_WEB_DIST", str(_REPO_ROOT / "frontend" / "dist"))).resolve(),
+        cache_mb=_positive_int("TWF_CACHE_MB", DEFAULT_CACHE_MB),
     )

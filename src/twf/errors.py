@@ -143,3 +143,10 @@ class BodyTooLarge(TWFError):
 
     exit_code = 2
     http_status = 413
+
+
+class InvalidSetting(TWFError):
+    """An environment setting that cannot be used as given (see the README's configuration table)."""
+
+    exit_code = 2
+    http_status = 500

@@ -70,7 +70,7 @@ def test_nearest_tiles_above_native_zoom_are_pixel_identical_to_rio_tiler(publis
     path = rgba_path(published)
     bounds = tile_bounds(z, x, y)
     target_res = (bounds.right - bounds.left) / size
-    level = RasterCache(prepare=premultiply).load(path, file_identity(path), target_res)
+    level = RasterCache(max_bytes=1 << 30, prepare=premultiply).load(path, file_identity(path), target_res)
     ours = render_rgba(level.array, level.geometry, bounds, size, "nearest")
     ref = rio_tiler_rgba(path, z, x, y, size, "nearest")
     opaque = ref[..., 3] == 255

@@ -13,8 +13,9 @@ from twf.api.tile_render import premultiply
 from twf.config import Settings
 from twf.store import Store
 
-# Value COGs are 4× coarser (1 MB for a 3 km frame): 256 MiB keeps a few hundred frames hot for hover.
-VALUE_CACHE_BYTES = 256 << 20
+# Share of the cache budget (TWF_CACHE_MB) for the value COGs: 4x coarser float32 levels (1 MB for a 3 km
+# frame) against 23 MB of RGBA levels, so a fifth keeps hover fast over many more frames than tiles hold.
+VALUE_SHARE = 0.2
 
 
 @dataclass
@@ -29,8 +30,10 @@ class Services:
     def __post_init__(self) -> None:
         self.store = Store(self.settings.data_root)
         self.manifests = ManifestCache(self.store)
-        self.rgba = RasterCache(prepare=premultiply)
-        self.values = RasterCache(max_bytes=VALUE_CACHE_BYTES)
+        budget = self.settings.cache_mb << 20
+        value_bytes = int(budget * VALUE_SHARE)
+        self.rgba = RasterCache(max_bytes=budget - value_bytes, prepare=premultiply)
+        self.values = RasterCache(max_bytes=value_bytes)
         self.differences = DifferenceCache(self.values)
 
 

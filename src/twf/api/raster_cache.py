@@ -19,10 +19,6 @@ import rasterio
 
 from twf.api.identity import FileIdentity
 
-# A 3 km RGBA frame is 17 MB at full resolution (+6 MB of overviews): 1 GiB holds an animation loop of one
-# variable (49 HRRR frames at the zoom levels a viewer shows) while staying a small share of a server's RAM.
-DEFAULT_MAX_BYTES = 1 << 30
-
 
 @dataclass(frozen=True)
 class LevelGeometry:
@@ -79,10 +75,18 @@ def choose_level(geometries: tuple[LevelGeometry, ...], target_res: float) -> Le
     return chosen
 
 
+class _Gate:
+    """One level's decode lock and how many threads hold or wait for it (guarded by the cache's lock)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+
+
 class RasterCache:
     """`prepare` turns a decoded level into the form its readers use (e.g. premultiplied RGBA), once."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES,
+    def __init__(self, max_bytes: int,
                  prepare: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
         self.max_bytes = max_bytes
         self._prepare = prepare
@@ -90,7 +94,7 @@ class RasterCache:
         self._levels: OrderedDict[tuple[Key, int], Level] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self._loading: dict[tuple[Key, int], threading.Lock] = {}
+        self._loading: dict[tuple[Key, int], _Gate] = {}
 
     def cached(self, path: Path, identity: FileIdentity, target_res: float = 0.0) -> Level | None:
         """The level for `target_res` if it is already decoded: the hot path, no I/O."""
@@ -98,15 +102,14 @@ class RasterCache:
         geometries = self._geometries.get(key)
         if geometries is None:
             return None
-        level_key = (key, choose_level(geometries, target_res).index)
-        with self._lock:
-            level = self._levels.get(level_key)
-            if level is not None:
-                self._levels.move_to_end(level_key)
-        return level
+        return self._hit((key, choose_level(geometries, target_res).index))
 
     def load(self, path: Path, identity: FileIdentity, target_res: float = 0.0) -> Level:
-        """Decode the level for `target_res` once, even under concurrent requests; blocking: use a thread."""
+        """Decode the level for `target_res` once, even under concurrent requests; blocking: use a thread.
+
+        Every thread asking for one level shares one gate, counted by its users and dropped by the last of
+        them: a thread whose decode failed never hands the next ones a fresh gate while another still decodes.
+        """
         key = (str(path), identity)
         geometries = self._geometries.get(key)
         if geometries is None:
@@ -118,21 +121,42 @@ class RasterCache:
         geometry = choose_level(geometries, target_res)
         level_key = (key, geometry.index)
         with self._lock:
-            gate = self._loading.setdefault(level_key, threading.Lock())
+            gate = self._loading.get(level_key)
+            if gate is None:
+                gate = self._loading[level_key] = _Gate()
+            gate.users += 1
         try:
-            with gate:
-                level = self.cached(path, identity, target_res)
+            with gate.lock:
+                level = self._hit(level_key)
                 if level is None:
                     array = _read_level(path, geometry)
                     level = Level(geometry, self._prepare(array) if self._prepare else array)
                     self._insert(level_key, level)
         finally:
             with self._lock:
-                self._loading.pop(level_key, None)
+                gate.users -= 1
+                if gate.users == 0 and self._loading.get(level_key) is gate:
+                    del self._loading[level_key]
+        return level
+
+    @property
+    def bytes_held(self) -> int:
+        """Bytes of the decoded levels held now (never more than `max_bytes` but for one oversized level)."""
+        with self._lock:
+            return self._bytes
+
+    def _hit(self, level_key: tuple[Key, int]) -> Level | None:
+        with self._lock:
+            level = self._levels.get(level_key)
+            if level is not None:
+                self._levels.move_to_end(level_key)
         return level
 
     def _insert(self, level_key: tuple[Key, int], level: Level) -> None:
         with self._lock:
+            replaced = self._levels.pop(level_key, None)
+            if replaced is not None:
+                self._bytes -= replaced.array.nbytes
             self._levels[level_key] = level
             self._bytes += level.array.nbytes
             while self._bytes > self.max_bytes and len(self._levels) > 1:

@@ -1,0 +1,47 @@
+"""Settings from the environment: defaults, the cache budget, and a clear refusal of unusable values."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from twf.api.deps import Services
+from twf.config import DEFAULT_CACHE_MB, load_settings
+from twf.errors import InvalidSetting
+
+
+def test_the_cache_budget_defaults_to_the_documented_size(data_root: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TWF_CACHE_MB", raising=False)
+    assert load_settings().cache_mb == DEFAULT_CACHE_MB
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert f"| `TWF_CACHE_MB` | {DEFAULT_CACHE_MB} |" in readme
+
+
+def test_twf_cache_mb_bounds_both_decoded_raster_caches_of_a_server(data_root: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWF_CACHE_MB", "100")
+    services = Services(load_settings())
+    assert services.rgba.max_bytes + services.values.max_bytes == 100 << 20
+    assert services.values.max_bytes < services.rgba.max_bytes
+
+
+@pytest.mark.parametrize("raw", ["lots", "0", "-5", "1.5"])
+def test_an_unusable_cache_size_is_refused_by_name(data_root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   raw: str) -> None:
+    monkeypatch.setenv("TWF_CACHE_MB", raw)
+    with pytest.raises(InvalidSetting, match="TWF_CACHE_MB"):
+        load_settings()
+
+
+def test_twf_serve_exits_with_a_message_on_an_unusable_cache_size(data_root: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWF_CACHE_MB", "lots")
+    done = subprocess.run([sys.executable, "-m", "twf", "serve", "--port", "1"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2
+    assert "TWF_CACHE_MB='lots' is not a whole number" in done.stderr
+    assert "Traceback" not in done.stderr
