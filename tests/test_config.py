@@ -45,3 +45,23 @@ def test_twf_serve_exits_with_a_message_on_an_unusable_cache_size(data_root: Pat
     assert done.returncode == 2
     assert "TWF_CACHE_MB='lots' is not a whole number" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("raw", ["maps.example.org", "https://maps.example.org/path", "ftp://x.org"])
+def test_a_cors_origin_that_is_not_an_origin_is_refused(data_root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       raw: str) -> None:
+    monkeypatch.setenv("TWF_CORS_ORIGINS", raw)
+    with pytest.raises(InvalidSetting, match="TWF_CORS_ORIGINS"):
+        load_settings()
+
+
+def test_cors_origins_are_a_comma_separated_list(data_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWF_CORS_ORIGINS", "https://a.example.org, http://127.0.0.1:5173/")
+    assert load_settings().cors_origins == ("https://a.example.org", "http://127.0.0.1:5173")
+
+
+def test_a_short_debug_token_is_refused(data_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWF_ENABLE_DEBUG_SCAN", "1")
+    monkeypatch.setenv("TWF_DEBUG_TOKEN", "secret")
+    with pytest.raises(InvalidSetting, match="at least"):
+        load_settings()

@@ -26,7 +26,9 @@ class Settings:
     cache_dir: Path
     enable_debug_scan: bool
     web_dist: Path | None = None  # the built web viewer `twf serve` serves at `/` when the folder exists
-    cache_mb: int = DEFAULT_CACHE_MB  # decoded rasters one server process keeps in memory (see CacheBudget)
+    cache_mb: int = DEFAULT_CACHE_MB  # decoded rasters one server process keeps in memory
+    cors_origins: tuple[str, ...] = ()  # origins other sites' pages may read the API from ("*": any)
+    debug_token: str | None = None  # bearer token the debug scan endpoint requires (set when it is enabled)
 
 
 def _flag(name: str) -> bool:
@@ -46,14 +48,38 @@ def _positive_int(name: str, default: int) -> int:
     return value
 
 
+# A token shorter than this is guessable: a bearer token guards a route that lists the data root.
+MIN_TOKEN_LENGTH = 16
+
+
+def _origins(name: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in os.environ.get(name, "").split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not (origin.startswith(("http://", "https://")) and origin.count("/") == 2):
+            raise InvalidSetting(f"{name}: {origin!r} is not an origin (scheme://host[:port]) or *")
+    return origins
+
+
+def _debug_token(enabled: bool) -> str | None:
+    token = os.environ.get("TWF_DEBUG_TOKEN", "").strip() or None
+    if enabled and token is None:
+        raise InvalidSetting("TWF_ENABLE_DEBUG_SCAN is on but TWF_DEBUG_TOKEN is empty: the scan needs one")
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        raise InvalidSetting(f"TWF_DEBUG_TOKEN must be at least {MIN_TOKEN_LENGTH} characters")
+    return token
+
+
 def load_settings() -> Settings:
     """Read settings now (not at import) so tests and CLIs can point TWF_DATA_ROOT anywhere."""
     data_root = Path(os.environ.get("TWF_DATA_ROOT", "./data/v3")).resolve()
     cache_dir = Path(os.environ.get("TWF_CACHE_DIR", str(data_root.parent / "cache"))).resolve()
+    debug_scan = _flag("TWF_ENABLE_DEBUG_SCAN")
     return Settings(
         data_root=data_root,
         cache_dir=cache_dir,
-        enable_debug_scan=_flag("TWF_ENABLE_DEBUG_SCAN"),
+        enable_debug_scan=debug_scan,
         web_dist=Path(os.environ.get("TWF_WEB_DIST", str(_REPO_ROOT / "frontend" / "dist"))).resolve(),
         cache_mb=_positive_int("TWF_CACHE_MB", DEFAULT_CACHE_MB),
+        cors_origins=_origins("TWF_CORS_ORIGINS"),
+        debug_token=_debug_token(debug_scan),
     )

@@ -150,3 +150,10 @@ class InvalidSetting(TWFError):
 
     exit_code = 2
     http_status = 500
+
+
+class Unauthorized(TWFError):
+    """A protected route asked for without its bearer token, or with a wrong one."""
+
+    exit_code = 2
+    http_status = 401

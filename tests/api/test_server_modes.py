@@ -12,6 +12,7 @@ from tests.api.conftest import Published, Server, start_server
 from tests.conftest import HRRR_RUN
 
 INDEX = "<!doctype html><title>viewer</title>"
+DEBUG_TOKEN = "scan-token-0123456789abcdef"
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,8 @@ def full_server(published: Published, web_dist: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Debug scan enabled and a web viewer dist folder present."""
     log = tmp_path_factory.mktemp("logs") / "serve-full.log"
-    yield from start_server(published.root, log, TWF_ENABLE_DEBUG_SCAN="1", TWF_WEB_DIST=str(web_dist))
+    yield from start_server(published.root, log, TWF_ENABLE_DEBUG_SCAN="1", TWF_DEBUG_TOKEN=DEBUG_TOKEN,
+                            TWF_WEB_DIST=str(web_dist))
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +53,26 @@ def test_debug_scan_is_absent_by_default(client: httpx.Client) -> None:
     assert r.status_code == 404 and r.json()["error"] == "not_found"
 
 
-def test_debug_scan_lists_the_data_root_when_enabled(full_server: Server) -> None:
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong-token-0123456789", f"Basic {DEBUG_TOKEN}",
+                                           f"Bearer {DEBUG_TOKEN}x", "Bearer", f"Bearer {DEBUG_TOKEN[:-1]}"])
+def test_debug_scan_when_enabled_refuses_a_request_without_its_token(full_server: Server,
+                                                                    authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization is not None else {}
     with full_server.client() as c:
-        body = c.get("/api/debug/scan").json()
+        answer = c.get("/api/debug/scan", headers=headers)
+    assert answer.status_code == 401 and answer.json()["error"] == "unauthorized"
+    assert "published" not in answer.text
+
+
+def test_debug_scan_enabled_without_a_token_refuses_to_start(published: Published, tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with pytest.raises(RuntimeError, match="TWF_DEBUG_TOKEN is empty"):
+        next(start_server(published.root, log, TWF_ENABLE_DEBUG_SCAN="1", TWF_DEBUG_TOKEN=""))
+
+
+def test_debug_scan_lists_the_data_root_with_its_token(full_server: Server) -> None:
+    with full_server.client() as c:
+        body = c.get("/api/debug/scan", headers={"Authorization": f"Bearer {DEBUG_TOKEN}"}).json()
     assert HRRR_RUN in body["published"]["hrrr"] and f"{HRRR_RUN}.json" in body["manifests"]["hrrr"]
     assert "20260129_15z" in body["staging"]["hrrr"]
 

@@ -1,23 +1,23 @@
 /**
- * Runs an API call when its key changes, aborting the previous one; the last good value stays in place while the
- * next loads, so the map never blanks between datasets. A `null` key means "nothing to load".
+ * Runs an API call when its key changes, aborting the previous one. The answer comes back tagged with the key it
+ * was loaded for (`lib/keyed`): callers take it through `valueFor(state, key)`, so while a new key loads they see
+ * nothing rather than the previous key's answer (the map itself keeps its last picture until the next is ready).
+ * A `null` key means "nothing to load".
  */
 import { useEffect, useState } from 'react';
+import { NOTHING, type Keyed } from '../lib/keyed';
 
-export interface AsyncState<T> {
-  value: T | null;
-  error: Error | null;
-}
-
-export function useAsync<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): AsyncState<T> {
-  const [state, setState] = useState<AsyncState<T>>({ value: null, error: null });
+export function useAsync<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): Keyed<T> {
+  const [state, setState] = useState<Keyed<T>>(NOTHING);
   useEffect(() => {
     if (key === null) return;
     const abort = new AbortController();
     load(abort.signal).then(
-      (value) => setState({ value, error: null }),
+      (value) => {
+        if (!abort.signal.aborted) setState({ key, value, error: null });
+      },
       (error: Error) => {
-        if (!abort.signal.aborted) setState((s) => ({ ...s, error }));
+        if (!abort.signal.aborted) setState({ key, value: null, error });
       },
     );
     return () => abort.abort();

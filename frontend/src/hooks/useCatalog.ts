@@ -1,28 +1,55 @@
 /** Discovery: models, the model's runs, the run's variables and manifest (for the demo flag). */
 import type { Api } from '../lib/api';
-import type { ModelInfo, RunInfo, RunManifest, VariableInfo } from '../lib/types';
+import { errorFor, valueFor, type Keyed } from '../lib/keyed';
+import type { ModelInfo, ModelsResponse, RunInfo, RunManifest, RunsResponse, VariableInfo, VarsResponse } from '../lib/types';
 import { useAsync } from './useAsync';
 
 export interface Catalog {
   models: ModelInfo[];
   runs: RunInfo[];
   latestRun: string | null;
+  /** The variables of exactly the `{model, run}` asked for; empty while they load. */
   variables: VariableInfo[];
   manifest: RunManifest | null;
   error: Error | null;
 }
 
-export function useCatalog(api: Api, model: string, run: string): Catalog {
-  const models = useAsync('models', (signal) => api.models(signal));
-  const runs = useAsync(`runs:${model}`, (signal) => api.runs(model, signal));
-  const vars = useAsync(`vars:${model}/${run}`, (signal) => api.vars(model, run, signal));
-  const manifest = useAsync(`manifest:${model}/${run}`, (signal) => api.manifest(model, run, signal));
+export interface CatalogAnswers {
+  models: Keyed<ModelsResponse>;
+  runs: Keyed<RunsResponse>;
+  vars: Keyed<VarsResponse>;
+  manifest: Keyed<RunManifest>;
+}
+
+export const catalogKeys = (model: string, run: string) => ({
+  models: 'models',
+  runs: `runs:${model}`,
+  vars: `vars:${model}/${run}`,
+  manifest: `manifest:${model}/${run}`,
+});
+
+/** The catalog of `{model, run}` from the answers at hand: only answers loaded for that model and run. */
+export function selectCatalog(answers: CatalogAnswers, model: string, run: string): Catalog {
+  const keys = catalogKeys(model, run);
+  const runs = valueFor(answers.runs, keys.runs);
   return {
-    models: models.value?.models ?? [],
-    runs: runs.value?.model === model ? runs.value.runs : [],
-    latestRun: runs.value?.model === model ? runs.value.latest : null,
-    variables: vars.value?.model === model ? vars.value.variables : [],
-    manifest: manifest.value?.model === model ? manifest.value : null,
-    error: models.error ?? runs.error ?? vars.error ?? null,
+    models: valueFor(answers.models, keys.models)?.models ?? [],
+    runs: runs?.runs ?? [],
+    latestRun: runs?.latest ?? null,
+    variables: valueFor(answers.vars, keys.vars)?.variables ?? [],
+    manifest: valueFor(answers.manifest, keys.manifest),
+    error: errorFor(answers.models, keys.models) ?? errorFor(answers.runs, keys.runs)
+      ?? errorFor(answers.vars, keys.vars) ?? null,
   };
+}
+
+export function useCatalog(api: Api, model: string, run: string): Catalog {
+  const keys = catalogKeys(model, run);
+  const answers: CatalogAnswers = {
+    models: useAsync(keys.models, (signal) => api.models(signal)),
+    runs: useAsync(keys.runs, (signal) => api.runs(model, signal)),
+    vars: useAsync(keys.vars, (signal) => api.vars(model, run, signal)),
+    manifest: useAsync(keys.manifest, (signal) => api.manifest(model, run, signal)),
+  };
+  return selectCatalog(answers, model, run);
 }

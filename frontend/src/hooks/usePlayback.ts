@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { DEFAULT_SPEED_FPS } from '../lib/config';
-import { perf } from '../lib/perf';
+import { perf, record } from '../lib/perf';
 
 export interface Playback {
   playing: boolean;
@@ -33,7 +33,7 @@ export function usePlayback(count: number, index: number, setIndex: (i: number) 
         return;
       }
       live.current.index = next;
-      perf.advances.push(performance.now());
+      record(perf.advances, performance.now());
       set(next);
     }, 1000 / fps);
     return () => window.clearInterval(timer);

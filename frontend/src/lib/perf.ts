@@ -1,16 +1,22 @@
 /**
  * In-browser timing of the animation, read by the end-to-end tests and `e2e/perf.mjs` through
- * `window.__twfPerf`. Times are milliseconds since navigation start (`performance.now()`).
+ * `window.__twfPerf`. Times are milliseconds since navigation start (`performance.now()`). The per-swap lists
+ * keep only the newest `PERF_HISTORY` entries (`record`), so hours of playback never grow them.
  */
+
+/** Entries kept per list: ~30 s of playback at 8 fps. */
+export const PERF_HISTORY = 256;
 
 export interface ViewerPerf {
   /** First forecast frame fully loaded and painted. */
   firstFrameMs: number | null;
-  /** Every frame of the current view loaded (prefetch done) for the current dataset. */
+  /** Every frame of the prefetch window (lib/prefetch) loaded for the current dataset and view. */
   allFramesReadyMs: number | null;
   /** Frames in the current dataset and how many are fully loaded for the current view. */
   frameCount: number;
   readyCount: number;
+  /** Raster sources the map holds for forecast frames (bounded by the prefetch window). */
+  sourceCount: number;
   /** fh of the frame on screen. */
   shownFh: number | null;
   /** Per swap: ms from the swap request to the painted frame. */
@@ -34,6 +40,7 @@ export const perf: ViewerPerf = {
   allFramesReadyMs: null,
   frameCount: 0,
   readyCount: 0,
+  sourceCount: 0,
   shownFh: null,
   switchMs: [],
   paints: [],
@@ -43,6 +50,12 @@ export const perf: ViewerPerf = {
   pointPickedAt: null,
   pointChartMs: null,
 };
+
+/** Appends to one of the lists above, dropping its oldest entries past `PERF_HISTORY` (a bounded ring). */
+export function record(list: number[], value: number): void {
+  list.push(value);
+  if (list.length > PERF_HISTORY) list.splice(0, list.length - PERF_HISTORY);
+}
 
 declare global {
   interface Window {

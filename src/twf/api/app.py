@@ -6,9 +6,11 @@ from fastapi import FastAPI, Response
 
 from twf import CONTRACT_VERSION
 from twf.api import contours, debug, diff, discovery, regions, sample, series, tiles
+from twf.api.cors import install_cors
 from twf.api.deps import Services
 from twf.api.errors import install_error_handlers
 from twf.api.http_cache import NO_STORE
+from twf.api.openapi import install_openapi
 from twf.api.schemas import HealthOut
 from twf.api.static import mount_web_viewer
 from twf.config import Settings
@@ -22,6 +24,8 @@ def _base_app(settings: Settings, title: str) -> FastAPI:
                   redirect_slashes=False)
     app.state.services = Services(settings)
     install_error_handlers(app)
+    install_cors(app, settings.cors_origins)
+    install_openapi(app)
 
     @app.get("/healthz", response_model=HealthOut, tags=["health"])
     async def healthz(response: Response) -> dict[str, str]:
