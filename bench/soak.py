@@ -1,71 +1,91 @@
-"""`make soak`: a bounded soak of `twf serve` on the published runs (the demo runs, by default).
+"""`make soak`: a crowd on the API while a new run is published, with faults nowhere but load everywhere.
 
-Starts `twf serve` on 127.0.0.1 over TWF_DATA_ROOT, then drives it from several concurrent clients for a few
-minutes the way viewers do: tiles of random frames at z3–z9 (a few just outside CONUS, answering 204; some
-`@2x`), hover samples (some outside the grid), and discovery (models, runs, vars, frames, manifest, regions;
-by run id and through `latest`). Every interval it prints the request rate, latency percentiles per kind and
-the server's resident memory; at the end, the RSS growth after warm-up. Exits non-zero on any 5xx, any
-other unexpected status or any transport error.
+    python -m bench.soak [--seconds 240] [--clients 64] [--server-workers 3] [--build-workers 2]
+                         [--hours 0-12] [--hour-seconds 8] [--vars all] [--think 0.5]
 
-    python -m bench.soak [--seconds 180] [--clients 8] [--interval 30] [--data-root DIR]
+1. The demo runs (`make demo-data`) are the published state a new run arrives into (hard-linked into a fresh
+   data root under `data/soak/`), and a new HRRR run (`LIVE_RUN`, synthetic, written once into the demo
+   mirror) is the run that arrives: `bench.soak_publish.Drip` makes its hours appear in an empty mirror one
+   every `--hour-seconds`, `.idx` last.
+2. The server runs with `--server-workers` uvicorn worker processes on 127.0.0.1; `twf scheduler` follows the
+   dripping mirror with `--build-workers` build processes.
+3. `--clients` viewers (`bench.soak_viewers`) use the API for `--seconds`, following `latest` as it moves.
+4. Afterwards the same run is published again without load from the same (now complete) mirror, and both
+   are compared frame by frame.
+
+Pass: zero 5xx, zero unexpected statuses and transport errors, no 404 for a listed frame, every server
+worker's RSS under `--rss-limit-mib`, the whole run published and byte-identical to the unloaded publish.
+Reported: p50/p95/p99 per route, RSS per worker over time, publish latency p50/p95 (target p95 ≤ 30 s).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import math
 import os
-import random
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from twf.api.webmercator import ORIGIN_SHIFT_M
+from bench.soak_publish import Drip, ListingMonitor, compare_runs, publish_unloaded, start_scheduler
+from bench.soak_viewers import Tally, crowd, percentile
+from twf.api.server import KEEP_ALIVE_S
 from twf.config import load_settings
-from twf.grid import CONUS_BOUNDS_3857, CONUS_BOUNDS_4326
+from twf.hours import parse_hours
+from twf.manifest import read_manifest
+from twf.models import get_model
+from twf.publish import RunPlan
+from twf.store import Store, parse_run_id
+from twf.synthetic.mirror import write_mirror
 
 HOST = "127.0.0.1"
-OK_STATUSES = {200, 204, 304}
-KINDS = ("tile", "sample", "discovery")
-WEIGHTS = (0.75, 0.15, 0.10)  # a viewer asks for many tiles per hover sample and few discovery answers
+LIVE_MODEL = "hrrr"
+LIVE_RUN = "20260129_18z"  # one cycle after the demo's HRRR run, so `latest` moves to it
+ROUTES = ("models", "vars", "frames", "tile", "sample", "contours")
+LATENCY_TARGET_P95_S = 30.0
 
 
 @dataclass(frozen=True)
-class Frame:
-    model: str
-    run: str
-    var: str
-    fh: int
-    tile_url: str
+class SoakConfig:
+    work: Path  # everything the soak writes (recreated)
+    source_mirror: Path  # holds (or receives) the complete live run
+    base_root: Path | None = None  # published runs already being served when the soak starts
+    seconds: float = 240.0
+    clients: int = 64
+    server_workers: int = 3
+    build_workers: int = 2
+    hours: tuple[int, ...] = tuple(range(13))
+    hour_seconds: float = 8.0
+    variables: tuple[str, ...] | None = None  # None: every variable of the model
+    think_s: float = 0.5
+    interval: float = 30.0
+    rss_limit_mib: float = 1024.0
+    run: str = LIVE_RUN
+    seed: int = 1
 
 
 @dataclass
-class Window:
-    """What happened during one reporting interval."""
+class SoakResult:
+    tally: Tally
+    rss: dict[int, list[float]]  # worker pid → RSS samples (MiB), one per interval
+    latencies: list[float]
+    planned_frames: int
+    published_frames: int
+    differences: list[str]
+    failures: list[str]
 
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    statuses: Counter = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)
-
-    def record(self, kind: str, status: int, seconds: float, what: str) -> None:
-        self.latencies[kind].append(seconds * 1000)
-        self.statuses[status] += 1
-        if status not in OK_STATUSES:
-            self.failures.append(f"{status} {what}")
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
+    @property
+    def passed(self) -> bool:
+        return not self.failures
 
 
 def free_port() -> int:
@@ -75,196 +95,220 @@ def free_port() -> int:
 
 
 def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return math.nan
 
 
-def start_server(data_root: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "TWF_DATA_ROOT": str(data_root)}
+def workers_of(pid: int) -> list[int]:
+    """The server's worker processes: the uvicorn supervisor's spawned children (not its resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            spawned = parent == pid and b"spawn_main" in (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if spawned:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def start_server(data_root: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "TWF_DATA_ROOT": str(data_root), "TWF_WEB_DIST": str(log.parent / "no-viewer")}
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "twf", "serve", "--host", HOST, "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env)
-    deadline = time.monotonic() + 60
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "twf.api.server:app_from_env", "--host", HOST,
+             "--port", str(port), "--workers", str(workers), "--timeout-keep-alive", str(KEEP_ALIVE_S),
+             "--no-access-log", "--log-level", "warning"],
+            stdout=out, stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if httpx.get(f"http://{HOST}:{port}/healthz", timeout=2).status_code == 200:
+            if httpx.get(f"http://{HOST}:{port}/healthz", timeout=2).status_code == 200 \
+                    and len(workers_of(proc.pid)) >= workers:
                 return proc
         except httpx.TransportError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     proc.kill()
-    raise SystemExit(f"soak: twf serve did not start (log: {log})")
+    raise SystemExit(f"soak: the server did not start (log: {log})")
 
 
-def discover(client: httpx.Client) -> list[Frame]:
-    """Every committed frame of every model's LATEST run, as a viewer would find them."""
-    frames = []
-    for model in client.get("/api/v3/models").json()["models"]:
-        run = model["latest_run"]
-        if run is None:
-            continue
-        for var in client.get(f"/api/v3/{model['id']}/{run}/vars").json()["variables"]:
-            listed = client.get(f"/api/v3/{model['id']}/{run}/{var['id']}/frames").json()["frames"]
-            frames += [Frame(model["id"], run, var["id"], f["fh"], f["tile_url"]) for f in listed]
-    return frames
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
-def tile_range(z: int) -> tuple[int, int, int, int]:
-    """(x_min, x_max, y_min, y_max) of the tiles covering CONUS at zoom z."""
-    left, bottom, right, top = CONUS_BOUNDS_3857
-    n = 2**z
-
-    def index(metres: float) -> int:
-        return min(n - 1, max(0, int((metres + ORIGIN_SHIFT_M) / (2 * ORIGIN_SHIFT_M) * n)))
-
-    return index(left), index(right), n - 1 - index(top), n - 1 - index(bottom)
-
-
-def tile_request(frame: Frame, rng: random.Random) -> str:
-    """A tile of the frame at z3–z9, one tile ring beyond CONUS included (those answer 204)."""
-    z = rng.randint(3, 9)
-    x0, x1, y0, y1 = tile_range(z)
-    n = 2**z
-    x = min(n - 1, max(0, rng.randint(x0 - 1, x1 + 1)))
-    y = min(n - 1, max(0, rng.randint(y0 - 1, y1 + 1)))
-    suffix = "@2x.png" if rng.random() < 0.2 else ".png"
-    return frame.tile_url.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}.png", f"{y}{suffix}")
+def prepare(config: SoakConfig) -> tuple[Path, Path, Path]:
+    """(data root, drip mirror, reference data root), fresh; the live run complete in the source mirror."""
+    write_mirror(config.source_mirror, get_model(LIVE_MODEL), parse_run_id(config.run), config.hours)
+    shutil.rmtree(config.work, ignore_errors=True)
+    root, drip, reference = config.work / "v3", config.work / "mirror", config.work / "reference" / "v3"
+    if config.base_root is not None and config.base_root.is_dir():
+        shutil.copytree(config.base_root, root, copy_function=os.link)  # publish never rewrites a file
+    for folder in (root, drip, reference):
+        folder.mkdir(parents=True, exist_ok=True)
+    return root, drip, reference
 
 
-def sample_request(frame: Frame, rng: random.Random) -> str:
-    west, south, east, north = CONUS_BOUNDS_4326
-    lat = rng.uniform(south - 3, north + 3)
-    lon = rng.uniform(west - 3, east + 3)
-    run = frame.run if rng.random() < 0.9 else "latest"
-    return (f"/api/v3/sample?model={frame.model}&run={run}&var={frame.var}&fh={frame.fh}"
-            f"&lat={lat:.4f}&lon={lon:.4f}")
-
-
-def discovery_request(frame: Frame, rng: random.Random) -> str:
-    run = frame.run if rng.random() < 0.5 else "latest"
-    return rng.choice([
-        "/api/v3/models", f"/api/v3/{frame.model}/runs", f"/api/v3/{frame.model}/{run}/vars",
-        f"/api/v3/{frame.model}/{run}/manifest", f"/api/v3/{frame.model}/{run}/{frame.var}/frames",
-        "/api/regions",
-    ])
-
-
-REQUESTS = {"tile": tile_request, "sample": sample_request, "discovery": discovery_request}
-
-
-async def client_loop(url: str, frames: list[Frame], seed: int, until: float, state: dict) -> None:
-    rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        while time.monotonic() < until:
-            kind = rng.choices(KINDS, WEIGHTS)[0]
-            path = REQUESTS[kind](rng.choice(frames), rng)
-            start = time.perf_counter()
-            try:
-                response = await client.get(path)
-                status = response.status_code
-            except httpx.HTTPError as exc:
-                state["window"].failures.append(f"transport error {type(exc).__name__} {path}")
-                state["transport_errors"] += 1
-                continue
-            state["window"].record(kind, status, time.perf_counter() - start, path)
-
-
-def report_row(elapsed: float, window: Window, interval: float, rss: float) -> str:
-    count = sum(window.statuses.values())
-    cells = [f"{elapsed:6.0f}", f"{count:7d}", f"{count / interval:6.0f}"]
-    for kind in KINDS:
-        values = window.latencies.get(kind, [])
-        cells += [f"{percentile(values, 50):6.1f}", f"{percentile(values, 95):6.1f}",
-                  f"{percentile(values, 99):6.1f}"]
-    fives = sum(n for status, n in window.statuses.items() if status >= 500)
-    cells += [f"{window.statuses[204]:5d}", f"{fives:4d}", f"{rss:7.1f}"]
-    return " ".join(cells)
-
-
-HEADER = ("     t  requests  req/s  tile ms p50/p95/p99  sample ms p50/p95/p99  discovery p50/p95/p99"
-          "    204  5xx  RSS MiB")
-
-
-async def soak(url: str, server_pid: int, frames: list[Frame], args: argparse.Namespace) -> int:
-    state = {"window": Window(), "transport_errors": 0}
-    start = time.monotonic()
-    until = start + args.seconds
-    tasks = [asyncio.create_task(client_loop(url, frames, args.seed + i, until, state))
-             for i in range(args.clients)]
+async def drive(config: SoakConfig, url: str, server: subprocess.Popen, monitor: ListingMonitor,
+                planned: int) -> tuple[Tally, dict[int, list[float]]]:
+    tally = Tally()
+    rss: dict[int, list[float]] = {}
+    done = asyncio.Event()
+    until = time.monotonic() + config.seconds
+    clients = asyncio.create_task(
+        crowd(url, config.clients, config.seconds, config.think_s, config.seed, tally))
+    watcher = asyncio.create_task(monitor.watch(until + 120, done))
     print(HEADER, flush=True)
-    rss_series: list[float] = []
-    statuses: Counter = Counter()
-    failures: list[str] = []
-    all_latencies: dict[str, list[float]] = defaultdict(list)
-    while time.monotonic() < until:
-        await asyncio.sleep(min(args.interval, max(0.0, until - time.monotonic())))
-        window, state["window"] = state["window"], Window()
-        rss_series.append(rss_mib(server_pid))
-        elapsed = time.monotonic() - start
-        print(report_row(elapsed, window, args.interval, rss_series[-1]), flush=True)
-        statuses.update(window.statuses)
-        failures += window.failures
-        for kind, values in window.latencies.items():
-            all_latencies[kind] += values
-    await asyncio.gather(*tasks)
-    statuses.update(state["window"].statuses)  # the requests in flight when the last row was printed
-    failures += state["window"].failures
-    return summarise(statuses, failures, all_latencies, rss_series, state["transport_errors"], args)
+    started, last, previous = time.monotonic(), 0, time.monotonic()
+    while not clients.done():
+        await asyncio.wait({clients}, timeout=config.interval)
+        for pid in workers_of(server.pid):
+            rss.setdefault(pid, []).append(rss_mib(pid))
+        now = time.monotonic()
+        rate = (tally.requests - last) / max(now - previous, 1e-9)
+        workers = " ".join(f"{samples[-1]:6.0f}" for samples in rss.values())
+        print(f"{now - started:6.0f} {tally.requests:9d} {rate:6.0f} {tally.server_errors:5d} "
+              f"{len(monitor.listed_at):7d}/{planned:<5d}  {workers}", flush=True)
+        last, previous = tally.requests, now
+    deadline = time.monotonic() + 120  # the crowd is gone: give the last hours time to publish
+    while len(monitor.listed_at) < planned and time.monotonic() < deadline:
+        await asyncio.sleep(1)
+    done.set()
+    await watcher
+    return tally, rss
 
 
-def summarise(statuses: Counter, failures: list[str], latencies: dict[str, list[float]],
-              rss_series: list[float], transport_errors: int, args: argparse.Namespace) -> int:
-    total = sum(statuses.values())
-    print(f"\n{total} requests from {args.clients} clients in {args.seconds:.0f} s "
-          f"({total / args.seconds:.0f} req/s); statuses: {dict(sorted(statuses.items()))}")
-    for kind in KINDS:
-        values = latencies.get(kind, [])
-        print(f"  {kind:9s} n={len(values):6d}  p50 {percentile(values, 50):6.1f} ms  "
-              f"p95 {percentile(values, 95):6.1f} ms  p99 {percentile(values, 99):6.1f} ms  "
-              f"max {max(values, default=math.nan):7.1f} ms")
-    warm = rss_series[0] if rss_series else math.nan
-    last = rss_series[-1] if rss_series else math.nan
-    print(f"  server RSS: {warm:.1f} MiB after the first interval, {last:.1f} MiB at the end "
-          f"(growth {last - warm:+.1f} MiB), peak {max(rss_series, default=math.nan):.1f} MiB")
-    fives = sum(n for status, n in statuses.items() if status >= 500)
-    if failures or transport_errors:
-        print(f"FAIL: {fives} server errors (5xx), {len(failures)} unexpected answers "
-              f"({transport_errors} transport errors); first: {failures[:5]}")
-        return 1
-    print("OK: zero 5xx, no unexpected status, no transport error")
-    return 0
+HEADER = "     t  requests  req/s   5xx  frames listed  RSS MiB per server worker"
+
+
+def run_soak(config: SoakConfig) -> SoakResult:
+    root, drip_mirror, reference = prepare(config)
+    logs = config.work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    plan = RunPlan.for_run(get_model(LIVE_MODEL), config.run, config.variables)
+    planned = [f for f in plan.frames() if f[1] in config.hours]
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    server = start_server(root, port, config.server_workers, logs / "serve.log")
+    scheduler = drip = None
+    try:
+        variables = list(config.variables) if config.variables else None
+        scheduler = start_scheduler(root, drip_mirror, LIVE_MODEL, config.build_workers, variables,
+                                    logs / "scheduler.log")
+        drip = Drip(config.source_mirror, drip_mirror, LIVE_MODEL, config.run, list(config.hours),
+                    config.hour_seconds)
+        monitor = ListingMonitor(url, LIVE_MODEL, config.run)
+        print(f"soak: {config.server_workers} server workers on {url}, {config.clients} clients for "
+              f"{config.seconds:.0f} s; {LIVE_MODEL} {config.run}: {len(planned)} frames, one hour every "
+              f"{config.hour_seconds:.0f} s, {config.build_workers} build workers "
+              f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+        drip.start()
+        tally, rss = asyncio.run(drive(config, url, server, monitor, len(planned)))
+    finally:
+        if drip is not None:
+            drip.stop.set()
+        if scheduler is not None:
+            stop(scheduler)
+        stop(server)
+    variables = list(config.variables) if config.variables else None
+    publish_unloaded(reference, drip_mirror, LIVE_MODEL, config.run, config.build_workers,
+                     variables, logs / "reference.log")
+    store = Store(root)
+    published = len(list(read_manifest(store, LIVE_MODEL, config.run).frames())) \
+        if store.manifest_path(LIVE_MODEL, config.run).is_file() else 0
+    differences = compare_runs(store, Store(reference), LIVE_MODEL, config.run) if published else []
+    result = SoakResult(tally, rss, monitor.latencies(drip.idx_at), len(planned), published, differences, [])
+    result.failures = judge(config, result)
+    return result
+
+
+def judge(config: SoakConfig, result: SoakResult) -> list[str]:
+    tally, failures = result.tally, []
+    if tally.server_errors or tally.failures or tally.transport_errors:
+        failures.append(f"{tally.server_errors} 5xx, {len(tally.failures)} unexpected answers "
+                        f"({tally.transport_errors} transport errors, {tally.lost_frames} listed frames "
+                        f"answered 404); first: {tally.failures[:5]}")
+    over = {pid: max(samples) for pid, samples in result.rss.items() if max(samples) > config.rss_limit_mib}
+    if over:
+        failures.append(f"server workers over {config.rss_limit_mib:.0f} MiB RSS: {over}")
+    if result.published_frames < result.planned_frames:
+        failures.append(f"only {result.published_frames}/{result.planned_frames} frames of {config.run} "
+                        "published")
+    if result.differences:
+        failures.append(f"the run published under load differs: {result.differences[:5]}")
+    return failures
+
+
+def summary(config: SoakConfig, result: SoakResult) -> str:
+    tally = result.tally
+    lines = [f"\n{tally.requests} requests from {config.clients} clients in {config.seconds:.0f} s "
+             f"({tally.requests / config.seconds:.0f} req/s); "
+             f"statuses {dict(sorted(tally.statuses.items()))}"]
+    for route in ROUTES:
+        values = tally.latencies.get(route, [])
+        lines.append(f"  {route:9s} n={len(values):7d}  p50 {percentile(values, 50):7.1f} ms  "
+                     f"p95 {percentile(values, 95):7.1f} ms  p99 {percentile(values, 99):7.1f} ms")
+    for pid, samples in result.rss.items():
+        warm = samples[1] if len(samples) > 1 else samples[0]
+        lines.append(f"  server worker {pid}: RSS {samples[0]:.0f} MiB at the first row, {warm:.0f} after "
+                     f"warm-up, {samples[-1]:.0f} at the end, peak {max(samples):.0f} MiB")
+    runs = ", ".join(f"{m} {r} ({n} loops)" for (m, r), n in sorted(tally.runs_followed.items()))
+    lines.append(f"  runs the clients followed: {runs}")
+    lat = result.latencies
+    lines.append(f"  publish latency (.idx appears → frame listed), {len(lat)} frames: p50 "
+                 f"{percentile(lat, 50):.1f} s, p95 {percentile(lat, 95):.1f} s, "
+                 f"max {max(lat, default=math.nan):.1f} s "
+                 f"(target p95 ≤ {LATENCY_TARGET_P95_S:.0f} s)")
+    lines.append(f"  {config.run}: {result.published_frames}/{result.planned_frames} frames published; "
+                 f"byte-identical to the unloaded publish: {'yes' if not result.differences else 'NO'}")
+    lines.append("OK: " + "all criteria met" if result.passed else "FAIL: " + "; ".join(result.failures))
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=180.0, help="how long the clients run (default 180)")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    parser.add_argument("--interval", type=float, default=30.0, help="seconds per report row (default 30)")
-    parser.add_argument("--data-root", type=Path, help="data root (default: TWF_DATA_ROOT or ./data/v3)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed of the first client")
+    defaults = SoakConfig(Path("."), Path("."))
+    parser.add_argument("--seconds", type=float, default=defaults.seconds)
+    parser.add_argument("--clients", type=int, default=defaults.clients)
+    parser.add_argument("--server-workers", type=int, default=defaults.server_workers)
+    parser.add_argument("--build-workers", type=int, default=defaults.build_workers)
+    parser.add_argument("--hours", default="0-12", help="forecast hours of the live run (default 0-12)")
+    parser.add_argument("--hour-seconds", type=float, default=defaults.hour_seconds,
+                        help="seconds between two hours arriving in the mirror")
+    parser.add_argument("--vars", help="comma-separated variables of the live run (default: all)")
+    parser.add_argument("--think", type=float, default=defaults.think_s,
+                        help="mean pause of a viewer between two actions, seconds")
+    parser.add_argument("--interval", type=float, default=defaults.interval, help="seconds per report row")
+    parser.add_argument("--rss-limit-mib", type=float, default=defaults.rss_limit_mib)
+    parser.add_argument("--data-root", type=Path, help="published runs to start from (default TWF_DATA_ROOT)")
+    parser.add_argument("--mirror", type=Path, default=Path("data/demo-mirror"),
+                        help="mirror that holds (or receives) the live run (default data/demo-mirror)")
+    parser.add_argument("--work", type=Path, default=Path("data/soak"), help="work folder (recreated)")
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.clients < 1 or args.interval <= 0:
-        parser.error("--seconds and --interval must be positive, --clients at least 1")
-    data_root = (args.data_root or load_settings().data_root).resolve()
-    port = free_port()
-    log = data_root.parent / "soak-serve.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    server = start_server(data_root, port, log)
-    try:
-        url = f"http://{HOST}:{port}"
-        with httpx.Client(base_url=url, timeout=30) as client:
-            frames = discover(client)
-        if not frames:
-            print(f"soak: no published run under {data_root} (build the demo runs: make demo-data)")
-            return 2
-        runs = sorted({(f.model, f.run) for f in frames})
-        print(f"soak: twf serve pid {server.pid} on {url}, {len(frames)} frames of {runs}, "
-              f"{args.clients} clients for {args.seconds:.0f} s (load average {os.getloadavg()[0]:.1f})")
-        return asyncio.run(soak(url, server.pid, frames, args))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    if args.seconds <= 0 or args.clients < 1 or args.server_workers < 1 or args.build_workers < 1:
+        parser.error("--seconds must be positive, --clients and the worker counts at least 1")
+    config = dataclasses.replace(
+        defaults, work=args.work.resolve(), source_mirror=args.mirror.resolve(),
+        base_root=(args.data_root or load_settings().data_root).resolve(), seconds=args.seconds,
+        clients=args.clients, server_workers=args.server_workers, build_workers=args.build_workers,
+        hours=tuple(parse_hours(args.hours)), hour_seconds=args.hour_seconds,
+        variables=tuple(args.vars.split(",")) if args.vars else None, think_s=args.think,
+        interval=args.interval, rss_limit_mib=args.rss_limit_mib)
+    result = run_soak(config)
+    print(summary(config, result), flush=True)
+    return 0 if result.passed else 1
 
 
 if __name__ == "__main__":

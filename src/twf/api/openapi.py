@@ -1,8 +1,8 @@
 """The OpenAPI schema as the API answers: errors are the JSON error shape with the statuses `api/errors` uses.
 
-FastAPI documents a 422 validation error that this API never sends (`api/errors` answers 400); this replaces it
-and declares, per operation, the error statuses its routes can answer, so a client generated from the schema
-(and schemathesis' conformance checks) sees every status it can get.
+FastAPI documents a 422 validation error that this API never sends (`api/errors` answers 400); this replaces
+it and declares, per operation, the error statuses its routes can answer, so a client generated from the
+schema (and schemathesis' conformance checks) sees every status it can get.
 """
 
 from __future__ import annotations

@@ -12,6 +12,10 @@ from twf.config import load_settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8200
+# Idle keep-alive connections stay open this long (uvicorn's default is 5 s). A client that reuses a
+# connection just as the server closes it gets a reset, and 5 s is exactly httpx's idle expiry: under
+# `make soak` that race failed a few requests a minute. Longer than any client's idle expiry, as nginx's 75 s.
+KEEP_ALIVE_S = 75
 
 
 def add_arguments(parser: argparse.ArgumentParser, default_port: int = DEFAULT_PORT) -> None:
@@ -30,7 +34,8 @@ def settings_from(args: argparse.Namespace):
 
 
 def serve(app, args: argparse.Namespace) -> int:
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log,
+                timeout_keep_alive=KEEP_ALIVE_S)
     return 0
 
 

@@ -1,0 +1,136 @@
+"""The live publish of `make soak`: a new HRRR run whose hours arrive in a local mirror over time, the
+scheduler that publishes it, the per-frame publish latency, and the check that load changed no byte.
+
+- `Drip` copies a complete run from a source mirror into an initially empty one, hour by hour (the GRIB2
+  file first, its `.idx` last, each by an atomic rename, as a bucket makes an object appear) and notes when
+  each hour's `.idx` appeared.
+- `ListingMonitor` polls the run's manifest through the API and notes when each frame is first listed;
+  publish latency = listed − that hour's `.idx` time.
+- `compare_runs` checks, frame by frame, that the run published under load is the run published without
+  it: the same frames, byte-identical rasters and isotherms, sidecars equal but for `built_at`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from twf.demo.marker import marker_path
+from twf.manifest import read_manifest
+from twf.models import get_model
+from twf.store import Store, parse_run_id
+from twf.synthetic.inventory import idx_path
+from twf.synthetic.mirror import forecast_file_path
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.part")
+    shutil.copyfile(source, temp)
+    os.replace(temp, target)
+
+
+class Drip(threading.Thread):
+    """Makes one hour of `run` appear in `target` every `every_s` seconds, `.idx` last."""
+
+    def __init__(self, source: Path, target: Path, model: str, run: str, hours: list[int],
+                 every_s: float) -> None:
+        super().__init__(daemon=True, name="drip")
+        self.source, self.target, self.hours, self.every_s = source, target, hours, every_s
+        self.model, self.ref_time = get_model(model), parse_run_id(run)
+        self.idx_at: dict[int, float] = {}  # hour → time.monotonic() its `.idx` appeared
+        self.stop = threading.Event()
+        if marker_path(source).is_file():  # a demo mirror stays one: the run is published marked demo
+            _copy_atomically(marker_path(source), marker_path(target))
+
+    def run(self) -> None:
+        for fh in self.hours:
+            if self.stop.is_set():
+                return
+            grib = forecast_file_path(self.source, self.model, self.ref_time, fh)
+            dest = forecast_file_path(self.target, self.model, self.ref_time, fh)
+            _copy_atomically(grib, dest)
+            _copy_atomically(idx_path(grib), idx_path(dest))
+            self.idx_at[fh] = time.monotonic()
+            self.stop.wait(self.every_s)
+
+
+@dataclass
+class ListingMonitor:
+    """When each frame of `run` is first listed by the API (its manifest), polled every `every_s`."""
+
+    url: str
+    model: str
+    run: str
+    every_s: float = 0.5
+    listed_at: dict[tuple[str, int], float] = field(default_factory=dict)
+
+    async def watch(self, until: float, done: asyncio.Event) -> None:
+        async with httpx.AsyncClient(base_url=self.url, timeout=30) as client:
+            while time.monotonic() < until and not done.is_set():
+                answer = await client.get(f"/api/v3/{self.model}/{self.run}/manifest")
+                now = time.monotonic()
+                if answer.status_code == 200:
+                    for var, entry in answer.json()["variables"].items():
+                        for frame in entry["frames"]:
+                            self.listed_at.setdefault((var, frame["fh"]), now)
+                await asyncio.sleep(self.every_s)
+
+    def latencies(self, idx_at: dict[int, float]) -> list[float]:
+        """Seconds from each listed frame's `.idx` appearing to the frame being listed."""
+        return [listed - idx_at[fh] for (_, fh), listed in self.listed_at.items() if fh in idx_at]
+
+
+def start_scheduler(data_root: Path, mirror: Path, model: str, workers: int, variables: list[str] | None,
+                    log: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "twf", "scheduler", "--model", model, "--source", f"mirror:{mirror}",
+               "--workers", str(workers), "--data-root", str(data_root), "--poll-seconds", "1"]
+    if variables:
+        command += ["--vars", ",".join(variables)]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+
+
+def publish_unloaded(data_root: Path, mirror: Path, model: str, run: str, workers: int,
+                     variables: list[str] | None, log: Path) -> None:
+    """The reference: the same run from the complete mirror, one `--once` pass, nothing else running."""
+    command = [sys.executable, "-m", "twf", "scheduler", "--model", model, "--once", "--run", run,
+               "--source", f"mirror:{mirror}", "--workers", str(workers), "--data-root", str(data_root)]
+    if variables:
+        command += ["--vars", ",".join(variables)]
+    with log.open("ab") as out:
+        subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=True)
+
+
+def _sidecar_without_build_time(path: Path) -> dict:
+    sidecar = json.loads(path.read_bytes())
+    sidecar.pop("built_at", None)
+    return sidecar
+
+
+def compare_runs(loaded: Store, reference: Store, model: str, run: str) -> list[str]:
+    """Differences between the run as published under load and without it (empty: identical)."""
+    ours, theirs = read_manifest(loaded, model, run), read_manifest(reference, model, run)
+    differences = []
+    if set(ours.frames()) != set(theirs.frames()):
+        differences.append(f"frames differ: {sorted(set(ours.frames()) ^ set(theirs.frames()))}")
+    for var, fh in sorted(set(ours.frames()) & set(theirs.frames())):
+        a, b = loaded.published_frame(model, run, var, fh), reference.published_frame(model, run, var, fh)
+        contours = sorted(a.directory.glob(f"{a.stem}.contours.*"))
+        for mine in (a.rgba, a.value, *contours):
+            other = b.directory / mine.name
+            if not other.is_file() or mine.read_bytes() != other.read_bytes():
+                differences.append(f"{var} f{fh:03d} {mine.name} differs")
+        if _sidecar_without_build_time(a.sidecar) != _sidecar_without_build_time(b.sidecar):
+            differences.append(f"{var} f{fh:03d} sidecar differs")
+    return differences
