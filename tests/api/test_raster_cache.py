@@ -17,7 +17,7 @@ import rasterio
 from rasterio.transform import from_origin
 
 from twf.api.identity import FileIdentity, file_identity
-from twf.api.raster_cache import Level, RasterCache
+from twf.api.raster_cache import DECODE_SLOTS, Level, RasterCache
 
 SIDE = 64
 WAIT_S = 10.0
@@ -108,3 +108,26 @@ def test_held_bytes_match_the_levels_held_under_churn(tmp_path: Path) -> None:
     assert not errors
     held = [f for f in files if cache.cached(*f) is not None]
     assert cache.bytes_held == len(held) * level_bytes == 3 * level_bytes
+
+
+def test_first_touches_of_many_levels_decode_at_most_the_slots_at_once(tmp_path: Path) -> None:
+    files = [write_raster(tmp_path / f"{i}.tif", i) for i in range(8)]
+    lock = threading.Lock()
+    running, peak = [0], [0]
+
+    def prepare(array: np.ndarray) -> np.ndarray:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)  # a decode's CPU time, during which others pile up
+        with lock:
+            running[0] -= 1
+        return array
+
+    cache = RasterCache(max_bytes=1 << 20, prepare=prepare)
+    results: list = []
+    threads = [in_thread(lambda f=f: cache.load(*f), results) for f in files]
+    for thread in threads:
+        thread.join(WAIT_S)
+    assert all(isinstance(r, Level) for r in results) and len(results) == len(files)
+    assert peak[0] == DECODE_SLOTS

@@ -10,6 +10,7 @@ from twf.api.cors import install_cors
 from twf.api.deps import Services
 from twf.api.errors import install_error_handlers
 from twf.api.http_cache import NO_STORE
+from twf.api.memory import return_freed_arrays_to_the_os
 from twf.api.openapi import install_openapi
 from twf.api.schemas import HealthOut
 from twf.api.static import mount_web_viewer
@@ -19,6 +20,7 @@ DESCRIPTION = "Canonical CONUS forecast maps: discovery from committed manifests
 
 
 def _base_app(settings: Settings, title: str) -> FastAPI:
+    return_freed_arrays_to_the_os()  # per process: each uvicorn worker builds its own app
     # No trailing-slash redirects: a 307 to a rewritten path is not an answer an API client expects.
     app = FastAPI(title=title, version=CONTRACT_VERSION, description=DESCRIPTION, redoc_url=None,
                   redirect_slashes=False)
