@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import math
 import os
@@ -140,11 +141,14 @@ def start_server(data_root: Path, port: int, workers: int, log: Path) -> subproc
 
 
 def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, then after a minute SIGKILL of its process group (the scheduler's build workers with it)."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.kill()
             proc.wait()
 

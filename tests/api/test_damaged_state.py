@@ -4,6 +4,8 @@ and does not hide the healthy runs."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -19,8 +21,9 @@ def damaged_server(published: Published, tmp_path_factory: pytest.TempPathFactor
     root = base / "v3"
     shutil.copytree(published.root, root)
     (root / "manifests" / "hrrr" / f"{DAMAGED_RUN}.json").write_text('{"contract_version": "3.0", "mod')
-    gfs_rgba = next((root / "published" / "gfs").rglob("fh000.rgba.cog.tif"))
-    gfs_rgba.write_bytes(gfs_rgba.read_bytes()[:2000])  # header survives, tiles are gone
+    for name in ("fh000.rgba.cog.tif", "fh000.val.cog.tif"):  # truncated on disk: header survives, data gone
+        cog = next((root / "published" / "gfs").rglob(name))
+        cog.write_bytes(cog.read_bytes()[:2000])
     yield from start_server(root, base / "serve.log")
 
 
@@ -32,7 +35,20 @@ def test_a_damaged_manifest_does_not_hide_the_other_runs(damaged_server: Server)
     assert r.headers["cache-control"] == "no-store"
 
 
-def test_a_corrupt_cog_answers_503_not_500(damaged_server: Server) -> None:
+def test_a_truncated_cog_answers_503_json_for_tiles_and_samples_not_500(damaged_server: Server) -> None:
     with damaged_server.client() as c:
-        r = c.get("/tiles/v3/gfs/latest/tmp2m/0/5/7/11.png")
-    assert r.status_code == 503 and r.json()["error"] == "artifact_unreadable"
+        for path in ("/tiles/v3/gfs/latest/tmp2m/0/5/7/11.png", "/tiles/v3/gfs/latest/tmp2m/0/5/7/11@2x.png",
+                     "/api/v3/sample?model=gfs&run=latest&var=tmp2m&fh=0&lat=40&lon=-100"):
+            for _ in range(2):  # the second ask must not find a half-decoded level cached
+                r = c.get(path)
+                assert r.status_code == 503 and r.json()["error"] == "artifact_unreadable", path
+                assert r.headers["cache-control"] == "no-store"
+        assert c.get("/healthz").status_code == 200
+
+
+def test_twf_check_reports_the_frame_with_a_truncated_cog(damaged_server: Server) -> None:
+    root = damaged_server.log.parent / "v3"
+    done = subprocess.run([sys.executable, "-m", "twf", "check", "--model", "gfs", "--data-root", str(root)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "gfs 20260129_12z tmp2m fh000: listed but fh000.rgba.cog.tif: truncated" in done.stdout

@@ -4,13 +4,16 @@ Objects are served by key with HEAD, GET, single `Range: bytes=a-b` / `bytes=a-`
 Last-Modified, over keep-alive HTTP/1.1 like S3. Faults are queued per key and each is consumed by one
 request: a status code (with a Retry-After header as `503 retry-after=VALUE`), `full200` (ignore Range),
 `short` (206 whose body stops early but whose headers agree with it, so only the length check can notice),
-`hang` (sleep before answering). An object may be declared to appear only after some requests got a 404
-(or the bucket's `missing_status`).
+`hang` (sleep before answering), `reset` (headers and half the body, then a TCP reset), `slow` (the body
+trickled in small pieces for `slow_seconds`). An object may be declared to appear only after some requests
+got a 404 (or the bucket's `missing_status`).
 """
 
 from __future__ import annotations
 
 import re
+import socket
+import struct
 import threading
 import time
 from collections import defaultdict
@@ -36,6 +39,7 @@ class Bucket:
     faults: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     log: list[tuple[float, str, str, str | None]] = field(default_factory=list)  # (time, method, key, range)
     hang_seconds: float = 2.0
+    slow_seconds: float = 2.0  # how long a `slow` answer takes to trickle its body
     latency_seconds: float = 0.0  # before every answer: imitates a distant bucket (benchmark)
     missing_status: int = 404  # S3 answers 403 for a missing key when the caller may not list the bucket
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -101,7 +105,33 @@ class _Handler(BaseHTTPRequestHandler):
         body = data[start : end + 1]
         if fault == "short":
             body = body[: len(body) // 2]
+        if fault in ("reset", "slow"):
+            return self._misbehave(fault, body, obj, f"bytes {start}-{end}/{total}")
         self._send(206, body, head, obj, content_range=f"bytes {start}-{end}/{total}")
+
+    def _misbehave(self, fault: str, body: bytes, obj: StoredObject, content_range: str) -> None:
+        """A 206 whose body is cut by a TCP reset, or trickled over `slow_seconds`."""
+        self.send_response(206)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Range", content_range)
+        self.send_header("Last-Modified", formatdate(obj.last_modified, usegmt=True))
+        self.end_headers()
+        try:
+            if fault == "reset":
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()  # linger 0: the close sends RST, not FIN
+                self.close_connection = True
+                return
+            pieces = 20
+            step = max(1, -(-len(body) // pieces))
+            for i in range(0, len(body), step):
+                self.wfile.write(body[i : i + step])
+                self.wfile.flush()
+                time.sleep(self.server.bucket.slow_seconds / pieces)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            self.close_connection = True
 
     def _send(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -12,14 +13,16 @@ import pytest
 import rasterio
 
 from twf.errors import FetchError, ForecastHourOutOfRange, MessageNotFound, NotYetAvailable, RecordAbsent
+from twf.fetch.budget import RateBudgets
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame, fetch_frame_files
 from twf.fetch.sources import Source, parse_source
+from twf.fetch.transport import Transport
 from twf.fetch.validate import grib_message_lengths
 from twf.models import get_model
 from twf.store import parse_run_id
 
-from .conftest import HRRR_RUN, NAM_RUN, hrrr_file, put_file, put_hrrr, put_nam
+from .conftest import FAST, HRRR_RUN, NAM_RUN, hrrr_file, put_file, put_hrrr, put_nam
 from .gribfiles import build_file
 
 HRRR = get_model("hrrr")
@@ -333,3 +336,31 @@ def test_an_unreadable_line_in_a_stable_inventory_fails_naming_line_and_file(tmp
     (mirror / (F01_KEY + ".idx")).write_text(idx + "garbage without fields\n")
     with pytest.raises(RecordAbsent, match=r"wrfsfcf01\.grib2\.idx: line \d+ is not a wgrib2 inventory line"):
         fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path / "out", [parse_source(f"mirror:{mirror}")])
+
+
+def test_a_reset_mid_body_is_retried_and_the_subset_is_exact(hrrr_server, transport, tmp_path, real_messages):
+    bucket, _, source = hrrr_server
+    bucket.fail(F01_KEY, "reset")
+    path = fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
+    assert path.read_bytes() == real_messages["tmp2m_f01"]
+    assert len(bucket.requests_for(F01_KEY)) == 2
+
+
+def test_resets_on_every_attempt_fail_naming_the_url(hrrr_server, transport, tmp_path):
+    bucket, _, source = hrrr_server
+    bucket.fail(F01_KEY, *["reset"] * transport.policy.attempts)
+    with pytest.raises(FetchError, match=r"wrfsfcf01\.grib2 .*connection failed"):
+        fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_body_trickling_past_the_deadline_is_abandoned_and_retried(hrrr_server, tmp_path, real_messages):
+    bucket, _, source = hrrr_server
+    bucket.slow_seconds = 2.0
+    bucket.fail(F01_KEY, "slow")
+    policy = dataclasses.replace(FAST, deadline_s=0.5)
+    started = time.monotonic()
+    with Transport(policy, RateBudgets({})) as transport:
+        path = fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
+    assert path.read_bytes() == real_messages["tmp2m_f01"]
+    assert time.monotonic() - started < bucket.slow_seconds

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import rasterio
 
 from twf.check import check_model
 from twf.manifest import list_runs, read_latest, read_manifest
@@ -123,3 +127,36 @@ def test_a_worker_killed_mid_build_is_replaced_and_its_frames_retried(
     assert proc.returncode == 0, stderr
     assert "worker process failed" in stderr and "workers restarted" in stderr
     assert read_latest(store, "hrrr").run == OLDER_RUN
+
+
+def listed_frames_are_whole(store: Store, run: str) -> bool:
+    """Every frame the manifest lists has all its files, and they open: nothing half-published."""
+    if not store.manifest_path("hrrr", run).is_file():
+        return True
+    for var, fh in read_manifest(store, "hrrr", run).frames():
+        paths = store.published_frame("hrrr", run, var, fh)
+        json.loads(paths.sidecar.read_bytes())
+        for raster in (paths.rgba, paths.value):
+            with rasterio.open(raster) as ds:
+                ds.read(1, window=((0, 8), (0, 8)))
+    return True
+
+
+def test_a_scheduler_killed_at_random_points_never_half_publishes_and_a_restart_completes_the_run(
+    tmp_path: Path, data_root: Path, scheduler: Scheduler
+) -> None:
+    mirror = tmp_path / "mirror"
+    write_synthetic(mirror, OLDER_RUN, [0, 1, 2])
+    store = Store(data_root)
+    rng = random.Random(15)
+    for _ in range(3):  # SIGKILL the scheduler and its build workers at once, as a service manager does
+        with subprocess.Popen(polling_scheduler(mirror, data_root), start_new_session=True,
+                              stderr=subprocess.DEVNULL) as proc:
+            time.sleep(rng.uniform(1.0, 8.0))
+            os.killpg(proc.pid, signal.SIGKILL)
+        assert listed_frames_are_whole(store, OLDER_RUN)
+    done = scheduler(mirror, "--vars", "refc")
+    assert done.returncode == 0, done.stderr
+    assert set(read_manifest(store, "hrrr", OLDER_RUN).frames()) == {("refc", 0), ("refc", 1), ("refc", 2)}
+    assert read_latest(store, "hrrr").run == OLDER_RUN
+    assert check_model(store, get_model("hrrr")) == []
