@@ -31,7 +31,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.soak import free_port, tile_range
+from bench.soak import free_port
+from bench.soak_viewers import tile_range
 from twf.synthetic.samples import samples_root
 
 REPO = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from twf.api.webmercator import ORIGIN_SHIFT_M, lonlat_to_mercator
-from twf.grid import CONUS_BOUNDS_4326
+from twf.grid import CONUS_BOUNDS_3857, CONUS_BOUNDS_4326
 
 OK_STATUSES = frozenset({200, 204, 304})
 ZOOMS = range(4, 10)
@@ -86,6 +86,17 @@ def tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
     col = int((x + ORIGIN_SHIFT_M) / (2 * ORIGIN_SHIFT_M) * n)
     row = int((ORIGIN_SHIFT_M - y) / (2 * ORIGIN_SHIFT_M) * n)
     return min(n - 1, max(0, col)), min(n - 1, max(0, row))
+
+
+def tile_range(z: int) -> tuple[int, int, int, int]:
+    """(x_min, x_max, y_min, y_max) of the tiles covering CONUS at zoom z."""
+    left, bottom, right, top = CONUS_BOUNDS_3857
+    n = 2**z
+
+    def index(metres: float) -> int:
+        return min(n - 1, max(0, int((metres + ORIGIN_SHIFT_M) / (2 * ORIGIN_SHIFT_M) * n)))
+
+    return index(left), index(right), n - 1 - index(top), n - 1 - index(bottom)
 
 
 def clamp(row: int, n: int) -> int:
