@@ -88,10 +88,10 @@ RUN_MODEL ?= hrrr
 run: venv web
 	TWF=$(TWF) MODEL=$(RUN_MODEL) WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) scripts/run-live.sh
 
-# `make soak`: SOAK_CLIENTS viewers (64) on a multi-worker server for SOAK_SECONDS (240) while the scheduler
+# `make soak`: SOAK_CLIENTS viewers (64) on a multi-worker server for SOAK_SECONDS (300) while the scheduler
 # publishes a new HRRR run whose hours arrive in a mirror over time (bench/soak.py; not part of `make bench`;
 # a bounded version runs in `make test`: tests/test_soak.py).
-SOAK_SECONDS ?= 240
+SOAK_SECONDS ?= 300
 SOAK_CLIENTS ?= 64
 
 soak: venv demo-data
