@@ -9,7 +9,6 @@ stale.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 import rasterio
 
 from twf.api.identity import FileIdentity
+from twf.bounded_cache import BoundedCache
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,6 @@ def choose_level(geometries: tuple[LevelGeometry, ...], target_res: float) -> Le
     return chosen
 
 
-class _Gate:
-    """One level's decode lock and how many threads hold or wait for it (guarded by the cache's lock)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.users = 0
-
-
 # Decodes one process runs at once. A decode briefly holds ~5x its level's bytes (GDAL's read, the
 # pixel-interleaved copy, `prepare`'s temporaries): unbounded, 32 concurrent first touches of 3 km frames
 # peaked at 2.7 GB RSS beside a 300 MB cache; two keep the peak near the cache plus 0.4 GB and use the
@@ -91,7 +83,11 @@ DECODE_SLOTS = 2
 
 
 class RasterCache:
-    """`prepare` turns a decoded level into the form its readers use (e.g. premultiplied RGBA), once."""
+    """`prepare` turns a decoded level into the form its readers use (e.g. premultiplied RGBA), once.
+
+    Levels live in a `BoundedCache`: every thread asking for one level shares its build, and a thread whose
+    decode failed never hands the next ones a fresh gate while another still decodes.
+    """
 
     def __init__(self, max_bytes: int,
                  prepare: Callable[[np.ndarray], np.ndarray] | None = None,
@@ -99,10 +95,8 @@ class RasterCache:
         self.max_bytes = max_bytes
         self._prepare = prepare
         self._geometries: dict[Key, tuple[LevelGeometry, ...]] = {}
-        self._levels: OrderedDict[tuple[Key, int], Level] = OrderedDict()
-        self._bytes = 0
+        self._levels: BoundedCache[Level] = BoundedCache(max_bytes, lambda level: level.array.nbytes)
         self._lock = threading.Lock()
-        self._loading: dict[tuple[Key, int], _Gate] = {}
         self._decoding = threading.BoundedSemaphore(decode_slots)
 
     def cached(self, path: Path, identity: FileIdentity, target_res: float = 0.0) -> Level | None:
@@ -111,14 +105,10 @@ class RasterCache:
         geometries = self._geometries.get(key)
         if geometries is None:
             return None
-        return self._hit((key, choose_level(geometries, target_res).index))
+        return self._levels.get((key, choose_level(geometries, target_res).index))
 
     def load(self, path: Path, identity: FileIdentity, target_res: float = 0.0) -> Level:
-        """Decode the level for `target_res` once, even under concurrent requests; blocking: use a thread.
-
-        Every thread asking for one level shares one gate, counted by its users and dropped by the last of
-        them: a thread whose decode failed never hands the next ones a fresh gate while another still decodes.
-        """
+        """Decode the level for `target_res` once, even under concurrent requests; blocking: use a thread."""
         key = (str(path), identity)
         geometries = self._geometries.get(key)
         if geometries is None:
@@ -128,47 +118,15 @@ class RasterCache:
                     self._geometries.clear()
                 self._geometries[key] = geometries
         geometry = choose_level(geometries, target_res)
-        level_key = (key, geometry.index)
-        with self._lock:
-            gate = self._loading.get(level_key)
-            if gate is None:
-                gate = self._loading[level_key] = _Gate()
-            gate.users += 1
-        try:
-            with gate.lock:
-                level = self._hit(level_key)
-                if level is None:
-                    with self._decoding:
-                        array = _read_level(path, geometry)
-                        level = Level(geometry, self._prepare(array) if self._prepare else array)
-                    self._insert(level_key, level)
-        finally:
-            with self._lock:
-                gate.users -= 1
-                if gate.users == 0 and self._loading.get(level_key) is gate:
-                    del self._loading[level_key]
-        return level
+
+        def decode() -> Level:
+            with self._decoding:
+                array = _read_level(path, geometry)
+                return Level(geometry, self._prepare(array) if self._prepare else array)
+
+        return self._levels.get_or_build((key, geometry.index), decode)
 
     @property
     def bytes_held(self) -> int:
         """Bytes of the decoded levels held now (never more than `max_bytes` but for one oversized level)."""
-        with self._lock:
-            return self._bytes
-
-    def _hit(self, level_key: tuple[Key, int]) -> Level | None:
-        with self._lock:
-            level = self._levels.get(level_key)
-            if level is not None:
-                self._levels.move_to_end(level_key)
-        return level
-
-    def _insert(self, level_key: tuple[Key, int], level: Level) -> None:
-        with self._lock:
-            replaced = self._levels.pop(level_key, None)
-            if replaced is not None:
-                self._bytes -= replaced.array.nbytes
-            self._levels[level_key] = level
-            self._bytes += level.array.nbytes
-            while self._bytes > self.max_bytes and len(self._levels) > 1:
-                _, evicted = self._levels.popitem(last=False)
-                self._bytes -= evicted.array.nbytes
+        return self._levels.bytes_held
