@@ -87,25 +87,17 @@ def test_held_bytes_match_the_levels_held_under_churn(tmp_path: Path) -> None:
     files = [write_raster(tmp_path / f"{i}.tif", i) for i in range(8)]
     level_bytes = SIDE * SIDE * 4
     cache = RasterCache(max_bytes=3 * level_bytes)
-    errors: list[Exception] = []
-
     def churn(seed: int) -> None:
         rng = random.Random(seed)
-        try:
-            for _ in range(300):
-                path, identity = rng.choice(files)
-                level = cache.cached(path, identity) or cache.load(path, identity)
-                assert float(level.array[0, 0]) == float(path.stem)
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
+        for _ in range(300):
+            path, identity = rng.choice(files)
+            level = cache.cached(path, identity) or cache.load(path, identity)
+            assert float(level.array[0, 0]) == float(path.stem)
 
-    threads = [threading.Thread(target=churn, args=(seed,)) for seed in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert not errors
+    ended: list = []
+    for thread in [in_thread(lambda s=seed: churn(s), ended) for seed in range(8)]:
+        thread.join(WAIT_S * 6)
+    assert ended == [None] * 8, ended
     held = [f for f in files if cache.cached(*f) is not None]
     assert cache.bytes_held == len(held) * level_bytes == 3 * level_bytes
 
