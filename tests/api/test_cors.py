@@ -49,7 +49,7 @@ def test_a_configured_origin_may_read_the_api_and_tiles_and_revalidate(cors_serv
         allowed = preflight(c, ALLOWED, headers="If-None-Match")
         assert allowed.status_code == 200
         methods = allowed.headers["access-control-allow-methods"].replace(" ", "").split(",")
-        assert set(methods) == {"GET", "HEAD"}
+        assert set(methods) == {"GET", "HEAD", "POST"}
 
 
 def test_an_origin_not_configured_gets_no_grant_and_a_json_refusal(cors_server: Server) -> None:

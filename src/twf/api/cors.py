@@ -1,9 +1,10 @@
 """The cross-origin policy (TWF_CORS_ORIGINS): explicit, read-only, JSON errors.
 
 Without the setting no CORS header is sent: only pages of the server's own origin (the bundled viewer) read
-the API, and browsers refuse other sites' reads. With it, the listed origins (or `*`) may GET/HEAD the API and
-tiles, send `If-None-Match` and read `ETag`; never with credentials (the API has no cookies). A preflight from
-an origin not listed is a JSON 400 like every other error.
+the API, and browsers refuse other sites' reads. With it, the listed origins (or `*`) may GET/HEAD the API
+and tiles and POST a sample batch (a read too long for a URL), send `If-None-Match` and read `ETag`; never
+with credentials (the API has no cookies). A preflight outside that policy is a JSON 400 like every other
+error.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from starlette.responses import Response
 
 from twf.api.errors import error_response
 
-METHODS = ("GET", "HEAD")
-REQUEST_HEADERS = ("If-None-Match",)
+METHODS = ("GET", "HEAD", "POST")  # POST: the read-only sample batch (a query too long for a URL)
+REQUEST_HEADERS = ("If-None-Match", "Content-Type")
 EXPOSED_HEADERS = ("ETag",)
 PREFLIGHT_MAX_AGE_S = 600
 

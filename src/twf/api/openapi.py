@@ -30,8 +30,10 @@ REVALIDATED_PREFIX = "/api/"  # JSON answers with an ETag: If-None-Match may ans
 def _declare(path: str, operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
     responses.pop("422", None)
-    if operation.get("parameters"):
+    if operation.get("parameters") or operation.get("requestBody"):
         responses["400"] = {"description": "malformed input", **ERROR_REF}
+    if operation.get("requestBody"):
+        responses["413"] = {"description": "a body or batch over the route's limit", **ERROR_REF}
     extra = next((errors for prefix, errors in ERRORS_BY_PREFIX if path.startswith(prefix)), {})
     for status, description in extra.items():
         responses[str(status)] = {"description": description, **ERROR_REF}
