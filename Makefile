@@ -54,7 +54,7 @@ chromium:
 test-e2e: venv web chromium
 	cd frontend && node --test --test-concurrency=1 e2e/viewer.test.mjs e2e/points.test.mjs
 
-bench: venv
+bench: venv demo-data
 	$(PY) -m bench
 
 clean:

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("twf.api.server", "serve the API, tiles and the web viewer"),
     "tile-server": ("twf.api.server_tiles", "serve only the tiles"),
     "demo-data": ("twf.demo.cli", "write synthetic demo GRIB2 into a mirror folder"),
+    "export": ("twf.export.cli", "export a loop of frames as GIF or MP4, as the viewer shows them"),
 }
 
 

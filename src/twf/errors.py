@@ -157,3 +157,10 @@ class Unauthorized(TWFError):
 
     exit_code = 2
     http_status = 401
+
+
+class RequestTooLarge(TWFError):
+    """A render larger than the service allows (too many frames, too wide): refused before any work."""
+
+    exit_code = 2
+    http_status = 413

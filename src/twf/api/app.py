@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Response
 
 from twf import CONTRACT_VERSION
-from twf.api import contours, debug, diff, discovery, regions, sample, series, tiles
+from twf.api import contours, debug, diff, discovery, export, regions, sample, series, tiles, trend
 from twf.api.cors import install_cors
 from twf.api.deps import Services
 from twf.api.errors import install_error_handlers
@@ -46,6 +46,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sample.router)
     app.include_router(diff.router)
     app.include_router(series.router)
+    app.include_router(trend.router)
+    app.include_router(export.router)
     app.include_router(discovery.router)
     app.include_router(contours.router)
     app.include_router(tiles.router)

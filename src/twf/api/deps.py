@@ -11,6 +11,7 @@ from twf.api.manifest_cache import ManifestCache
 from twf.api.raster_cache import RasterCache
 from twf.api.tile_render import premultiply
 from twf.config import Settings
+from twf.export.cache import ExportCache
 from twf.store import Store
 
 # Share of the cache budget (TWF_CACHE_MB) for the value COGs: 4x coarser float32 levels (1 MB for a 3 km
@@ -26,6 +27,7 @@ class Services:
     rgba: RasterCache = field(init=False)
     values: RasterCache = field(init=False)
     differences: DifferenceCache = field(init=False)
+    exports: ExportCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.store = Store(self.settings.data_root)
@@ -35,6 +37,7 @@ class Services:
         self.rgba = RasterCache(max_bytes=budget - value_bytes, prepare=premultiply)
         self.values = RasterCache(max_bytes=value_bytes)
         self.differences = DifferenceCache(self.values)
+        self.exports = ExportCache()
 
 
 def get_services(request: Request) -> Services:
