@@ -13,20 +13,17 @@ Targets (issue 13): first difference tile ≤ 150 ms; warm difference tiles with
 from __future__ import annotations
 
 import os
-import random
 import sys
 import time
 
 import httpx
 
-from bench.bench_tiles import http_latency, p50_p95, server
-from bench.soak import tile_range
+from bench.bench_tiles import http_latency, p50_p95, print_table, random_tiles, server
 from twf.config import load_settings
 
 HRRR, GFS = "hrrr/20260129_17z/tmp2m", "gfs/20260129_12z/tmp2m"
 FIRST_TILE = (5, 7, 12)  # over Kansas: inside every model's data
 PAIRS = [(f"{HRRR}/{h}", f"{HRRR}/{h - 1}") for h in range(1, 7)] + [(f"{HRRR}/1", f"{GFS}/6")]
-TILES, ZOOMS, SEED = 500, range(3, 11), 20260129
 
 
 def first_tile_ms(data_root: str, a: str, b: str) -> float:
@@ -39,16 +36,6 @@ def first_tile_ms(data_root: str, a: str, b: str) -> float:
         elapsed = (time.perf_counter() - t0) * 1000
     assert status == 200, status
     return elapsed
-
-
-def random_tiles() -> list[tuple[int, int, int]]:
-    rng = random.Random(SEED)
-    out = []
-    for _ in range(TILES):
-        z = rng.choice(ZOOMS)
-        x0, x1, y0, y1 = tile_range(z)
-        out.append((z, rng.randint(x0, x1), rng.randint(y0, y1)))
-    return out
 
 
 def main() -> None:
@@ -75,10 +62,7 @@ def main() -> None:
     rows.append(("errors", str(diff_err), str(plain_err)))
     print(f"demo runs in {root}; one uvicorn worker; {os.cpu_count()} cores; load average "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    width = max(len(r[0]) for r in rows)
-    print(f"{'':{width}}  {'difference':>16}  {'reference':>16}")
-    for name, ours, ref in rows:
-        print(f"{name:{width}}  {ours:>16}  {ref:>16}")
+    print_table(rows, "difference", "ordinary / target")
 
 
 if __name__ == "__main__":

@@ -238,10 +238,15 @@ def main() -> None:
 
     print(f"{TILES} random tiles z{ZOOMS.start}-z{ZOOMS.stop - 1} of {MODEL} {RUN} {VAR} f{FH:03d}, "
           f"bilinear, 256 px; one uvicorn worker per server; {os.cpu_count()} cores")
+    print_table(rows, "twf serve", "TiTiler")
+
+
+def print_table(rows: list[tuple[str, str, str]], ours: str, reference: str) -> None:
+    """Figures side by side with their reference, one row each."""
     width = max(len(r[0]) for r in rows)
-    print(f"{'':{width}}  {'twf serve':>16}  {'TiTiler':>18}")
-    for name, ours, theirs in rows:
-        print(f"{name:{width}}  {ours:>16}  {theirs:>18}")
+    print(f"{'':{width}}  {ours:>16}  {reference:>18}")
+    for name, value, ref in rows:
+        print(f"{name:{width}}  {value:>16}  {ref:>18}")
 
 
 if __name__ == "__main__":
