@@ -105,7 +105,7 @@ def test_mp4_has_the_frames_at_the_asked_speed_and_size(client: httpx.Client, tm
     ({"fhs": "0-120"}, 400, "at most 120"),
     ({"width": 1921}, 400, "1921 px"),
     ({"bbox": "2,48,3,49"}, 400, "outside the canonical grid"),
-    ({"fhs": "5-6"}, 404, "not published"),
+    ({"fhs": "5-6"}, 404, "no published frame among the hours 5-6"),
     ({"var": "nosuch"}, 404, "no variable 'nosuch'"),
     ({"format": "webm"}, 400, "format"),
 ])
