@@ -52,7 +52,7 @@ chromium:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 test-e2e: venv web chromium
-	cd frontend && node --test --test-concurrency=1 e2e/viewer.test.mjs e2e/points.test.mjs
+	cd frontend && node --test --test-concurrency=1 e2e/viewer.test.mjs e2e/points.test.mjs e2e/compare.test.mjs
 
 bench: venv demo-data
 	$(PY) -m bench

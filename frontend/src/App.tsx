@@ -3,6 +3,7 @@
  * and the controls. Region only ever reaches the map's viewport; dataset hooks take `{model, run, var}` alone.
  */
 import { useCallback, useMemo, useState } from 'react';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { createApi } from './lib/api';
 import type { Camera } from './lib/urls';
 import { useViewUrl } from './hooks/useViewUrl';
@@ -10,7 +11,7 @@ import { useRegions } from './hooks/useRegions';
 import { useCatalog } from './hooks/useCatalog';
 import { useFrames } from './hooks/useFrames';
 import { usePlayback } from './hooks/usePlayback';
-import { useSample } from './hooks/useSample';
+import { useModeSamples } from './hooks/useModeSamples';
 import { useKeyboard } from './hooks/useKeyboard';
 import { chooseVariable } from './lib/variables';
 import { MapView, type HoverPoint } from './map/MapView';
@@ -19,6 +20,13 @@ import { Toolbar } from './components/Toolbar';
 import { TimeControls } from './components/TimeControls';
 import { Legend } from './components/Legend';
 import { HoverReadout } from './components/HoverReadout';
+import { CompareMaps } from './components/CompareMaps';
+import { ComparePanel } from './components/ComparePanel';
+import { CompareReadout } from './components/CompareReadout';
+import { ExportButton } from './components/ExportButton';
+import { useSideB } from './hooks/useSideB';
+import { useModeView } from './hooks/useModeView';
+import { exportAsk, modePatch } from './lib/compare';
 import type { Frame } from './lib/types';
 import type { LatLon } from './lib/urls';
 import { perf } from './lib/perf';
@@ -29,10 +37,11 @@ import { PointPanel } from './components/PointPanel';
 
 const NO_FRAMES: Frame[] = [];
 
-/** The frame to show for a requested fh: that one, else the first later one, else the first. */
+/** The frame to show for a requested fh: that one, else the first later one, else the last. */
 function indexForFh(frames: Frame[], fh: number | null): number {
   if (fh === null) return 0;
-  const at = frames.findIndex((f) => f.fh >= fh);
+  const exact = frames.findIndex((f) => f.fh === fh);
+  const at = exact !== -1 ? exact : frames.findIndex((f) => f.fh >= fh);
   return at === -1 ? frames.length - 1 : at;
 }
 
@@ -46,9 +55,12 @@ export function App() {
   const variable = chooseVariable(catalog.variables, view.var);
   const frames = useFrames(api, view.model, view.run, variable);
   const current = variable !== null ? frames.value : null;
-  const frameList = current?.frames ?? NO_FRAMES;
+  const sideB = useSideB(api, view.b);
+  const modeView = useModeView(api, view, current, sideB);
+  const frameList = current ? modeView.frames : NO_FRAMES;
   const index = Math.max(0, indexForFh(frameList, view.fh));
   const frame = frameList[index] ?? null;
+  const [map, setMap] = useState<MapLibreMap | null>(null);
 
   const [readiness, setReadiness] = useState<FrameReadiness>({ ready: [] });
   const [hover, setHover] = useState<HoverPoint | null>(null);
@@ -58,8 +70,9 @@ export function App() {
   const playback = usePlayback(frameList.length, index, setIndex, readiness.ready);
   useKeyboard(playback);
 
-  const identity = current && frame ? { model: current.model, run: current.run, var: current.var, fh: frame.fh } : null;
-  const sample = useSample(api, identity, hover);
+  const identity = view.mode === 'single' && current && frame
+    ? { model: current.model, run: current.run, var: current.var, fh: frame.fh } : null;
+  const { sample, sampleB, diffSample } = useModeSamples(api, view.mode, current, sideB.frames, modeView, index, hover);
   const [viewport, setViewport] = useState<Viewport | null>(null);
   const [citiesChoice, setCities] = useState<boolean | null>(null); // null: the variable's default
   const citiesOn = citiesChoice ?? labelsByDefault(current?.units);
@@ -75,11 +88,20 @@ export function App() {
   const contourKey = frame ? Object.keys(frame.contours)[0] : undefined;
   const variableInfo = catalog.variables.find((v) => v.id === variable);
   const onCamera = useCallback((camera: Camera) => update({ camera }), [update]);
-  const error = catalog.error ?? (variable !== null ? frames.error : null);
+  const error = catalog.error ?? (variable !== null ? frames.error : null) ?? modeView.error;
+  const legend = modeView.legend;
+  const legendTitle = view.mode === 'diff' ? `Difference A − B, ${variableInfo?.label ?? view.var}` : (variableInfo?.label ?? view.var);
 
   return (
     <div className="app" data-testid="app">
-      {regions.status !== 'loading' && (
+      {regions.status !== 'loading' && view.mode === 'compare' && current && (
+        <CompareMaps origin={origin} region={region} initialCamera={view.camera} framesA={frameList}
+          framesB={modeView.framesB ?? NO_FRAMES} frameIndex={index} onReadiness={setReadiness} onHover={setHover}
+          onCameraChange={onCamera} onMap={setMap} onPick={onPick} onViewport={setViewport} point={view.point}
+          placeLabels={placeLabels} labels={[`${current.model} ${current.run} ${current.var}`,
+            sideB.frames ? `${sideB.frames.model} ${sideB.frames.run} ${sideB.frames.var}` : '…']} />
+      )}
+      {regions.status !== 'loading' && view.mode !== 'compare' && (
         <MapView
           origin={origin}
           region={region}
@@ -94,6 +116,7 @@ export function App() {
           onViewport={setViewport}
           point={view.point}
           placeLabels={placeLabels}
+          onMap={setMap}
         />
       )}
       <Toolbar
@@ -117,6 +140,10 @@ export function App() {
         citiesOn={citiesOn}
         onCities={setCities}
       />
+      <ComparePanel mode={view.mode} models={catalog.models} b={view.b} runsB={sideB.runs} latestRunB={sideB.latestRun}
+        variablesB={sideB.variables} variableB={sideB.variable} trendRuns={view.runs}
+        onMode={(mode) => update(modePatch(view, mode, variable, frame))}
+        onB={(patch) => view.b && update({ b: { ...view.b, ...patch } })} onTrendRuns={(runs) => update({ runs })} />
       {error && (
         <div className="panel error" role="alert">
           {error.message}
@@ -130,11 +157,18 @@ export function App() {
       {current && (
         <>
           <TimeControls frames={frameList} index={index} readyCount={readiness.ready.filter(Boolean).length}
-            playback={playback} onIndex={setIndex} />
-          <Legend legend={current.legend} title={variableInfo?.label ?? current.var} />
+            playback={playback} onIndex={setIndex} caption={modeView.runs ? `Run ${modeView.runs[index]}` : undefined} />
+          {legend && <Legend legend={legend} title={legendTitle} />}
+          {(view.mode === 'single' || view.mode === 'trend') && (
+            <ExportButton frames={frameList} labels={modeView.runs}
+              ask={(from, to, format) => exportAsk(view, current, frameList.slice(from, to + 1), map, format, playback.fps)} />
+          )}
         </>
       )}
-      {hover && <HoverReadout sample={sample} x={hover.x} y={hover.y} />}
+      {hover && (view.mode === 'single' || view.mode === 'trend') && <HoverReadout sample={sample} x={hover.x} y={hover.y} />}
+      {hover && (view.mode === 'compare' || view.mode === 'diff') && (
+        <CompareReadout a={sample} b={sampleB} diff={diffSample} x={hover.x} y={hover.y} />
+      )}
       {view.point && (
         <PointPanel point={view.point} series={pointSeries} currentTime={frame?.valid_time ?? null}
           onClose={() => update({ point: null })} />

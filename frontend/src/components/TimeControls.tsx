@@ -11,9 +11,11 @@ interface Props {
   readyCount: number;
   playback: Playback;
   onIndex: (index: number) => void;
+  /** Shown in place of the forecast hour (a trend labels each frame by its run). */
+  caption?: string;
 }
 
-export function TimeControls({ frames, index, readyCount, playback, onIndex }: Props) {
+export function TimeControls({ frames, index, readyCount, playback, onIndex, caption }: Props) {
   const frame = frames[index];
   if (!frame) return <div className="panel timebar">No frames published for this selection.</div>;
   return (
@@ -40,7 +42,7 @@ export function TimeControls({ frames, index, readyCount, playback, onIndex }: P
       <input className="slider" type="range" min={0} max={frames.length - 1} step={1} value={index}
         data-testid="fh-slider" aria-label="Forecast hour" onChange={(e) => onIndex(Number(e.target.value))} />
       <div className="when" data-testid="valid-time" data-fh={frame.fh}>
-        <strong>{formatForecastHour(frame.fh)}</strong> {formatUtc(frame.valid_time)}
+        <strong data-testid="frame-caption">{caption ?? formatForecastHour(frame.fh)}</strong> {formatUtc(frame.valid_time)}
         <span className="local"> · {formatLocal(frame.valid_time)}</span>
       </div>
       <div className="progress" data-testid="prefetch" title="Frames loaded for this view">

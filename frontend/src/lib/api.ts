@@ -8,6 +8,8 @@ import type {
   ApiErrorBody,
   BatchRequest,
   BatchResponse,
+  DiffLegend,
+  DiffSample,
   FramesResponse,
   ModelsResponse,
   RegionsResponse,
@@ -17,6 +19,7 @@ import type {
   SampleQuery,
   SeriesQuery,
   SeriesResponse,
+  TrendResponse,
   VarsResponse,
 } from './types';
 
@@ -36,6 +39,14 @@ export class ApiError extends Error {
 export type Revalidated<T> = { status: 'modified'; body: T; etag: string | null } | { status: 'not-modified' };
 
 type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** A difference sample: two frame addresses and a point. */
+export interface DiffQuery {
+  a: string;
+  b: string;
+  lat: number;
+  lon: number;
+}
 
 async function errorFrom(response: Response): Promise<ApiError> {
   try {
@@ -98,6 +109,18 @@ export function createApi(origin: string, fetchFn: FetchFn = (input, init) => fe
       });
       return body<BatchResponse>(response);
     },
+
+    /** The diverging scale, frames and tile template of A − B (frame addresses, `lib/compare.frameAddress`). */
+    diffLegend: (a: string, b: string, signal?: AbortSignal) => getJson<DiffLegend>(apiPaths.diffLegend(a, b), signal),
+
+    /** A − B under a point with both values, or `null` where either side has no data (`204`). */
+    async diffSample(query: DiffQuery, signal?: AbortSignal): Promise<DiffSample | null> {
+      const response = await get(apiPaths.diffSample(query.a, query.b, query.lat, query.lon), signal);
+      return response.status === 204 ? null : body<DiffSample>(response);
+    },
+
+    trend: (model: string, variable: string, validTime: string, runs: number, signal?: AbortSignal) =>
+      getJson<TrendResponse>(apiPaths.trend(model, variable, validTime, runs), signal),
   };
 }
 

@@ -5,15 +5,20 @@
  */
 import type { Sample, SampleQuery } from './types';
 
-export type SampleFn = (query: SampleQuery, signal: AbortSignal) => Promise<Sample | null>;
+export type SampleFn<Q = SampleQuery, S = Sample> = (query: Q, signal: AbortSignal) => Promise<S | null>;
 
-export interface Sampler {
+export interface Sampler<Q = SampleQuery> {
   /** Asks for the value at `query` (null: the pointer left the map). */
-  request: (query: SampleQuery | null) => void;
+  request: (query: Q | null) => void;
   dispose: () => void;
 }
 
-export function createSampler(sample: SampleFn, delayMs: number, deliver: (value: Sample | null) => void): Sampler {
+/** `Q`/`S`: a frame sample by default, or any other point query and answer (a difference sample). */
+export function createSampler<Q = SampleQuery, S = Sample>(
+  sample: SampleFn<Q, S>,
+  delayMs: number,
+  deliver: (value: S | null) => void,
+): Sampler<Q> {
   let seq = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: AbortController | undefined;

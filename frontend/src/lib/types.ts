@@ -178,3 +178,43 @@ export interface BatchResponse {
   /** In the order of the points; null outside the grid or on nodata. */
   values: (number | null)[];
 }
+
+/** A frame as the difference and trend routes name it. */
+export interface FrameRefInfo {
+  model: string;
+  run: string;
+  var: string;
+  label: string;
+  fh: number;
+  valid_time: string;
+}
+
+/** `/api/v3/diff/legend`: the diverging scale of A − B and its tile template (concrete run ids). */
+export interface DiffLegend {
+  units: string;
+  legend: Legend;
+  tile_url: string;
+  frames: { a: FrameRefInfo; b: FrameRefInfo };
+}
+
+/** `/api/v3/diff/sample`: A − B at a point, with both values on the common grid. */
+export interface DiffSample {
+  value: number;
+  a: number;
+  b: number;
+  units: string;
+  lat: number;
+  lon: number;
+  frames: { a: FrameRefInfo; b: FrameRefInfo };
+}
+
+/** `/api/v3/trend`: one valid time in each of the newest runs, oldest run first. */
+export interface TrendResponse {
+  model: string;
+  var: string;
+  valid_time: string;
+  units: string;
+  kind: Kind;
+  legend: Legend;
+  frames: (Frame & { run: string })[];
+}

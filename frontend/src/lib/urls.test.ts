@@ -67,7 +67,7 @@ describe('page URL view state', () => {
 
   it('round-trips a full view so a shared link reopens it', () => {
     const view: ViewState = {
-      model: 'gfs', run: '20260129_12z', var: 'refc', fh: 12, region: 'conus',
+      ...DEFAULT_VIEW, model: 'gfs', run: '20260129_12z', var: 'refc', fh: 12, region: 'conus',
       camera: { lat: 44.25, lon: -121.5, zoom: 6.5 }, point: { lat: 45.5231, lon: -122.6765 },
     };
     expect(searchFromView(view)).toContain('pt=45.5231%2C-122.6765');
@@ -91,6 +91,21 @@ describe('page URL view state', () => {
     for (const bad of ['?pt=95,10', '?pt=45', '?pt=45,-122,3', '?pt=a,b', '?pt=']) {
       expect(viewFromSearch(bad).point).toBeNull();
     }
+  });
+
+  it('round-trips the compare, difference and trend modes in the link', () => {
+    const compare: ViewState = { ...DEFAULT_VIEW, fh: 6, mode: 'diff',
+      b: { model: 'gfs', run: '20260129_12z', var: 'tmp2m' } };
+    const search = searchFromView(compare);
+    expect(search).toBe('?model=hrrr&run=latest&var=tmp2m&fh=6&mode=diff&bmodel=gfs&brun=20260129_12z&bvar=tmp2m');
+    expect(viewFromSearch(search)).toEqual(compare);
+    const trend: ViewState = { ...DEFAULT_VIEW, mode: 'trend', valid: '2026-01-29T18:00:00Z', runs: 4 };
+    expect(viewFromSearch(searchFromView(trend))).toEqual(trend);
+  });
+
+  it('gives side B side A\'s model and variable at the latest run when a link leaves it out', () => {
+    expect(viewFromSearch('?model=nam&var=dp2m&mode=compare').b).toEqual({ model: 'nam', run: 'latest', var: 'dp2m' });
+    expect(viewFromSearch('?mode=bogus&bmodel=gfs')).toEqual(DEFAULT_VIEW);
   });
 
   it('needs lat, lon and zoom together for a camera', () => {

@@ -41,6 +41,8 @@ interface Props {
   onViewport: (viewport: Viewport) => void;
   point: LatLon | null;
   placeLabels: PlaceValues;
+  /** The MapLibre map once its style is loaded (null when it goes): for linking cameras and reading bounds. */
+  onMap?: (map: MapLibreMap | null) => void;
 }
 
 declare global {
@@ -89,6 +91,7 @@ export function MapView(props: Props) {
     instance.once('style.load', () => {
       layers.current = new FrameLayers(instance, latest.current.origin, (state) => latest.current.onReadiness(state));
       setMap(instance);
+      latest.current.onMap?.(instance);
     });
     // Boundaries parse ~1 MB of TopoJSON on the main thread: after the first complete render, not before.
     instance.once('load', () => void addBoundaries(instance));
@@ -111,6 +114,7 @@ export function MapView(props: Props) {
     window.__twfMap = instance;
     return () => {
       layers.current = null;
+      latest.current.onMap?.(null);
       instance.remove();
     };
   }, [latest]);
