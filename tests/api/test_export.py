@@ -23,6 +23,7 @@ from twf.api.deps import Services
 from twf.api.webmercator import tile_bounds
 from twf.config import Settings
 from twf.export.boundaries import boundaries
+from twf.export.frames import frame_file, frame_pixels, request_frames
 from twf.export.render import export_loop
 from twf.export.request import build_request
 from twf.palettes import rgba
@@ -154,3 +155,17 @@ def test_cli_refuses_an_unknown_extension_and_an_oversized_width(published: Publ
                           capture_output=True, text=True)
     assert done.returncode == 2 and "4000 px" in done.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_an_export_window_renders_what_the_whole_decoded_level_renders(published: Published) -> None:
+    services = Services(Settings(data_root=published.root, cache_dir=published.root / "cache",
+                                 enable_debug_scan=False))
+    request = build_request("hrrr", "tmp2m", run=HRRR_RUN, fhs="1", region="pnw", width=720)
+    frame = request_frames(services, request)[0]
+    windowed = frame_pixels(services, frame, request.view)  # nothing decoded yet: a window of the level
+    path, identity = frame_file(frame)
+    target_res = (request.view.bounds.right - request.view.bounds.left) / request.view.width
+    services.rgba.load(path, identity, target_res)
+    whole = frame_pixels(services, frame, request.view)  # now from the server's decoded level
+    assert windowed.shape == (request.view.height, 720, 4)
+    assert np.array_equal(windowed, whole)

@@ -82,6 +82,28 @@ def choose_level(geometries: tuple[LevelGeometry, ...], target_res: float) -> Le
 DECODE_SLOTS = 2
 
 
+def read_window(path: Path, target_res: float, bounds: tuple[float, float, float, float],
+                margin: int = 2) -> Level:
+    """The part of the level for `target_res` that covers `bounds` (left, bottom, right, top) with `margin`
+    pixels around it, decoded alone: a one-off render of a small area (an exported region) reads a tenth of
+    what decoding the whole level would, and leaves the cache of the levels tiles use alone."""
+    geometry = choose_level(_read_geometries(path), target_res)
+    left, bottom, right, top = bounds
+    col0 = max(int((left - geometry.left) // geometry.res_x) - margin, 0)
+    col1 = min(int((right - geometry.left) // geometry.res_x) + 1 + margin, geometry.width)
+    row0 = max(int((geometry.top - top) // geometry.res_y) - margin, 0)
+    row1 = min(int((geometry.top - bottom) // geometry.res_y) + 1 + margin, geometry.height)
+    col1, row1 = max(col1, col0 + 1), max(row1, row0 + 1)
+    options = {} if geometry.index == 0 else {"overview_level": geometry.index - 1}
+    with rasterio.open(path, **options) as ds:
+        data = ds.read(window=((row0, row1), (col0, col1)))
+    array = data[0] if data.shape[0] == 1 else np.ascontiguousarray(data.transpose(1, 2, 0))
+    window = LevelGeometry(geometry.index, geometry.left + col0 * geometry.res_x,
+                           geometry.top - row0 * geometry.res_y, geometry.res_x, geometry.res_y,
+                           col1 - col0, row1 - row0)
+    return Level(window, array)
+
+
 class RasterCache:
     """`prepare` turns a decoded level into the form its readers use (e.g. premultiplied RGBA), once.
 

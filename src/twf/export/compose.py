@@ -60,10 +60,9 @@ def _draw_lines(view: View) -> Image.Image:
     sx = view.width * ss / (bounds.right - bounds.left)
     sy = view.height * ss / (bounds.top - bounds.bottom)
     scene = Image.new("RGBA", (view.width * ss, view.height * ss))
+    draw = ImageDraw.Draw(scene)  # drawn in the map's layer order; where two lines cross the upper one wins
     atlas = boundaries()
     for kind, style in atlas.styles.items():
-        layer = Image.new("RGBA", scene.size)
-        draw = ImageDraw.Draw(layer)
         color = rgba(style.color)[:3] + (round(255 * style.opacity),)
         width = max(round(style.width * ss * _scale(view)), 1)
         for line in atlas.lines[kind]:
@@ -73,7 +72,6 @@ def _draw_lines(view: View) -> Image.Image:
                 continue
             points = np.column_stack([(xs - bounds.left) * sx, (bounds.top - ys) * sy])
             draw.line(points.ravel().tolist(), fill=color, width=width, joint="curve")
-        scene.alpha_composite(layer)
     return scene.reduce(ss)
 
 
@@ -132,7 +130,7 @@ class FramePainter:
     def __init__(self, view: View, captions: Captions) -> None:
         self.view = view
         self._scale = _scale(view)
-        self._background = np.array(rgba(boundaries().background)[:3], dtype=np.float32)
+        self._background = Image.new("RGBA", (view.width, view.height), rgba(boundaries().background))
         overlay = _draw_lines(view)
         draw = ImageDraw.Draw(overlay)
         _title_panel(draw, captions, self._scale)
@@ -142,9 +140,7 @@ class FramePainter:
     def paint(self, data: np.ndarray, label: str) -> Image.Image:
         """The RGB frame: `data` ((h, w, 4) uint8, straight alpha) over the background, under the overlay,
         with `label` (the frame's forecast hour and valid time) in the bottom-left panel."""
-        alpha = data[..., 3:4].astype(np.float32) / 255.0
-        blended = data[..., :3] * alpha + self._background * (1.0 - alpha)
-        frame = Image.fromarray(np.rint(blended).astype(np.uint8)).convert("RGBA")
+        frame = Image.alpha_composite(self._background, Image.fromarray(data, "RGBA"))
         frame.alpha_composite(self._overlay)
         draw = ImageDraw.Draw(frame)
         s, font = self._scale, _font(round(13 * self._scale))

@@ -10,7 +10,8 @@ import numpy as np
 from twf.api.deps import Services
 from twf.api.identity import FileIdentity, file_identity
 from twf.api.published import FrameRef, resolve_frame, resolve_model, resolve_variable
-from twf.api.tile_render import render_rgba
+from twf.api.raster_cache import Level, read_window
+from twf.api.tile_render import premultiply, render_rgba
 from twf.api.trend import trend_frames
 from twf.errors import NotPublished
 from twf.export.compose import View
@@ -56,10 +57,14 @@ def frame_file(frame: FrameRef) -> tuple[Path, FileIdentity]:
 
 def frame_pixels(services: Services, frame: FrameRef, view: View) -> np.ndarray:
     """(height, width, 4) uint8 straight-alpha colours of `view`: what the frame's tiles show there, sampled
-    from the same raster level a tile of that resolution reads."""
+    from the same raster level a tile of that resolution reads (the server's decoded level when it holds
+    it, else just the window of it the view covers)."""
     path, identity = frame_file(frame)
     target_res = (view.bounds.right - view.bounds.left) / view.width
-    level = services.rgba.cached(path, identity, target_res) or services.rgba.load(path, identity, target_res)
+    level = services.rgba.cached(path, identity, target_res)
+    if level is None:
+        window = read_window(path, target_res, view.bounds)
+        level = Level(window.geometry, premultiply(window.array))
     return render_rgba(level.array, level.geometry, view.bounds, view.width, frame.var.resampling,
                        height=view.height)
 
