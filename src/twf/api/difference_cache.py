@@ -7,6 +7,7 @@ identities, so a replaced frame is never answered from a stale difference.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ DIFFERENCE_CACHE_BYTES = 128 << 20
 
 ValueFile = tuple[Path, FileIdentity]
 DifferenceKey = tuple[ValueFile, ValueFile, str]  # A's and B's value files as they are now, the palette
+_SIDES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="twf-difference")  # B's read beside A's
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,17 @@ class DifferenceCache:
         return self._differences.get(key)
 
     def load(self, pair: FramePair, key: DifferenceKey) -> Difference:
-        """Build the difference once, however many requests ask at the same time; blocking: use a thread."""
+        """Build the difference once, however many requests ask at the same time; blocking: use a thread.
+
+        The two sides' value rasters are decoded side by side (GDAL releases the GIL): a first difference
+        tile waits for the slower of the two reads, not for both."""
         file_a, file_b, _ = key
-        return self._differences.get_or_build(
-            key, lambda: difference(self._level(*file_a), self._level(*file_b), pair.palette))
+
+        def build() -> Difference:
+            level_b = _SIDES.submit(self._level, *file_b)
+            return difference(self._level(*file_a), level_b.result(), pair.palette)
+
+        return self._differences.get_or_build(key, build)
 
     def _level(self, path: Path, identity: FileIdentity) -> Level:
         return self._values.cached(path, identity) or self._values.load(path, identity)
