@@ -103,8 +103,8 @@ def test_mp4_has_the_frames_at_the_asked_speed_and_size(client: httpx.Client, tm
 
 
 @pytest.mark.parametrize(("params", "status", "needle"), [
-    ({"fhs": "0-120"}, 400, "at most 120"),
-    ({"width": 1921}, 400, "1921 px"),
+    ({"fhs": "0-120"}, 413, "at most 120"),
+    ({"width": 1921}, 413, "1921 px"),
     ({"bbox": "2,48,3,49"}, 400, "outside the canonical grid"),
     ({"fhs": "5-6"}, 404, "no published frame among the hours 5-6"),
     ({"var": "nosuch"}, 404, "no variable 'nosuch'"),
