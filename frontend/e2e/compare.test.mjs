@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, publishSampleRun, removeDir, REPO, startServer } from './harness.mjs';
-import { firstFrame, mapIdle, recordConsoleErrors, recordRequests } from './page.mjs';
+import { firstFrame, openViewer } from './page.mjs';
 
 const RUN = '20260129_17z';
 const PYTHON = join(REPO, '.venv', 'bin', 'python');
@@ -34,15 +34,7 @@ after(async () => {
   if (downloads) removeDir(downloads);
 });
 
-async function open(search) {
-  const page = await browser.context.newPage();
-  const requests = recordRequests(page);
-  const errors = recordConsoleErrors(page);
-  await page.goto(`${server.origin}/${search}`);
-  await firstFrame(page);
-  await mapIdle(page);
-  return { page, requests, errors };
-}
+const open = (search) => openViewer(browser.context, server.origin, search);
 
 /** Frame count, size and per-frame duration (ms) of a downloaded GIF or MP4, decoded by Pillow / ffmpeg. */
 function probe(path) {
