@@ -68,12 +68,14 @@ def _reference(grib: Path, band: int, work: Path) -> tuple[float, int, float]:
 
 def _in_process(var: str, grib: Path, out: Path) -> tuple[float, dict]:
     from twf.builder.pipeline import build_frame
+    from twf.storage import LocalStore
 
-    build_frame("hrrr", RUN, var, 1, [grib], out)  # warm-up: imports, GDAL/PROJ initialisation
+    storage = LocalStore(out)
+    build_frame("hrrr", RUN, var, 1, [grib], storage)  # warm-up: imports, GDAL/PROJ initialisation
     walls, timings = [], {}
     for _ in range(REPEATS):
         start = time.perf_counter()
-        built = build_frame("hrrr", RUN, var, 1, [grib], out)
+        built = build_frame("hrrr", RUN, var, 1, [grib], storage)
         walls.append(time.perf_counter() - start)
         timings = built.timings
     return statistics.median(walls), timings

@@ -18,25 +18,27 @@ import statistics
 import time
 
 from bench.soak_viewers import VIEWPORT, ZOOMS, clamp, tile_xy
+from twf import store
 from twf.api import tiles as tile_route
 from twf.api.deps import Services
-from twf.api.identity import file_identity
+from twf.api.published import committed_object
 from twf.api.webmercator import tile_bounds
+from twf.artifacts import RGBA
 from twf.config import DEFAULT_CACHE_MB, load_settings
 from twf.grid import CONUS_BOUNDS_3857, CONUS_BOUNDS_4326
 from twf.manifest import list_runs, read_manifest
 from twf.models import REGISTRY
-from twf.store import Store
+from twf.storage import LocalStore, ObjectStore
 
 BUDGETS_MB = (DEFAULT_CACHE_MB, 1280)
 VIEWS, SEED = 150, 15
 
 
-def published_frames(store: Store) -> list[tuple[str, str, str, int]]:
+def published_frames(storage: ObjectStore) -> list[tuple[str, str, str, int]]:
     frames = []
     for model in REGISTRY:
-        for run in list_runs(store, model):
-            frames += [(model, run, var, fh) for var, fh in read_manifest(store, model, run).frames()]
+        for run in list_runs(storage, model):
+            frames += [(model, run, var, fh) for var, fh in read_manifest(storage, model, run).frames()]
     return frames
 
 
@@ -69,10 +71,11 @@ def must_decode(services: Services, model: str, run: str, var: str, fh: int, z: 
     bounds = tile_bounds(z, x, y)
     if not bounds.intersects(CONUS_BOUNDS_3857):
         return False
-    path = services.store.published_frame(model, run, var, fh).rgba
-    identity = file_identity(path)
+    key = RGBA.key(store.published_frame(model, run, var, fh))
+    info = committed_object(services, services.manifests.manifest(model, run), key)
     target_res = (bounds.right - bounds.left) / 512
-    return identity is not None and services.rgba.cached(path, identity, target_res) is None
+    return info is not None and services.rgba.cached(services.storage.gdal_path(key), info.identity,
+                                                     target_res) is None
 
 
 def replay(budget_mb: int, requests: list) -> tuple[list[float], float]:
@@ -91,13 +94,13 @@ def replay(budget_mb: int, requests: list) -> tuple[list[float], float]:
 
 
 def main() -> None:
-    store = Store(load_settings().data_root)
-    frames = published_frames(store)
+    storage = LocalStore(load_settings().data_root)
+    frames = published_frames(storage)
     if not frames:
-        print(f"skipped: no published run under {store.root} (make demo-data)")
+        print(f"skipped: no published run under {storage.root} (make demo-data)")
         return
     requests = viewer_tiles(frames)
-    print(f"{len(requests)} tile requests (512 px) over {len(frames)} frames under {store.root}")
+    print(f"{len(requests)} tile requests (512 px) over {len(frames)} frames under {storage.root}")
     print("  TWF_CACHE_MB   p50 ms   p95 ms   mean ms   requests that decoded a level")
     for budget in BUDGETS_MB:
         times, decoded = replay(budget, requests)

@@ -24,7 +24,8 @@ from twf.publish import RunPlan
 from twf.scheduling.runner import RunContext, run_pass
 from twf.scheduling.state import RetryPolicy, RunState
 from twf.scheduling.worker import peak_rss_mib
-from twf.store import Store, parse_run_id
+from twf.storage import LocalStore
+from twf.store import parse_run_id
 from twf.synthetic.mirror import write_mirror
 
 MODEL = get_model("hrrr")
@@ -42,8 +43,7 @@ def _mirror() -> Path:
 def main() -> None:
     mirror = _mirror()
     with tempfile.TemporaryDirectory(prefix="twf-bench-scheduler-") as tmp:
-        store = Store(Path(tmp) / "v3")
-        ctx = RunContext(store, MODEL, (f"mirror:{mirror}",))
+        ctx = RunContext(LocalStore(Path(tmp) / "v3"), MODEL, (f"mirror:{mirror}",))
         state = RunState(RunPlan.for_run(MODEL, RUN), RetryPolicy(max_attempts=1))
         started = time.monotonic()
         with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:

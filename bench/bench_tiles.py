@@ -56,15 +56,17 @@ def titiler_app():
 
 
 def publish_frame(root: Path) -> Path:
+    from twf import store
+    from twf.artifacts import RGBA
     from twf.builder.pipeline import build_frame
     from twf.models import get_model
     from twf.publish import RunPlan, publish_frames
-    from twf.store import Store
+    from twf.storage import LocalStore
 
-    store = Store(root)
-    build_frame(MODEL, RUN, VAR, FH, [GRIB], store.staging_var_dir(MODEL, RUN, VAR))
-    publish_frames(store, RunPlan.for_run(get_model(MODEL), RUN, [VAR]), [(VAR, FH)], final=True)
-    return store.published_frame(MODEL, RUN, VAR, FH).rgba
+    storage = LocalStore(root)
+    build_frame(MODEL, RUN, VAR, FH, [GRIB], storage, store.staging_var(MODEL, RUN, VAR))
+    publish_frames(storage, RunPlan.for_run(get_model(MODEL), RUN, [VAR]), [(VAR, FH)], final=True)
+    return storage.path(RGBA.key(store.published_frame(MODEL, RUN, VAR, FH)))
 
 
 def random_tiles() -> list[tuple[int, int, int]]:

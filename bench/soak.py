@@ -39,13 +39,15 @@ import httpx
 
 from bench.soak_publish import Drip, ListingMonitor, compare_runs, publish_unloaded, start_scheduler
 from bench.soak_viewers import Tally, crowd, percentile
+from twf import store
 from twf.api.server import KEEP_ALIVE_S
 from twf.config import load_settings
 from twf.hours import parse_hours
 from twf.manifest import read_manifest
 from twf.models import get_model
 from twf.publish import RunPlan
-from twf.store import Store, parse_run_id
+from twf.storage import LocalStore
+from twf.store import parse_run_id
 from twf.synthetic.mirror import write_mirror
 
 HOST = "127.0.0.1"
@@ -233,10 +235,10 @@ def run_soak(config: SoakConfig) -> SoakResult:
     variables = list(config.variables) if config.variables else None
     publish_unloaded(reference, drip_mirror, LIVE_MODEL, config.run, config.build_workers,
                      variables, logs / "reference.log")
-    store = Store(root)
-    published = len(list(read_manifest(store, LIVE_MODEL, config.run).frames())) \
-        if store.manifest_path(LIVE_MODEL, config.run).is_file() else 0
-    differences = compare_runs(store, Store(reference), LIVE_MODEL, config.run) if published else []
+    storage = LocalStore(root)
+    published = len(list(read_manifest(storage, LIVE_MODEL, config.run).frames())) \
+        if storage.head(store.manifest(LIVE_MODEL, config.run)) is not None else 0
+    differences = compare_runs(storage, LocalStore(reference), LIVE_MODEL, config.run) if published else []
     result = SoakResult(tally, rss, monitor.latencies(drip.idx_at), len(planned), published, differences, [])
     result.failures = judge(config, result)
     return result

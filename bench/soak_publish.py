@@ -13,22 +13,25 @@ scheduler that publishes it, the per-frame publish latency, and the check that l
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
 
+from twf import store
+from twf.artifacts import SIDECAR, frame_objects
 from twf.demo.marker import marker_path
 from twf.manifest import read_manifest
-from twf.models import get_model
-from twf.store import Store, parse_run_id
+from twf.models import get_model, get_variable
+from twf.sidecar import Sidecar
+from twf.storage import ObjectStore
+from twf.store import parse_run_id
 from twf.synthetic.inventory import idx_path
 from twf.synthetic.mirror import forecast_file_path
 
@@ -115,25 +118,20 @@ def publish_unloaded(data_root: Path, mirror: Path, model: str, run: str, worker
         subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=True)
 
 
-def _sidecar_without_build_time(path: Path) -> dict:
-    sidecar = json.loads(path.read_bytes())
-    sidecar.pop("built_at", None)
-    return sidecar
-
-
-def compare_runs(loaded: Store, reference: Store, model: str, run: str) -> list[str]:
-    """Differences between the run as published under load and without it (empty: identical)."""
+def compare_runs(loaded: ObjectStore, reference: ObjectStore, model: str, run: str) -> list[str]:
+    """Differences between the run as published under load and without it (empty: identical): every object of
+    every frame byte for byte, the sidecars but for their build time."""
     ours, theirs = read_manifest(loaded, model, run), read_manifest(reference, model, run)
     differences = []
     if set(ours.frames()) != set(theirs.frames()):
         differences.append(f"frames differ: {sorted(set(ours.frames()) ^ set(theirs.frames()))}")
+    spec = get_model(model)
     for var, fh in sorted(set(ours.frames()) & set(theirs.frames())):
-        a, b = loaded.published_frame(model, run, var, fh), reference.published_frame(model, run, var, fh)
-        contours = sorted(a.directory.glob(f"{a.stem}.contours.*"))
-        for mine in (a.rgba, a.value, *contours):
-            other = b.directory / mine.name
-            if not other.is_file() or mine.read_bytes() != other.read_bytes():
-                differences.append(f"{var} f{fh:03d} {mine.name} differs")
-        if _sidecar_without_build_time(a.sidecar) != _sidecar_without_build_time(b.sidecar):
-            differences.append(f"{var} f{fh:03d} sidecar differs")
+        frame = store.published_frame(model, run, var, fh)
+        for key in frame_objects(frame, get_variable(spec, var)):
+            mine, other = loaded.get(key), reference.get(key)
+            if key == SIDECAR.key(frame):
+                mine, other = (replace(Sidecar.loads(data), built_at="") for data in (mine, other))
+            if mine != other:
+                differences.append(f"{var} f{fh:03d} {key.rsplit('/', 1)[1]} differs")
     return differences

@@ -17,12 +17,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from twf import store
 from twf.builder.pipeline import build_frame
 from twf.demo.marker import record_run
 from twf.hours import parse_hours
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
-from twf.store import Store, parse_run_id
+from twf.storage import open_store
+from twf.store import parse_run_id
 from twf.synthetic.mirror import write_forecast_file
 from twf.synthetic.samples import samples_root, write_sample_stand_ins
 
@@ -39,12 +41,12 @@ SAMPLE_FRAMES = (
 
 def publish(data_root: Path, frames: Iterable[tuple[str, int, Path]]) -> str:
     """Build each `(var, fh, grib)` into staging, then publish them all as one batch that moves LATEST."""
-    store = Store(data_root)
+    storage = open_store(data_root)
     frames = list(frames)
     for var, fh, grib in frames:
-        build_frame(MODEL, RUN, var, fh, [grib], store.staging_frame(MODEL, RUN, var, fh).directory)
+        build_frame(MODEL, RUN, var, fh, [grib], storage, store.staging_var(MODEL, RUN, var))
     plan = RunPlan.for_run(get_model(MODEL), RUN, sorted({var for var, _, _ in frames}))
-    report = publish_frames(store, plan, [(var, fh) for var, fh, _ in frames], final=True)
+    report = publish_frames(storage, plan, [(var, fh) for var, fh, _ in frames], final=True)
     if report.failed or report.latest_run != RUN:
         raise SystemExit(f"publish failed: {report.failed or 'LATEST not advanced'}")
     return RUN

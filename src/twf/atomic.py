@@ -34,16 +34,29 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_bytes_atomic(final: Path, data: bytes) -> None:
-    """Replace `final` with `data` in one step; on any failure (e.g. ENOSPC) `final` is left untouched."""
+def write_durably(path: Path, data: bytes) -> None:
+    """Write `data` to `path` (a temporary name) and fsync it before anyone can link or rename it."""
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def write_bytes_atomic(final: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Replace `final` with `data` in one step; on any failure (e.g. ENOSPC) `final` is left untouched.
+
+    `exclusive`: only if `final` does not exist (FileExistsError otherwise): the complete temporary file is
+    hard-linked to the final name, which the kernel refuses atomically when the name is taken.
+    """
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(final)
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, final)
+        write_durably(tmp, data)
+        if exclusive:
+            os.link(tmp, final)
+            tmp.unlink()
+        else:
+            os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -5,8 +5,9 @@ Findings, one line each:
 - a published frame no manifest lists (fix: delete; it is what an interrupted publish leaves, and its staged
   copy is still in staging, so the next publish places it again);
 - `LATEST.json` naming a run without a committed manifest (fix: the newest committed run, or none);
+- a run index that lists a run without a manifest, or misses one that has a manifest (fix: unlist / list);
 - a damaged manifest or LATEST.json (reported only: nothing to rebuild it from safely);
-- temp files of an interrupted write (fix: delete);
+- leftovers of an interrupted write (local temp files; fix: delete);
 - legacy region-scoped trees `published/{model}/{region}/...`, `manifests/{model}/{region}/...` (fix: delete a
   region's copy of a run only once the canonical manifest of that run is committed).
 The check holds the model's writer lock, so it never sees (or races) a publish half-way.
@@ -16,33 +17,38 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import shutil
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rasterio.errors import RasterioError
 
-from twf.atomic import is_temp
-from twf.builder.validate import validate_frame
+from twf import store
+from twf.artifacts import SIDECAR, frame_objects
+from twf.builder.validate import check_frame_whole, validate_frame
 from twf.config import load_settings
-from twf.errors import InvalidManifest, TWFError
+from twf.errors import InvalidManifest, ObjectNotFound, TWFError
 from twf.manifest import (
-    Manifest,
-    list_runs,
+    list_run,
+    load_manifest,
+    load_run_index,
+    manifested_runs,
     read_latest,
-    read_manifest,
+    unlist_runs,
     write_latest,
     write_manifest,
     writer_lock,
 )
 from twf.models import REGISTRY, get_model
 from twf.models.base import ModelSpec
-from twf.publish import Validator, check_whole, frame_files, one_line
+from twf.publish import Validator, one_line
 from twf.retention import run_ids_in
-from twf.store import FRAME_FILE_RE, RUN_ID_RE, FramePaths, Store, frame_stem
+from twf.storage import ObjectStore, open_store
+from twf.store import FRAME_FILE_RE, RUN_ID_RE, FrameKeys, frame_stem, parse_run_id
+
+Frame = tuple[str, int]
+NOT_REGIONS = {"LATEST.json", "runs.json"}  # the model-level documents beside the runs
 
 
 @dataclass(frozen=True)
@@ -56,48 +62,50 @@ class Finding:
         return f"{'fixed' if self.fixed else 'drift'}: {self.model} {self.where}: {self.problem}"
 
 
-def frame_problem(paths: FramePaths, model: ModelSpec, validate: Validator) -> str | None:
-    """Why a published frame is not servable, or None when all its files are there and on the grid."""
+def frame_problem(storage: ObjectStore, frame: FrameKeys, model: ModelSpec, var: str,
+                  validate: Validator) -> str | None:
+    """Why a published frame is not servable, or None when its objects are all there, whole, on the grid."""
+    var_spec = model.variables.get(var)
+    if var_spec is None:
+        return f"{model.name} has no variable {var!r}"
     try:
-        sidecar = json.loads(paths.sidecar.read_bytes())
-        missing = [p.name for p in frame_files(paths, sidecar) if not p.is_file()]
+        keys = frame_objects(frame, var_spec)
+        missing = [key.rsplit("/", 1)[-1] for key in keys if storage.head(key) is None]
         if missing:
             return f"missing {', '.join(missing)}"
-        validate(paths, model)
-        for path in frame_files(paths, sidecar):
-            check_whole(path)
-    except FileNotFoundError:
-        return f"missing {paths.sidecar.name}"
+        sidecar = validate(storage, frame, model)
+        check_frame_whole(storage, frame, sidecar, model)
+    except ObjectNotFound:
+        return f"missing {SIDECAR.key(frame).rsplit('/', 1)[-1]}"
     except (TWFError, RasterioError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return one_line(exc)
     return None
 
 
-def _delete_frame(paths: FramePaths) -> None:
-    for path in paths.directory.glob(f"{paths.stem}.*"):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+def published_objects(storage: ObjectStore, model: str, run: str) -> dict[Frame, list[str]]:
+    """(var, fh) → the keys of every object a run's published folder holds for that frame (a listing)."""
+    found: dict[Frame, list[str]] = defaultdict(list)
+    top = store.published_run(model, run)
+    for key in storage.list(top):
+        parts = key[len(top) + 1:].split("/")
+        if len(parts) == 2 and (m := FRAME_FILE_RE.match(parts[1])):
+            found[(parts[0], int(m.group(1)))].append(key)
+    return dict(found)
 
 
-def published_fhs(var_dir: Path) -> set[int]:
-    """Forecast hours with any file in a published variable folder."""
-    if not var_dir.is_dir():
-        return set()
-    return {int(m.group(1)) for p in var_dir.iterdir() if (m := FRAME_FILE_RE.match(p.name))}
-
-
-def _check_run(store: Store, model: ModelSpec, run: str, fix: bool, validate: Validator) -> list[Finding]:
+def _check_run(storage: ObjectStore, model: ModelSpec, run: str, fix: bool,
+               validate: Validator) -> list[Finding]:
     findings: list[Finding] = []
     name = model.name
-    manifest: Manifest | None = None
-    if store.manifest_path(name, run).is_file():
-        try:
-            manifest = read_manifest(store, name, run)
-        except InvalidManifest as exc:
-            return [Finding(name, run, str(exc))]
+    try:
+        loaded = load_manifest(storage, name, run)
+    except InvalidManifest as exc:
+        return [Finding(name, run, str(exc))]
+    manifest, based_on = loaded if loaded else (None, None)
+    objects = published_objects(storage, name, run)
     bad: dict[str, set[int]] = {}
     for var, fh in manifest.frames() if manifest else ():
-        problem = frame_problem(store.published_frame(name, run, var, fh), model, validate)
+        problem = frame_problem(storage, store.published_frame(name, run, var, fh), model, var, validate)
         if problem:
             bad.setdefault(var, set()).add(fh)
             findings.append(Finding(name, f"{run} {var} {frame_stem(fh)}", f"listed but {problem}", fix))
@@ -107,96 +115,118 @@ def _check_run(store: Store, model: ModelSpec, run: str, fix: bool, validate: Va
             entry = manifest.variables[var]
             manifest = manifest.with_frames(var, entry.kind, entry.units, entry.expected_frames,
                                             set(entry.fhs) - fhs, now)
-        write_manifest(store, manifest)
+        manifest = write_manifest(storage, manifest, based_on)
         for var, fhs in bad.items():
             for fh in fhs:
-                _delete_frame(store.published_frame(name, run, var, fh))
-    run_dir = store.published_run_dir(name, run)
-    for var_dir in sorted(p for p in run_dir.iterdir() if p.is_dir()) if run_dir.is_dir() else ():
-        for fh in sorted(published_fhs(var_dir)):
-            if manifest is None or not manifest.has_frame(var_dir.name, fh):
-                where = f"{run} {var_dir.name} {frame_stem(fh)}"
-                findings.append(Finding(name, where, "published but unlisted", fix))
-                if fix:
-                    _delete_frame(FramePaths(var_dir, fh))
-    if fix and manifest is None and run_dir.is_dir() and not any(run_dir.rglob("*.*")):
-        shutil.rmtree(run_dir, ignore_errors=True)
+                for key in objects.pop((var, fh), []):
+                    storage.delete(key)
+    for (var, fh), keys in sorted(objects.items()):
+        if manifest is None or not manifest.has_frame(var, fh):
+            findings.append(Finding(name, f"{run} {var} {frame_stem(fh)}", "published but unlisted", fix))
+            for key in keys if fix else ():
+                storage.delete(key)
+    if fix and manifest is None:
+        storage.delete_prefix(store.published_run(name, run))
     return findings
 
 
-def _check_latest(store: Store, model: str, fix: bool) -> list[Finding]:
+def _check_index(storage: ObjectStore, model: str, fix: bool) -> list[Finding]:
+    """The run index against the manifests there are."""
     try:
-        latest = read_latest(store, model)
+        loaded = load_run_index(storage, model)
+    except InvalidManifest as exc:
+        return [Finding(model, "runs.json", str(exc))]
+    indexed = set(loaded[0].runs) if loaded else set()
+    committed = manifested_runs(storage, model)
+    findings = [Finding(model, "runs.json", f"lists {run}, which has no committed manifest", fix)
+                for run in sorted(indexed - committed)]
+    findings += [Finding(model, "runs.json", f"misses {run}, which has a committed manifest", fix)
+                 for run in sorted(committed - indexed)]
+    if fix:
+        unlist_runs(storage, model, indexed - committed)
+        for run in sorted(committed - indexed):
+            list_run(storage, model, run)
+    return findings
+
+
+def _check_latest(storage: ObjectStore, model: str, fix: bool) -> list[Finding]:
+    try:
+        latest = read_latest(storage, model)
     except InvalidManifest as exc:
         return [Finding(model, "LATEST.json", str(exc))]
-    if latest is None or store.manifest_path(model, latest.run).is_file():
+    if latest is None or storage.head(store.manifest(model, latest.run)) is not None:
         return []
     finding = Finding(model, "LATEST.json", f"names {latest.run}, which has no committed manifest", fix)
     if fix:
-        runs = list_runs(store, model)
+        runs = sorted(manifested_runs(storage, model), key=parse_run_id, reverse=True)
         if runs:
-            write_latest(store, model, runs[0], allow_older=True)
+            write_latest(storage, model, runs[0], allow_older=True)
         else:
-            store.latest_path(model).unlink(missing_ok=True)
+            storage.delete(store.latest(model))
     return [finding]
 
 
-def _temp_litter(store: Store, model: str) -> Iterable[Path]:
-    for top in (store.published_model_dir(model), store.manifest_dir(model)):
-        if top.is_dir():
-            yield from (p for p in top.rglob(".*") if is_temp(p))
+def _temp_litter(storage: ObjectStore, model: str) -> list[str]:
+    return [key for top in (store.published_model(model), store.manifests(model))
+            for key in storage.partial_writes(top, recursive=True)]
 
 
-def _check_legacy(store: Store, model: str, fix: bool) -> list[Finding]:
+def _region_runs(storage: ObjectStore, folder: str) -> set[str]:
+    """Runs a legacy region folder holds: run folders or run manifests."""
+    names = {n.removesuffix(".json") for n in storage.children(folder)}
+    return {n for n in names if RUN_ID_RE.match(n)}
+
+
+def _check_legacy(storage: ObjectStore, model: str, fix: bool) -> list[Finding]:
     """Region-scoped trees of the old layout: any folder under published/{model} or manifests/{model} that is
     not a run. A region's copy of a run goes once that run's canonical manifest is committed."""
     findings: list[Finding] = []
-    committed = set(list_runs(store, model))
-    for top in (store.published_model_dir(model), store.manifest_dir(model)):
-        entries = sorted(top.iterdir()) if top.is_dir() else []
-        for region in (p for p in entries if p.is_dir() and not RUN_ID_RE.match(p.name)):
-            runs = run_ids_in(region) | run_ids_in(region, ".json")
-            done = sorted(runs & committed)
+    committed = manifested_runs(storage, model)
+    for top in (store.published_model(model), store.manifests(model)):
+        entries = sorted(storage.children(top) - NOT_REGIONS)
+        for region in (e for e in entries if not RUN_ID_RE.match(e.removesuffix(".json"))):
+            folder = f"{top}/{region}"
+            runs = _region_runs(storage, folder)
             if fix:
-                for run in done:
-                    shutil.rmtree(region / run, ignore_errors=True)
-                    (region / f"{run}.json").unlink(missing_ok=True)
-                if not run_ids_in(region) and not run_ids_in(region, ".json"):
-                    shutil.rmtree(region, ignore_errors=True)
-            removed = fix and not region.exists()
+                for run in sorted(runs & committed):
+                    storage.delete_prefix(f"{folder}/{run}")
+                    storage.delete(f"{folder}/{run}.json")
+                if not _region_runs(storage, folder):
+                    storage.delete_prefix(folder)
+            removed = fix and not storage.children(folder)
             pending = sorted(runs - committed)
             detail = "legacy region-scoped tree"
             if pending and not removed:
                 detail += f"; runs not yet committed canonically: {', '.join(pending)}"
-            findings.append(Finding(model, str(region.relative_to(store.root)), detail, removed))
+            findings.append(Finding(model, folder, detail, removed))
     return findings
 
 
 def check_model(
-    store: Store, model: ModelSpec, *, fix: bool = False, validate: Validator = validate_frame
+    storage: ObjectStore, model: ModelSpec, *, fix: bool = False, validate: Validator = validate_frame
 ) -> list[Finding]:
     """Every finding for one model; with `fix`, repairs what is safe to repair (see the module docstring)."""
     name = model.name
-    if not (store.manifest_dir(name).exists() or store.published_model_dir(name).exists()):
+    if not (storage.children(store.manifests(name)) or storage.children(store.published_model(name))):
         return []  # nothing of this model was ever published here
     with contextlib.ExitStack() as stack:
         try:  # a publish in progress would otherwise show as unlisted frames
-            stack.enter_context(writer_lock(store, name))
+            stack.enter_context(writer_lock(storage, name))
         except OSError:
             if fix:
                 raise
             # a read-only data root (e.g. checked as the API's user): nothing can be publishing into it
         findings = []
-        for path in list(_temp_litter(store, name)):
-            where = str(path.relative_to(store.root))
-            findings.append(Finding(name, where, "temp file of an interrupted write", fix))
+        for key in _temp_litter(storage, name):
+            findings.append(Finding(name, key, "temp file of an interrupted write", fix))
             if fix:
-                path.unlink(missing_ok=True)
-        runs = run_ids_in(store.manifest_dir(name), ".json") | run_ids_in(store.published_model_dir(name))
+                storage.delete(key)
+        runs = manifested_runs(storage, name) | run_ids_in(storage, store.published_model(name))
         for run in sorted(runs):
-            findings += _check_run(store, model, run, fix, validate)
-        findings += _check_latest(store, name, fix)
-        findings += _check_legacy(store, name, fix)
+            findings += _check_run(storage, model, run, fix, validate)
+        findings += _check_index(storage, name, fix)
+        findings += _check_latest(storage, name, fix)
+        findings += _check_legacy(storage, name, fix)
     return findings
 
 
@@ -207,12 +237,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = Store(args.data_root.resolve() if args.data_root else load_settings().data_root)
+    storage = open_store(args.data_root.resolve() if args.data_root else load_settings().data_root)
     models = [get_model(m) for m in args.model] if args.model else list(REGISTRY.values())
-    findings = [f for model in models for f in check_model(store, model, fix=args.fix)]
+    findings = [f for model in models for f in check_model(storage, model, fix=args.fix)]
     for finding in findings:
         print(finding.line())
     remaining = [f for f in findings if not f.fixed]
     print(f"twf check: {len(findings)} finding(s), {len(findings) - len(remaining)} fixed, "
-          f"{len(remaining)} remaining under {store.root}")
+          f"{len(remaining)} remaining under {storage.url}")
     return 1 if remaining else 0

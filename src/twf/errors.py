@@ -164,3 +164,22 @@ class RequestTooLarge(TWFError):
 
     exit_code = 2
     http_status = 413
+
+
+class ObjectNotFound(NotPublished):
+    """The store holds no object under that key."""
+
+
+class WriteConflict(TWFError):
+    """A conditional write lost: another writer (a second scheduler of the model) committed first."""
+
+    exit_code = 9
+    http_status = 409
+
+
+class StorageUnavailable(TWFError):
+    """The configured store cannot be used: malformed TWF_STORAGE_URL, unreachable endpoint, wrong
+    credentials or a missing bucket."""
+
+    exit_code = 10
+    http_status = 503

@@ -1,42 +1,41 @@
 """The publish transaction: staged frames become committed frames, in an order that survives SIGKILL anywhere.
 
-For a batch of frames of one run:
+For a batch of frames of one run, every step through the store (`twf.storage`):
 
-1. each staged frame is validated (its files open, sit on the model's canonical grid, and its sidecar names
+1. each staged frame is validated (its objects open, sit on the model's canonical grid, and its sidecar names
    this very frame); a frame that fails stays unpublished and the rest go on;
-2. each valid frame's files are placed under `published/` (hard link or durable copy to a temporary name,
-   then `os.replace` over the final name; the sidecar last), and the directories are fsynced;
-3. the run's manifest is rewritten (temp → fsync → rename) listing the frames already listed plus the ones
-   just placed — so a listed frame always has every file in place;
+2. each valid frame's objects (the artifact set, `twf.artifacts`) are placed under `published/`, the sidecar
+   last (locally a hard link or durable copy renamed into place, on S3 a server-side copy), and made durable;
+3. the run's manifest is replaced (compare-and-swap against the version read in 1) listing the frames already
+   listed plus the ones just placed — so a listed frame always has every object in place — and the run index
+   lists the run;
 4. staging copies of committed frames are removed;
 5. `LATEST.json` is written last, and only forward (see `ready_for_latest`).
 
-A crash before 3 leaves placed but unlisted files that no reader looks at; the staged copies are still there,
-so re-running the batch places and lists them. A crash after 3 only leaves staging litter or an old LATEST,
-which the next batch fixes. Writers of one model are serialised by `twf.manifest.writer_lock`.
+A crash before 3 leaves placed but unlisted objects that no reader looks at; the staged copies are still
+there, so re-running the batch places and lists them. A crash after 3 only leaves staging litter, a run
+missing from the index or an old LATEST, which the next batch fixes. Writers of one model are serialised by
+`twf.manifest.writer_lock` on one host, and by the compare-and-swap of step 3 across hosts (WriteConflict).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
-import rasterio
 from rasterio.errors import RasterioError
 
-from twf.atomic import fsync_dir, is_temp, place_file
-from twf.builder.validate import validate_frame
-from twf.errors import InvalidFrame, TWFError
+from twf import store
+from twf.artifacts import frame_objects
+from twf.builder.validate import check_frame_whole, validate_frame
+from twf.errors import TWFError
 from twf.manifest import (
     Manifest,
     empty_manifest,
+    list_run,
+    load_manifest,
     read_latest,
-    read_manifest,
     write_latest,
     write_manifest,
     writer_lock,
@@ -44,10 +43,12 @@ from twf.manifest import (
 from twf.models import get_variable
 from twf.models.base import ModelSpec
 from twf.models.requirements import frame_hours
-from twf.store import FramePaths, Store, parse_run_id
+from twf.sidecar import Sidecar
+from twf.storage import ObjectInfo, ObjectStore
+from twf.store import FrameKeys, parse_run_id
 
 Frame = tuple[str, int]
-Validator = Callable[[FramePaths, ModelSpec], Mapping[str, Any]]
+Validator = Callable[[ObjectStore, FrameKeys, ModelSpec], Sidecar]
 
 
 @dataclass(frozen=True)
@@ -84,39 +85,6 @@ class PublishReport:
     latest_run: str | None = None
 
 
-def frame_files(paths: FramePaths, sidecar: Mapping[str, Any]) -> list[Path]:
-    """A frame's files in placement order: data first, the sidecar last."""
-    contours = [paths.contour(key) for key in sidecar.get("contours") or {}]
-    return [paths.rgba, paths.value, *contours, paths.sidecar]
-
-
-def check_whole(path: Path) -> None:
-    """InvalidFrame unless the file is complete: a sidecar parses, a GeoJSON FeatureCollection ends as one
-    does (a full parse of a 3 MB contour file costs 0.3 s), and every block a GeoTIFF's directory points at
-    lies inside the file (a truncated COG still opens and reports the right grid, but is missing tiles)."""
-    if path.suffix == ".json":
-        try:
-            json.loads(path.read_bytes())
-        except ValueError as exc:
-            raise InvalidFrame(f"{path.name}: truncated or invalid JSON ({exc})") from None
-        return
-    if path.suffix == ".geojson":
-        with open(path, "rb") as f:
-            f.seek(max(0, path.stat().st_size - 64))
-            if not f.read().rstrip().endswith(b"]}"):
-                raise InvalidFrame(f"{path.name}: truncated (does not end a FeatureCollection)")
-        return
-    size = path.stat().st_size
-    with rasterio.open(path) as ds:
-        for band in range(1, ds.count + 1):
-            for (row, col), _ in ds.block_windows(band):
-                offset = ds.get_tag_item(f"BLOCK_OFFSET_{col}_{row}", "TIFF", bidx=band)
-                length = ds.get_tag_item(f"BLOCK_SIZE_{col}_{row}", "TIFF", bidx=band)
-                if offset and length and int(offset) + int(length) > size:
-                    raise InvalidFrame(f"{path.name}: truncated (block {row},{col} of band {band} ends at "
-                                       f"byte {int(offset) + int(length)}, the file has {size})")
-
-
 def ready_for_latest(manifest: Manifest, final: bool) -> bool:
     """The rule for moving LATEST.json to a run (ARTIFACT_CONTRACT.md "LATEST.json").
 
@@ -132,7 +100,7 @@ def ready_for_latest(manifest: Manifest, final: bool) -> bool:
 
 
 def publish_frames(
-    store: Store,
+    storage: ObjectStore,
     plan: RunPlan,
     frames: Iterable[Frame],
     *,
@@ -144,81 +112,70 @@ def publish_frames(
     """Commit the staged `frames` of `plan.run` (see the module docstring for the order of steps).
 
     `unavailable` (variable → why) replaces the manifest's marks of the variables without frames (None keeps
-    them); a change of marks alone rewrites the manifest of a run that has frames.
+    them); a change of marks alone rewrites the manifest of a run that has frames. Raises WriteConflict
+    (nothing of this batch committed, its frames still staged) when another writer committed the run's
+    manifest or LATEST.json since this one read it.
     """
     model = plan.model.name
     report = PublishReport(run=plan.run)
-    with writer_lock(store, model):
-        _remove_stale_temps(store, plan)
-        current = _committed_manifest(store, plan)
-        placed_dirs: set[Path] = set()
+    with writer_lock(storage, model):
+        _discard_partial(storage, plan)
+        loaded = load_manifest(storage, model, plan.run)
+        current, based_on = loaded if loaded else (empty_manifest(model, plan.run), None)
+        placed: list[str] = []
         already: list[Frame] = []
         for var, fh in frames:
             if current.has_frame(var, fh):
                 already.append((var, fh))
                 continue
             try:
-                placed_dirs.update(p.parent for p in _place_frame(store, plan, var, fh, validate))
+                placed += _place_frame(storage, plan, var, fh, validate)
             except (TWFError, RasterioError, OSError, KeyError, TypeError, ValueError) as exc:
                 report.failed[(var, fh)] = one_line(exc)
                 continue
             report.published.append((var, fh))
-        _fsync_tree(placed_dirs, store.published_model_dir(model))
+        storage.sync(placed)
         manifest = _merged_manifest(current, plan, report.published, unavailable, now or datetime.now(UTC))
-        if manifest.frame_count and manifest != current:
-            write_manifest(store, manifest)
+        manifest = _commit(storage, manifest, based_on, bool(manifest.frame_count) and manifest != current)
         for var, fh in [*report.published, *already]:
-            _clear_staged(store.staging_frame(model, plan.run, var, fh))
+            _clear_staged(storage, plan, var, fh)
         report.manifest = manifest if manifest.frame_count else None
-        report.latest_run = _advance_latest(store, manifest, final, bool(report.published), now)
+        report.latest_run = _advance_latest(storage, manifest, final, bool(report.published), now)
     return report
 
 
-def _remove_stale_temps(store: Store, plan: RunPlan) -> None:
-    """Temp files left by a writer that died; under the writer lock no live writer owns one."""
+def _discard_partial(storage: ObjectStore, plan: RunPlan) -> None:
+    """Leftovers of a writer that died (local temp files); under the writer lock no live writer owns one."""
     model = plan.model.name
-    run_dir = store.published_run_dir(model, plan.run)
-    directories = [store.manifest_dir(model), store.published_model_dir(model)]
-    directories += [p for p in run_dir.iterdir() if p.is_dir()] if run_dir.is_dir() else []
-    for directory in directories:
-        for path in directory.glob(".*") if directory.is_dir() else ():
-            if is_temp(path):
-                path.unlink(missing_ok=True)
+    run_vars = [store.published_var(model, plan.run, var) for var in plan.hours]
+    storage.discard_partial([store.manifests(model), store.published_model(model), *run_vars])
 
 
-def _committed_manifest(store: Store, plan: RunPlan) -> Manifest:
-    if store.manifest_path(plan.model.name, plan.run).is_file():
-        return read_manifest(store, plan.model.name, plan.run)
-    return empty_manifest(plan.model.name, plan.run)
+def _commit(storage: ObjectStore, manifest: Manifest, based_on: ObjectInfo | None, changed: bool) -> Manifest:
+    """Write the manifest when it changed (frames added, marks changed); a run with a manifest is always in
+    the run index (a crash between the two is healed here)."""
+    if changed:
+        return write_manifest(storage, manifest, based_on)
+    if based_on is not None:
+        list_run(storage, manifest.model, manifest.run)
+    return manifest
 
 
-def _place_frame(store: Store, plan: RunPlan, var: str, fh: int, validate: Validator) -> list[Path]:
-    """Validate one staged frame and place its files under published/; returns the placed paths."""
+def _place_frame(storage: ObjectStore, plan: RunPlan, var: str, fh: int, validate: Validator) -> list[str]:
+    """Validate one staged frame and place its objects under published/; returns the placed keys."""
     staged = store.staging_frame(plan.model.name, plan.run, var, fh)
-    sidecar = validate(staged, plan.model)
-    identity = (sidecar.get("model"), sidecar.get("run"), sidecar.get("var"), sidecar.get("fh"))
+    sidecar = validate(storage, staged, plan.model)
+    identity = (sidecar.model, sidecar.run, sidecar.var, sidecar.fh)
     if identity != (plan.model.name, plan.run, var, fh):
-        raise TWFError(f"staged sidecar {staged.sidecar} names {identity}, not {plan.run} {var} f{fh:03d}")
-    sources = frame_files(staged, sidecar)
-    for source in sources:
-        check_whole(source)
+        raise TWFError(f"staged sidecar of {staged.prefix} f{fh:03d} names {identity}, "
+                       f"not {plan.run} {var} f{fh:03d}")
+    check_frame_whole(storage, staged, sidecar, plan.model)
+    var_spec = get_variable(plan.model, var)
     published = store.published_frame(plan.model.name, plan.run, var, fh)
-    published.directory.mkdir(parents=True, exist_ok=True)
-    targets = []
-    for source, target in zip(sources, frame_files(published, sidecar), strict=True):
-        place_file(source, target)
-        targets.append(target)
+    targets = frame_objects(published, var_spec)
+    for source, target in zip(frame_objects(staged, var_spec), targets, strict=True):
+        storage.copy(source, target)
     return targets
-
-
-def _fsync_tree(directories: set[Path], top: Path) -> None:
-    """fsync each directory that got new entries and its parents up to `top`, so new folders are durable."""
-    pending: set[Path] = set()
-    for directory in directories:
-        pending.add(directory)
-        pending.update(p for p in directory.parents if p == top or top in p.parents)
-    for directory in sorted(pending, key=lambda p: len(p.parts), reverse=True):
-        fsync_dir(directory)
 
 
 def _merged_manifest(current: Manifest, plan: RunPlan, placed: list[Frame],
@@ -238,23 +195,20 @@ def _merged_manifest(current: Manifest, plan: RunPlan, placed: list[Frame],
     return manifest
 
 
-def _clear_staged(staged: FramePaths) -> None:
+def _clear_staged(storage: ObjectStore, plan: RunPlan, var: str, fh: int) -> None:
     """Remove a committed frame's staging copies (links to the published inodes, or leftovers)."""
-    for path in staged.directory.glob(f"{staged.stem}.*") if staged.directory.is_dir() else ():
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-    for directory in (staged.directory, staged.directory.parent):
-        with contextlib.suppress(OSError):
-            directory.rmdir()
+    staged = store.staging_frame(plan.model.name, plan.run, var, fh)
+    for key in frame_objects(staged, get_variable(plan.model, var)):
+        storage.delete(key)
 
 
 def _advance_latest(
-    store: Store, manifest: Manifest, final: bool, changed: bool, now: datetime | None
+    storage: ObjectStore, manifest: Manifest, final: bool, changed: bool, now: datetime | None
 ) -> str | None:
     """Move LATEST.json forward to this run when it is ready; returns the run LATEST names afterwards."""
-    latest = read_latest(store, manifest.model)
+    latest = read_latest(storage, manifest.model)
     if ready_for_latest(manifest, final) and (changed or latest is None or latest.run != manifest.run):
-        if write_latest(store, manifest.model, manifest.run, now):
+        if write_latest(storage, manifest.model, manifest.run, now):
             return manifest.run
     return latest.run if latest else None
 

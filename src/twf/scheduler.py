@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import signal
 import threading
 import time
@@ -23,20 +22,22 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
+from twf import store
 from twf.check import check_model
 from twf.config import load_settings
 from twf.demo.marker import is_demo_mirror
 from twf.errors import NotYetAvailable, TWFError
 from twf.fetch.discovery import latest_run
 from twf.fetch.sources import chosen_sources, local_root
-from twf.manifest import read_manifest
+from twf.manifest import load_manifest
 from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec
 from twf.publish import RunPlan, publish_frames
 from twf.retention import DEFAULT_KEEP_RUNS, apply_retention
 from twf.scheduling.runner import Progress, RunContext, run_pass
 from twf.scheduling.state import RetryPolicy, RunState
-from twf.store import Store, parse_run_id
+from twf.storage import open_store
+from twf.store import parse_run_id
 
 log = logging.getLogger("twf.scheduler")
 
@@ -62,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     model = get_model(args.model)
-    store = Store(args.data_root.resolve() if args.data_root else load_settings().data_root)
+    storage = open_store(args.data_root.resolve() if args.data_root else load_settings().data_root)
     names = tuple(args.source)  # empty: each run picks the model's sources in the order its age suits
     sources = chosen_sources(model, names, None)  # bad values fail here, before any worker starts
     wanted = args.vars.split(",") if args.vars else []
@@ -76,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
     if demo:
         log.info("%s: a source is a demo mirror (DEMO.json); its runs are published marked as demo data",
                  model.name)
-    ctx = RunContext(store, model, names, cache_dir, demo)
+    ctx = RunContext(storage, model, names, cache_dir, demo)
     policy = RetryPolicy(max_attempts=max(1, args.max_attempts), base_seconds=args.retry_seconds)
-    for finding in check_model(store, model):
+    for finding in check_model(storage, model):
         log.warning("check: %s", finding.line())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -123,8 +124,9 @@ class Scheduler:
         """A run's state, starting from what its manifest already commits (a restart resumes, not redoes)."""
         plan = RunPlan.for_run(self.model, run, self.variables, demo=self.ctx.demo)
         state = RunState(plan, self.policy)
-        if self.ctx.store.manifest_path(self.model.name, run).is_file():
-            listed = set(read_manifest(self.ctx.store, self.model.name, run).frames())
+        loaded = load_manifest(self.ctx.storage, self.model.name, run)
+        if loaded is not None:
+            listed = set(loaded[0].frames())
             state.committed = {f for f in plan.frames() if f in listed}
         self.started[run] = (time.monotonic(), len(state.committed))
         return state
@@ -145,7 +147,7 @@ class Scheduler:
             raise TWFError(f"pass over {state.plan.run} failed: {exc}") from None
         if state.done:
             self.finish(state, "complete")
-        for removed in apply_retention(self.ctx.store, self.model.name, self.keep_runs):
+        for removed in apply_retention(self.ctx.storage, self.model.name, self.keep_runs):
             log.info("%s %s removed by retention (keeping %d runs)", self.model.name, removed, self.keep_runs)
         return len(stats.published) if stats.published or not stats.failed else -1
 
@@ -153,7 +155,8 @@ class Scheduler:
         """The scheduler is done with the run (nothing left to try, or the end of a `--once` pass): any
         committed frame may now make it LATEST, and the manifest names each variable it could not build, and
         why (`RunState.unavailable`)."""
-        publish_frames(self.ctx.store, state.plan, [], final=True, unavailable=state.unavailable(final=True))
+        unavailable = state.unavailable(final=True)
+        publish_frames(self.ctx.storage, state.plan, [], final=True, unavailable=unavailable)
         self.summary(state, how)
 
     def summary(self, state: RunState, how: str) -> None:
@@ -194,4 +197,4 @@ class Scheduler:
     def supersede(self, state: RunState) -> None:
         """Stop following an older run: its committed frames stay published, its staging goes."""
         self.summary(state, "superseded")
-        shutil.rmtree(self.ctx.store.staging_run_dir(self.model.name, state.plan.run), ignore_errors=True)
+        self.ctx.storage.delete_prefix(store.staging_run(self.model.name, state.plan.run))

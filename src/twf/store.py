@@ -1,12 +1,14 @@
-"""The canonical filesystem layout (plan: "Canonical filesystem layout"); the only code that builds its paths.
+"""The canonical key layout (plan: "Canonical filesystem layout"); the only code that builds storage keys.
 
-    {data_root}/staging/{model}/{run}/{var}/fhXXX.*
-    {data_root}/published/{model}/LATEST.json
-    {data_root}/published/{model}/{run}/{var}/fhXXX.*
-    {data_root}/manifests/{model}/{run}.json
+    staging/{model}/{run}/{var}/fhXXX.*
+    published/{model}/LATEST.json
+    published/{model}/{run}/{var}/fhXXX.*
+    manifests/{model}/{run}.json
+    manifests/{model}/runs.json
 
-No region dimension exists anywhere. Every segment is validated before it touches a path, so no input can
-name a file outside the data root.
+Keys are relative, `/`-separated, the same on every backend (`twf.storage`): under a local data root they
+are file paths, on S3 object names under the store's prefix. No region dimension exists anywhere. Every
+segment is validated before it becomes part of a key, so no input can name an object outside the store.
 """
 
 from __future__ import annotations
@@ -14,16 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from twf.errors import InvalidPathSegment, InvalidRunId
 
 RUN_ID_RE = re.compile(r"^(\d{8})_(\d{2})z$")
 _SEGMENT_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 
-RGBA_SUFFIX = ".rgba.cog.tif"
-VALUE_SUFFIX = ".val.cog.tif"
-SIDECAR_SUFFIX = ".json"
 FRAME_FILE_RE = re.compile(r"^fh(\d{3})\.")  # any file of a frame: fhXXX.<suffix>
 
 
@@ -69,82 +67,75 @@ def safe_segment(value: str, what: str) -> str:
 
 
 @dataclass(frozen=True)
-class FramePaths:
-    """The files of one frame in one directory."""
+class FrameKeys:
+    """Where the objects of one frame are: a folder-like prefix and the forecast hour (the artifact set,
+    `twf.artifacts`, names the objects themselves)."""
 
-    directory: Path
+    prefix: str
     fh: int
 
     @property
     def stem(self) -> str:
         return frame_stem(self.fh)
 
-    @property
-    def rgba(self) -> Path:
-        return self.directory / f"{self.stem}{RGBA_SUFFIX}"
-
-    @property
-    def value(self) -> Path:
-        return self.directory / f"{self.stem}{VALUE_SUFFIX}"
-
-    @property
-    def sidecar(self) -> Path:
-        return self.directory / f"{self.stem}{SIDECAR_SUFFIX}"
-
-    def contour(self, key: str) -> Path:
-        return self.directory / f"{self.stem}.contours.{safe_segment(key, 'contour key')}.geojson"
+    def key(self, name: str) -> str:
+        """The key of the object called `name` (e.g. `fh001.json`) beside this frame's others."""
+        return f"{self.prefix}/{name}" if self.prefix else name
 
 
 @dataclass(frozen=True)
-class Store:
-    """Paths under one data root. Methods validate every segment they are given."""
+class Area:
+    """A top-level area of the layout: `staging` (frames being built) or `published` (committed frames)."""
 
-    root: Path
+    name: str
 
-    def _run_dir(self, area: str, model: str, run: str) -> Path:
+    def model(self, model: str) -> str:
+        return f"{self.name}/{safe_segment(model, 'model')}"
+
+    def run(self, model: str, run: str) -> str:
         parse_run_id(run)
-        return self.root / area / safe_segment(model, "model") / run
+        return f"{self.model(model)}/{run}"
 
-    def staging_model_dir(self, model: str) -> Path:
-        return self.root / "staging" / safe_segment(model, "model")
+    def var(self, model: str, run: str, var: str) -> str:
+        return f"{self.run(model, run)}/{safe_segment(var, 'variable')}"
 
-    def staging_run_dir(self, model: str, run: str) -> Path:
-        return self._run_dir("staging", model, run)
+    def frame(self, model: str, run: str, var: str, fh: int) -> FrameKeys:
+        return FrameKeys(self.var(model, run, var), fh)
 
-    def staging_var_dir(self, model: str, run: str, var: str) -> Path:
-        return self.staging_run_dir(model, run) / safe_segment(var, "variable")
 
-    def staging_grib_dir(self, model: str, run: str, fh: int, var: str | None = None) -> Path:
-        """Where the scheduler fetches one forecast hour's GRIB2 subsets (`_grib` can never be a variable);
-        with `var`, the folder of that variable's own fetch inside it."""
-        hour_dir = self.staging_run_dir(model, run) / "_grib" / frame_stem(fh)
-        return hour_dir / safe_segment(var, "variable") if var is not None else hour_dir
+STAGING = Area("staging")
+PUBLISHED = Area("published")
+staging_model, staging_run = STAGING.model, STAGING.run
+staging_var, staging_frame = STAGING.var, STAGING.frame
+published_model, published_run = PUBLISHED.model, PUBLISHED.run
+published_var, published_frame = PUBLISHED.var, PUBLISHED.frame
 
-    def publish_lock_path(self, model: str) -> Path:
-        """One publisher per model at a time holds a lock on this file (in staging, never read by the API)."""
-        return self.staging_model_dir(model) / ".publish.lock"
 
-    def published_model_dir(self, model: str) -> Path:
-        return self.root / "published" / safe_segment(model, "model")
+def staging_grib(model: str, run: str, fh: int, var: str | None = None) -> str:
+    """Where the scheduler fetches one forecast hour's GRIB2 subsets (`_grib` can never be a variable); with
+    `var`, the folder of that variable's own fetch inside it. A worker's scratch folder, never objects."""
+    hour = f"{staging_run(model, run)}/_grib/{frame_stem(fh)}"
+    return f"{hour}/{safe_segment(var, 'variable')}" if var is not None else hour
 
-    def published_run_dir(self, model: str, run: str) -> Path:
-        return self._run_dir("published", model, run)
 
-    def published_var_dir(self, model: str, run: str, var: str) -> Path:
-        return self.published_run_dir(model, run) / safe_segment(var, "variable")
+def publish_lock(model: str) -> str:
+    """One publisher per model at a time holds a lock on this (in staging, never read by the API)."""
+    return f"{staging_model(model)}/.publish.lock"
 
-    def published_frame(self, model: str, run: str, var: str, fh: int) -> FramePaths:
-        return FramePaths(self.published_var_dir(model, run, var), fh)
 
-    def staging_frame(self, model: str, run: str, var: str, fh: int) -> FramePaths:
-        return FramePaths(self.staging_var_dir(model, run, var), fh)
+def latest(model: str) -> str:
+    return f"{published_model(model)}/LATEST.json"
 
-    def latest_path(self, model: str) -> Path:
-        return self.published_model_dir(model) / "LATEST.json"
 
-    def manifest_dir(self, model: str) -> Path:
-        return self.root / "manifests" / safe_segment(model, "model")
+def manifests(model: str) -> str:
+    return f"manifests/{safe_segment(model, 'model')}"
 
-    def manifest_path(self, model: str, run: str) -> Path:
-        parse_run_id(run)
-        return self.manifest_dir(model) / f"{run}.json"
+
+def manifest(model: str, run: str) -> str:
+    parse_run_id(run)
+    return f"{manifests(model)}/{run}.json"
+
+
+def run_index(model: str) -> str:
+    """The committed runs of a model (`twf.manifest.RunIndex`): readers list runs from it, never a listing."""
+    return f"{manifests(model)}/runs.json"

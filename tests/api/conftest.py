@@ -25,10 +25,13 @@ import httpx
 import pytest
 from tests.conftest import GFS_RUN, HRRR_RUN
 
+from twf import store
+from twf.artifacts import ArtifactKind
 from twf.builder.pipeline import build_frame
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
-from twf.store import Store, parse_run_id
+from twf.storage import LocalStore
+from twf.store import parse_run_id
 
 HRRR_FRAMES = {("tmp2m", 0): "wrfsfcf00.tmp2m-prate", ("tmp2m", 1): "wrfsfcf01.tmp2m-prate",
                ("refc", 1): "wrfsfcf01.refc-prate"}
@@ -42,16 +45,20 @@ UNLISTED_RUN = "20260129_16z"  # files placed in published/ but no manifest: a p
 @dataclass(frozen=True)
 class Published:
     root: Path
-    store: Store
+    storage: LocalStore
     secret: Path  # a file beside (outside) the data root that no request may ever return
 
+    def file(self, kind: ArtifactKind, model: str, run: str, var: str, fh: int, item: str = "") -> Path:
+        """The file of one object of a published frame."""
+        return self.storage.path(kind.key(store.published_frame(model, run, var, fh), item))
 
-def _build_and_publish(store: Store, model: str, run: str, gribs: dict[tuple[str, int], Path],
+
+def _build_and_publish(storage: LocalStore, model: str, run: str, gribs: dict[tuple[str, int], Path],
                        planned: tuple[str, ...] = ()) -> None:
     for (var, fh), grib in gribs.items():
-        build_frame(model, run, var, fh, [grib], store.staging_var_dir(model, run, var))
+        build_frame(model, run, var, fh, [grib], storage, store.staging_var(model, run, var))
     plan = RunPlan.for_run(get_model(model), run, variables=sorted({v for v, _ in gribs} | set(planned)))
-    report = publish_frames(store, plan, list(gribs), final=True)
+    report = publish_frames(storage, plan, list(gribs), final=True)
     assert not report.failed, report.failed
 
 
@@ -60,24 +67,24 @@ def published(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Path, gfs
               synthetic_mirror: Path) -> Published:
     base = tmp_path_factory.mktemp("api")
     root = base / "data" / "v3"
-    store = Store(root)
+    storage = LocalStore(root)
     hrrr = get_model("hrrr")
     hrrr_gribs = {frame: hrrr_grib_dir / f"hrrr.t17z.{name}.grib2" for frame, name in HRRR_FRAMES.items()}
     hrrr_gribs |= {(var, fh): synthetic_mirror / hrrr.file_key(parse_run_id(HRRR_RUN), fh)
                    for var, fh in SYNTHETIC_HRRR_FRAMES}
-    _build_and_publish(store, "hrrr", HRRR_RUN, hrrr_gribs, planned=(PENDING_VAR,))
+    _build_and_publish(storage, "hrrr", HRRR_RUN, hrrr_gribs, planned=(PENDING_VAR,))
     gfs_gribs = {frame: gfs_grib_dir / f"gfs.t12z.{name}.grib2" for frame, name in GFS_FRAMES.items()}
-    _build_and_publish(store, "gfs", GFS_RUN, gfs_gribs)
-    committed = store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1)
+    _build_and_publish(storage, "gfs", GFS_RUN, gfs_gribs)
+    committed = storage.path(store.published_var("hrrr", HRRR_RUN, "tmp2m"))
     for run in (STAGING_ONLY_RUN, UNLISTED_RUN):
-        area = store.staging_var_dir if run == STAGING_ONLY_RUN else store.published_var_dir
-        target = area("hrrr", run, "tmp2m")
+        area = store.staging_var if run == STAGING_ONLY_RUN else store.published_var
+        target = storage.path(area("hrrr", run, "tmp2m"))
         target.mkdir(parents=True)
-        for f in committed.directory.glob("fh001.*"):
+        for f in committed.glob("fh001.*"):
             shutil.copy(f, target / f.name)
     secret = base / "data" / "secret.json"
     secret.write_text('{"secret": "must never be served"}')
-    return Published(root, store, secret)
+    return Published(root, storage, secret)
 
 
 def free_port() -> int:

@@ -8,12 +8,14 @@ import httpx
 from tests.api.conftest import Published
 from tests.conftest import HRRR_RUN
 
+from twf.artifacts import CONTOURS
+
 
 def test_contours_are_the_committed_geojson(client: httpx.Client, published: Published) -> None:
     r = client.get(f"/api/v3/hrrr/{HRRR_RUN}/tmp2m/1/contours/iso2f")
     assert r.status_code == 200 and r.headers["content-type"] == "application/geo+json"
     body = r.json()
-    on_disk = published.store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1).contour("iso2f")
+    on_disk = published.file(CONTOURS, "hrrr", HRRR_RUN, "tmp2m", 1, "iso2f")
     assert body == json.loads(on_disk.read_text())
     assert body["type"] == "FeatureCollection" and body["features"]
     assert any(f["properties"]["major"] for f in body["features"])  # the 32 °F line exists on a January day

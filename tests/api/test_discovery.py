@@ -8,7 +8,7 @@ import httpx
 from tests.api.conftest import PENDING_VAR, STAGING_ONLY_RUN, UNLISTED_RUN, Published
 from tests.conftest import GFS_RUN, HRRR_RUN
 
-from twf import CONTRACT_VERSION
+from twf import CONTRACT_VERSION, store
 
 
 def test_healthz_reports_contract_version(client: httpx.Client) -> None:
@@ -80,7 +80,7 @@ def test_frames_of_a_planned_variable_without_frames_is_an_empty_list(client: ht
 
 
 def test_manifest_is_returned_as_committed(client: httpx.Client, published: Published) -> None:
-    on_disk = json.loads(published.store.manifest_path("hrrr", HRRR_RUN).read_text())
+    on_disk = json.loads(published.storage.get(store.manifest("hrrr", HRRR_RUN)))
     assert client.get(f"/api/v3/hrrr/{HRRR_RUN}/manifest").json() == on_disk
     assert client.get("/api/v3/hrrr/latest/manifest").json() == on_disk
 

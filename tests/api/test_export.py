@@ -163,7 +163,7 @@ def test_an_export_window_renders_what_the_whole_decoded_level_renders(published
     request = build_request("hrrr", "tmp2m", run=HRRR_RUN, fhs="1", region="pnw", width=720)
     frame = request_frames(services, request)[0]
     windowed = frame_pixels(services, frame, request.view)  # nothing decoded yet: a window of the level
-    path, identity = frame_file(frame)
+    path, identity = frame_file(services, frame)
     target_res = (request.view.bounds.right - request.view.bounds.left) / request.view.width
     services.rgba.load(path, identity, target_res)
     whole = frame_pixels(services, frame, request.view)  # now from the server's decoded level

@@ -15,6 +15,7 @@ from tests.conftest import GFS_RUN, HRRR_RUN
 
 from twf.api.point_values import value_at
 from twf.api.raster_cache import LevelGeometry
+from twf.artifacts import VALUE
 from twf.palettes import PTYPE_OFFSET
 
 # Flat, smooth places: the value grid is a 12 km (GFS: 36 km) block mean of the warped field, so where the
@@ -81,7 +82,7 @@ def test_sample_outside_the_grid_is_204(client: httpx.Client) -> None:
 
 def test_sample_on_nodata_inside_the_extent_is_204(client: httpx.Client, published) -> None:
     lat, lon = 22.0, -62.0  # inside the canonical extent, east of the HRRR domain's south-east corner
-    with rasterio.open(published.store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1).value) as ds:
+    with rasterio.open(published.file(VALUE, "hrrr", HRRR_RUN, "tmp2m", 1)) as ds:
         x, y = transform("EPSG:4326", ds.crs, [lon], [lat])
         assert np.isnan(next(ds.sample([(x[0], y[0])]))[0])
     r = sample(client, lat, lon)
@@ -133,7 +134,7 @@ def _cell_centre_lonlat(path: Path, want: Callable[[np.ndarray], np.ndarray]) ->
 @pytest.mark.parametrize(("family", "key", "label"), [(0, "rain", "Rain"), (1, "snow", "Snow")])
 def test_radar_ptype_sample_answers_dbz_and_precipitation_type(client: httpx.Client, published, family: int,
                                                                key: str, label: str) -> None:
-    value_cog = published.store.published_frame("hrrr", HRRR_RUN, "radar_ptype", 1).value
+    value_cog = published.file(VALUE, "hrrr", HRRR_RUN, "radar_ptype", 1)
     lat, lon, code = _cell_centre_lonlat(
         value_cog, lambda v: (v >= family * PTYPE_OFFSET + 5) & (v < (family + 1) * PTYPE_OFFSET))
     r = sample(client, lat, lon, var="radar_ptype")
@@ -170,7 +171,7 @@ def test_batch_values_are_the_single_samples_in_order_with_null_outside(client: 
 
 
 def test_batch_of_radar_ptype_answers_dbz_and_types_like_the_sample(client: httpx.Client, published) -> None:
-    value_cog = published.store.published_frame("hrrr", HRRR_RUN, "radar_ptype", 1).value
+    value_cog = published.file(VALUE, "hrrr", HRRR_RUN, "radar_ptype", 1)
     lat, lon, _ = _cell_centre_lonlat(value_cog, lambda v: v >= PTYPE_OFFSET + 5)
     body = batch(client, [[lat, lon], [10.0, -150.0]], var="radar_ptype").json()
     single = sample(client, lat, lon, var="radar_ptype").json()

@@ -7,6 +7,7 @@ import pytest
 from tests.api.conftest import PENDING_VAR
 from tests.conftest import GFS_RUN, HRRR_RUN
 
+from twf.artifacts import VALUE
 from twf.models import get_model
 from twf.models.requirements import frame_hours
 
@@ -68,7 +69,7 @@ def test_radar_ptype_series_carries_dbz_and_type_like_the_sample(client: httpx.C
     from tests.api.test_sample import _cell_centre_lonlat
 
     from twf.palettes import PTYPE_OFFSET
-    value_cog = published.store.published_frame("hrrr", HRRR_RUN, "radar_ptype", 1).value
+    value_cog = published.file(VALUE, "hrrr", HRRR_RUN, "radar_ptype", 1)
     lat, lon, _ = _cell_centre_lonlat(value_cog, lambda v: v >= PTYPE_OFFSET + 5)
     body = client.get("/api/v3/series", params={"lat": lat, "lon": lon, "models": "hrrr",
                                                 "vars": "radar_ptype"}).json()

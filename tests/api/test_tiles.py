@@ -19,10 +19,10 @@ from rio_tiler.io import Reader
 from tests.api.conftest import Published, Server
 from tests.conftest import HRRR_RUN
 
-from twf.api.identity import file_identity
 from twf.api.raster_cache import RasterCache
 from twf.api.tile_render import premultiply, render_rgba
 from twf.api.webmercator import tile_bounds
+from twf.artifacts import RGBA
 
 TILE = f"/tiles/v3/hrrr/{HRRR_RUN}/tmp2m/1"
 # (z, x, y) inside the HRRR domain: z6-z10 are at or above HRRR's native zoom (3 km ≈ z5.7), z3-z5 below.
@@ -43,7 +43,7 @@ def rio_tiler_rgba(path: Path, z: int, x: int, y: int, size: int, resampling: st
 
 
 def rgba_path(published: Published) -> Path:
-    return published.store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1).rgba
+    return published.file(RGBA, "hrrr", HRRR_RUN, "tmp2m", 1)
 
 
 def test_tile_is_a_256_px_png_and_2x_is_512(client: httpx.Client) -> None:
@@ -70,7 +70,7 @@ def test_nearest_tiles_above_native_zoom_are_pixel_identical_to_rio_tiler(publis
     path = rgba_path(published)
     bounds = tile_bounds(z, x, y)
     target_res = (bounds.right - bounds.left) / size
-    level = RasterCache(max_bytes=1 << 30, prepare=premultiply).load(path, file_identity(path), target_res)
+    level = RasterCache(max_bytes=1 << 30, prepare=premultiply).load(path, path.stat().st_ino, target_res)
     ours = render_rgba(level.array, level.geometry, bounds, size, "nearest")
     ref = rio_tiler_rgba(path, z, x, y, size, "nearest")
     opaque = ref[..., 3] == 255

@@ -14,7 +14,8 @@ from PIL import Image, ImageSequence
 from tests.api.conftest import Server, _build_and_publish, start_server
 
 from twf.models import get_model
-from twf.store import Store, parse_run_id
+from twf.storage import LocalStore
+from twf.store import parse_run_id
 from twf.synthetic.mirror import write_forecast_file
 
 VALID = "2026-01-29T18:00:00Z"
@@ -24,13 +25,13 @@ RUNS = {"20260129_14z": 4, "20260129_15z": 3, "20260129_17z": 1}  # run → its 
 @pytest.fixture(scope="module")
 def trend_server(tmp_path_factory: pytest.TempPathFactory, synthetic_mirror: Path) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("trend")
-    store, hrrr = Store(base / "v3"), get_model("hrrr")
+    storage, hrrr = LocalStore(base / "v3"), get_model("hrrr")
     for run, fh in RUNS.items():
         grib = synthetic_mirror / hrrr.file_key(parse_run_id(run), fh)
         if not grib.is_file():  # the session mirror holds 17z only
             grib = write_forecast_file(base / "mirror", hrrr, parse_run_id(run), fh)[0]
-        _build_and_publish(store, "hrrr", run, {("tmp2m", fh): grib})
-    yield from start_server(store.root, base / "serve.log", TWF_WEB_DIST=str(base / "none"))
+        _build_and_publish(storage, "hrrr", run, {("tmp2m", fh): grib})
+    yield from start_server(storage.root, base / "serve.log", TWF_WEB_DIST=str(base / "none"))
 
 
 def trend(server: Server, **params: object) -> httpx.Response:

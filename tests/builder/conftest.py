@@ -11,9 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from twf.artifacts import ArtifactKind
 from twf.builder.pipeline import BuiltFrame, build_frame
 from twf.models import get_model
 from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_10M, MEAN_SEA_LEVEL, SURFACE, Level
+from twf.storage import LocalStore
 from twf.store import parse_run_id
 from twf.synthetic.grib import SyntheticMessage, write_grib2
 
@@ -44,10 +46,24 @@ class Built:
     frame: BuiltFrame
     gribs: tuple[Path, ...]
 
+    def file(self, kind: ArtifactKind) -> Path:
+        """The file of one of the frame's objects (built into a local store)."""
+        return self.storage.path(kind.key(self.frame.frame))
+
+    @property
+    def folder(self) -> Path:
+        return self.storage.path(self.frame.frame.prefix)
+
+    @property
+    def storage(self) -> LocalStore:
+        assert isinstance(self.frame.storage, LocalStore)
+        return self.frame.storage
+
 
 def _build(root: Path, model: str, run: str, var: str, fh: int, gribs: list[Path]) -> Built:
-    out = root / model / run / var
-    return Built(model, var, fh, build_frame(model, run, var, fh, gribs, out), tuple(gribs))
+    storage = LocalStore(root)
+    built = build_frame(model, run, var, fh, gribs, storage, f"{model}/{run}/{var}")
+    return Built(model, var, fh, built, tuple(gribs))
 
 
 def _msg(element: str, level: Level, values: np.ndarray, ref: datetime, fh: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import rasterio
 
+from twf.artifacts import RGBA, VALUE
 from twf.builder.colorize import colorize
 from twf.palettes import PTYPE_FAMILIES, PTYPE_OFFSET, get_palette, rgba
 
@@ -20,7 +21,7 @@ def _palette_words() -> set[tuple[int, ...]]:
 
 
 def test_value_cog_holds_only_class_values_of_every_family(frames):
-    with rasterio.open(frames["hrrr/radar_ptype/2"].frame.paths.value) as ds:
+    with rasterio.open(frames["hrrr/radar_ptype/2"].file(VALUE)) as ds:
         values = ds.read(1)
     present = set(np.unique(values[np.isfinite(values)]).round(3).tolist())
     assert present <= CLASS_VALUES
@@ -29,7 +30,7 @@ def test_value_cog_holds_only_class_values_of_every_family(frames):
 
 def test_rgba_pixels_and_overviews_only_use_palette_colours(frames):
     allowed = _palette_words()
-    with rasterio.open(frames["hrrr/radar_ptype/2"].frame.paths.rgba) as ds:
+    with rasterio.open(frames["hrrr/radar_ptype/2"].file(RGBA)) as ds:
         levels = [ds.read()]
         levels += [ds.read(out_shape=(4, ds.height // f, ds.width // f)) for f in ds.overviews(1)]
     for pixels in levels:
@@ -40,7 +41,7 @@ def test_rgba_pixels_and_overviews_only_use_palette_colours(frames):
 
 def test_sidecar_says_nearest_for_categorical(frames):
     sidecar = frames["hrrr/radar_ptype/2"].frame.sidecar
-    assert (sidecar["kind"], sidecar["resampling"]) == ("categorical", "nearest")
+    assert (sidecar.kind, sidecar.resampling) == ("categorical", "nearest")
 
 
 def test_each_family_has_its_own_colours():

@@ -9,6 +9,7 @@ import pytest
 from pyproj import Transformer
 from scipy.ndimage import map_coordinates
 
+from twf.artifacts import CONTOURS, VALUE
 from twf.builder.contours import isolines, smooth
 from twf.builder.decode import decode
 from twf.builder.derive import derive
@@ -33,7 +34,7 @@ def hrrr_tmp2m_full(hrrr_samples):
 @pytest.fixture(scope="module")
 def collection(frames):
     built = frames["hrrr/tmp2m/1"]
-    return json.loads(built.frame.paths.contour("iso2f").read_text())
+    return json.loads(built.storage.path(CONTOURS.key(built.frame.frame, "iso2f")).read_text())
 
 
 def test_contours_are_a_valid_geojson_feature_collection_in_lon_lat(collection):
@@ -89,7 +90,7 @@ def test_contours_follow_the_unsmoothed_values_too(collection, frames):
     """Smoothing moves lines by well under a value cell: the value COG at the vertices is near the level."""
     import rasterio
 
-    with rasterio.open(frames["hrrr/tmp2m/1"].frame.paths.value) as ds:
+    with rasterio.open(frames["hrrr/tmp2m/1"].file(VALUE)) as ds:
         values = ds.read(1)
         transform = ds.transform
     diffs = []

@@ -10,9 +10,12 @@ import rasterio
 from rio_cogeo.cogeo import cog_validate
 
 from twf import CONTRACT_VERSION
+from twf.artifacts import RGBA, SIDECAR, VALUE
 from twf.builder.validate import validate_frame
 from twf.errors import GridDrift, InvalidFrame
 from twf.models import get_model
+from twf.storage import LocalStore
+from twf.store import FrameKeys
 
 from .conftest import GFS_BUCKETS, NAM_BUCKETS
 
@@ -25,10 +28,10 @@ def _profile(path):
 def test_every_frame_is_on_its_models_canonical_grids(frames):
     for built in frames.values():
         model = get_model(built.model)
-        crs, transform, shape, count, dtype = _profile(built.frame.paths.rgba)
+        crs, transform, shape, count, dtype = _profile(built.file(RGBA))
         assert (crs, transform, shape, count, dtype) == (
             "EPSG:3857", tuple(model.grid.transform)[:6], model.grid.shape, 4, "uint8")
-        crs, transform, shape, count, dtype = _profile(built.frame.paths.value)
+        crs, transform, shape, count, dtype = _profile(built.file(VALUE))
         assert (crs, transform, shape, count, dtype) == (
             "EPSG:3857", tuple(model.value_grid.transform)[:6], model.value_grid.shape, 1, "float32")
 
@@ -37,32 +40,32 @@ def test_grids_do_not_drift_across_variables_and_forecast_hours(frames):
     by_model: dict[str, set] = {}
     for built in frames.values():
         by_model.setdefault(built.model, set()).add(
-            (_profile(built.frame.paths.rgba)[:3], _profile(built.frame.paths.value)[:3]))
+            (_profile(built.file(RGBA))[:3], _profile(built.file(VALUE))[:3]))
     assert {m for m, grids in by_model.items() if len(grids) != 1} == set()
     assert len({b.fh for b in frames.values() if b.model == "hrrr"}) >= 3
 
 
 def test_value_grid_is_exactly_four_times_coarser_with_the_same_origin(frames):
-    _, rgba_t, rgba_shape, _, _ = _profile(frames["hrrr/tmp2m/1"].frame.paths.rgba)
-    _, value_t, value_shape, _, _ = _profile(frames["hrrr/tmp2m/1"].frame.paths.value)
+    _, rgba_t, rgba_shape, _, _ = _profile(frames["hrrr/tmp2m/1"].file(RGBA))
+    _, value_t, value_shape, _, _ = _profile(frames["hrrr/tmp2m/1"].file(VALUE))
     assert value_t == (rgba_t[0] * 4, 0.0, rgba_t[2], 0.0, rgba_t[4] * 4, rgba_t[5])
     assert (value_shape[0] * 4, value_shape[1] * 4) == rgba_shape
 
 
 @pytest.mark.parametrize("key", ["hrrr/tmp2m/1", "hrrr/radar_ptype/2", "gfs/tmp2m/0"])
 def test_cogs_are_valid_cloud_optimized_geotiffs_with_internal_overviews(frames, key):
-    paths = frames[key].frame.paths
-    for path in (paths.rgba, paths.value):
+    built = frames[key]
+    for path in (built.file(RGBA), built.file(VALUE)):
         valid, errors, _ = cog_validate(str(path))
         assert valid, errors
-    with rasterio.open(paths.rgba) as ds:
+    with rasterio.open(built.file(RGBA)) as ds:
         assert ds.overviews(1)
 
 
 def test_sidecar_describes_the_frame_per_the_contract(frames):
     built = frames["hrrr/tmp2m/1"]
-    sidecar = json.loads(built.frame.paths.sidecar.read_text())
-    assert sidecar == built.frame.sidecar
+    sidecar = json.loads(built.file(SIDECAR).read_text())
+    assert sidecar == built.frame.sidecar.to_dict()
     assert sidecar["contract_version"] == CONTRACT_VERSION
     identity = (sidecar["model"], sidecar["run"], sidecar["var"], sidecar["fh"])
     assert identity == ("hrrr", "20260129_17z", "tmp2m", 1)
@@ -73,16 +76,15 @@ def test_sidecar_describes_the_frame_per_the_contract(frames):
     assert sidecar["source"] == [{
         "file": "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2", "element": "TMP", "level": "2-HTGL",
         "ref_time": "2026-01-29T17:00:00Z", "valid_time": "2026-01-29T18:00:00Z", "window_hours": None}]
-    with rasterio.open(built.frame.paths.value) as ds:
+    with rasterio.open(built.file(VALUE)) as ds:
         values = ds.read(1)
     lo, hi = sidecar["value_range"]["min"], sidecar["value_range"]["max"]
     assert -40 < lo <= np.nanmin(values) <= np.nanmax(values) <= hi < 110
 
 
 def test_variable_directory_holds_only_the_frames_files_and_no_temporaries(frames):
-    paths = frames["hrrr/tmp2m/1"].frame.paths
     suffixes = [".contours.iso2f.geojson", ".json", ".rgba.cog.tif", ".val.cog.tif"]
-    assert sorted(p.name for p in paths.directory.iterdir()) == [
+    assert sorted(p.name for p in frames["hrrr/tmp2m/1"].folder.iterdir()) == [
         f"fh00{fh}{suffix}" for fh in (0, 1) for suffix in suffixes]
 
 
@@ -94,31 +96,31 @@ def _interior_mean(path) -> float:
 
 def test_hrrr_run_total_precip_reads_the_0_to_fh_window_not_the_bucket(frames):
     built = frames["hrrr/precip_total/2"]
-    assert [s["window_hours"] for s in built.frame.sidecar["source"]] == [[0, 2]]
-    with rasterio.open(built.frame.paths.value) as ds:
+    assert [s["window_hours"] for s in built.frame.sidecar.source] == [[0, 2]]
+    with rasterio.open(built.file(VALUE)) as ds:
         values = ds.read(1)
     assert np.nanmin(values) > 1.9 / 25.4  # the 1-hour bucket holds 1 mm everywhere; the run total >= 2 mm
 
 
 def test_nam_run_total_sums_its_resetting_buckets(frames):
     built = frames["nam/precip_total/5"]
-    assert [tuple(s["window_hours"]) for s in built.frame.sidecar["source"]] == list(NAM_BUCKETS)
+    assert [tuple(s["window_hours"]) for s in built.frame.sidecar.source] == list(NAM_BUCKETS)
     expected_in = sum(NAM_BUCKETS.values()) / 25.4
-    assert _interior_mean(built.frame.paths.value) == pytest.approx(expected_in, abs=1e-3)
+    assert _interior_mean(built.file(VALUE)) == pytest.approx(expected_in, abs=1e-3)
 
 
 def test_gfs_10_to_1_snowfall_pairs_each_bucket_with_its_averaged_snow_flag(frames):
     built = frames["gfs/snowfall_total/7"]
     expected_mm = 10 * sum(amount * snow for amount, snow in GFS_BUCKETS.values())
-    assert _interior_mean(built.frame.paths.value) == pytest.approx(expected_mm / 25.4, abs=1e-3)
+    assert _interior_mean(built.file(VALUE)) == pytest.approx(expected_mm / 25.4, abs=1e-3)
     gfs_total = frames["gfs/precip_total/7"]
-    assert [s["window_hours"] for s in gfs_total.frame.sidecar["source"]] == [[0, 7]]
+    assert [s["window_hours"] for s in gfs_total.frame.sidecar.source] == [[0, 7]]
     expected_in = sum(amount for amount, _ in GFS_BUCKETS.values()) / 25.4
-    assert _interior_mean(gfs_total.frame.paths.value) == pytest.approx(expected_in, abs=1e-3)
+    assert _interior_mean(gfs_total.file(VALUE)) == pytest.approx(expected_in, abs=1e-3)
 
 
 def test_wind_speed_is_the_magnitude_of_u_and_v_in_mph(frames):
-    with rasterio.open(frames["hrrr/wspd10m/2"].frame.paths.value) as ds:
+    with rasterio.open(frames["hrrr/wspd10m/2"].file(VALUE)) as ds:
         values = ds.read(1)
     # u runs 3 .. 9 m/s across the grid and v is -4 m/s: |(u, v)| spans 5 .. 9.85 m/s.
     assert np.nanmin(values) == pytest.approx(5 * 2.23694, abs=0.05)
@@ -126,33 +128,30 @@ def test_wind_speed_is_the_magnitude_of_u_and_v_in_mph(frames):
 
 
 def test_validate_frame_rejects_a_frame_on_another_models_grid(frames):
-    paths = frames["gfs/tmp2m/0"].frame.paths
+    built = frames["gfs/tmp2m/0"]
     with pytest.raises((GridDrift, InvalidFrame)):
-        validate_frame(paths, get_model("hrrr"))
-    assert validate_frame(paths, get_model("gfs"))["model"] == "gfs"
+        validate_frame(built.storage, built.frame.frame, get_model("hrrr"))
+    assert validate_frame(built.storage, built.frame.frame, get_model("gfs")).model == "gfs"
 
 
 def test_validate_frame_detects_a_raster_that_drifted(frames, tmp_path):
     import shutil
 
-    from twf.store import FramePaths
-
-    source = frames["hrrr/refc/1"].frame.paths
-    copy = FramePaths(tmp_path, source.fh)
-    for src, dst in ((source.rgba, copy.rgba), (source.sidecar, copy.sidecar)):
-        shutil.copy(src, dst)
-    with rasterio.open(source.value) as ds:
+    source = frames["hrrr/refc/1"]
+    for kind in (RGBA, SIDECAR):
+        shutil.copy(source.file(kind), tmp_path / source.file(kind).name)
+    with rasterio.open(source.file(VALUE)) as ds:
         shifted = ds.transform @ rasterio.Affine.translation(1, 0)
         profile = ds.profile | {"driver": "GTiff", "transform": shifted}
         data = ds.read()
-    with rasterio.open(copy.value, "w", **profile) as out:
+    with rasterio.open(tmp_path / source.file(VALUE).name, "w", **profile) as out:
         out.write(data)
     with pytest.raises(GridDrift):
-        validate_frame(copy, get_model("hrrr"))
+        validate_frame(LocalStore(tmp_path), FrameKeys("", 1), get_model("hrrr"))
 
 
 def test_unit_conversions_give_display_units(frames):
     """MSLMA 101325 Pa + column index → 1013.25 .. 1031.2 hPa; ASNOW 0.0254 m → 1 in."""
-    mslp = frames["hrrr/mslp/2"].frame.sidecar["value_range"]
+    mslp = frames["hrrr/mslp/2"].frame.sidecar.value_range
     assert 1013.2 <= mslp["min"] < 1014 and 1030 < mslp["max"] <= 1031.3
-    assert _interior_mean(frames["hrrr/snowfall_total/2"].frame.paths.value) == pytest.approx(1.0, abs=1e-3)
+    assert _interior_mean(frames["hrrr/snowfall_total/2"].file(VALUE)) == pytest.approx(1.0, abs=1e-3)

@@ -16,6 +16,7 @@ import rasterio
 from pyproj import Transformer
 from scipy.ndimage import map_coordinates
 
+from twf.artifacts import RGBA, VALUE
 from twf.grid import CRS
 
 SAMPLES = 200
@@ -57,7 +58,7 @@ def test_value_cog_matches_the_source_grib_at_200_random_points(frames, hrrr_gri
                                                                  key, grib, radius):
     folder = hrrr_grib_dir if key.startswith("hrrr") else gfs_grib_dir
     source, src_transform, src_crs = _source_field(folder / grib, "TMP", "2-HTGL")
-    values, x, y = _value_cells(frames[key].frame.paths.value)
+    values, x, y = _value_cells(frames[key].file(VALUE))
     row, col = _source_pixels(x, y, src_crs, src_transform)
     inside = ((row >= radius) & (row <= source.shape[0] - 1 - radius)
               & (col >= radius) & (col <= source.shape[1] - 1 - radius))
@@ -76,7 +77,7 @@ def test_value_cog_matches_the_source_grib_at_200_random_points(frames, hrrr_gri
 def test_pixels_outside_the_hrrr_domain_are_transparent_and_inside_opaque(frames, hrrr_grib_dir):
     source, src_transform, src_crs = _source_field(hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2",
                                                    "TMP", "2-HTGL")
-    with rasterio.open(frames["hrrr/tmp2m/1"].frame.paths.rgba) as ds:
+    with rasterio.open(frames["hrrr/tmp2m/1"].file(RGBA)) as ds:
         alpha = ds.read(4)[::7, ::7]
         rows, cols = np.indices(alpha.shape)
         x, y = rasterio.transform.xy(ds.transform, rows.ravel() * 7, cols.ravel() * 7)
@@ -92,7 +93,7 @@ def test_pixels_outside_the_hrrr_domain_are_transparent_and_inside_opaque(frames
 
 
 def test_value_cog_is_nan_outside_the_domain(frames):
-    with rasterio.open(frames["hrrr/tmp2m/1"].frame.paths.value) as ds:
+    with rasterio.open(frames["hrrr/tmp2m/1"].file(VALUE)) as ds:
         values = ds.read(1)
         assert np.isnan(ds.nodata)
     assert np.isnan(values[0, 0]) and np.isnan(values[-1, -1])  # NW and SE corners lie outside HRRR
@@ -106,7 +107,7 @@ def test_gfs_longitudes_wrap_so_conus_reads_the_0_to_360_source_at_lon_plus_360(
         assert ds.transform.c == pytest.approx(-0.125)  # really 0..360
         raw = (ds.read(2).astype(np.float64) - 273.15) * 9 / 5 + 32
     to_3857 = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
-    with rasterio.open(frames["gfs/tmp2m/0"].frame.paths.rgba.with_name("fh000.val.cog.tif")) as ds:
+    with rasterio.open(frames["gfs/tmp2m/0"].file(VALUE)) as ds:
         for lon, lat in ((-122.0, 47.5), (-100.0, 40.0), (-75.0, 40.0), (-81.0, 28.0)):
             x, y = to_3857.transform(lon, lat)
             value = next(ds.sample([(x, y)]))[0]

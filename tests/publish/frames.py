@@ -9,11 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
+from twf import store
 from twf.builder.pipeline import build_frame
 from twf.models import get_model
 from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M
 from twf.publish import Frame
-from twf.store import Store, parse_run_id
+from twf.storage import LocalStore
+from twf.store import parse_run_id
 from twf.synthetic.grib import SyntheticMessage, write_grib2
 
 MODEL = "hrrr"
@@ -41,28 +43,29 @@ def synthetic_hrrr_grib(path: Path, run: str, fh: int) -> Path:
                                      SyntheticMessage("REFC", ENTIRE_ATMOSPHERE, refc, ref_time, fh)])
 
 
-def stage_frames(store: Store, hrrr_grib_dir: Path, work: Path) -> None:
-    """Build OLD_FRAMES and NEW_FRAMES into `store`'s staging."""
+def stage_frames(storage: LocalStore, hrrr_grib_dir: Path, work: Path) -> None:
+    """Build OLD_FRAMES and NEW_FRAMES into the store's staging."""
     for var, fh in OLD_FRAMES:
         grib = synthetic_hrrr_grib(work / f"old_f{fh:02d}.grib2", OLD_RUN, fh)
-        build_frame(MODEL, OLD_RUN, var, fh, [grib], store.staging_var_dir(MODEL, OLD_RUN, var))
+        build_frame(MODEL, OLD_RUN, var, fh, [grib], storage, store.staging_var(MODEL, OLD_RUN, var))
     for (var, fh), name in REAL_FILES.items():
-        out_dir = store.staging_var_dir(MODEL, NEW_RUN, var)
-        build_frame(MODEL, NEW_RUN, var, fh, [hrrr_grib_dir / name], out_dir)
+        prefix = store.staging_var(MODEL, NEW_RUN, var)
+        build_frame(MODEL, NEW_RUN, var, fh, [hrrr_grib_dir / name], storage, prefix)
 
 
-def digests(store: Store, run: str, frames: list[Frame]) -> dict[Frame, dict[str, str]]:
-    """sha256 of every staged file of each frame: what a published copy must be byte for byte."""
+def digests(storage: LocalStore, run: str, frames: list[Frame]) -> dict[Frame, dict[str, str]]:
+    """sha256 of every staged object of each frame: what a published copy must be byte for byte."""
     out: dict[Frame, dict[str, str]] = {}
     for var, fh in frames:
         staged = store.staging_frame(MODEL, run, var, fh)
+        folder = storage.path(staged.prefix)
         out[(var, fh)] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                          for p in staged.directory.glob(f"{staged.stem}.*")}
+                          for p in folder.glob(f"{staged.stem}.*")}
     return out
 
 
-def link_copy(template: Path, root: Path) -> Store:
+def link_copy(template: Path, root: Path) -> LocalStore:
     """A fresh data root sharing the template's inodes: publishing only links, renames and unlinks staged
     files, and never writes into one, so the template stays pristine for the next trial."""
     shutil.copytree(template, root, copy_function=lambda src, dst: Path(dst).hardlink_to(src))
-    return Store(root)
+    return LocalStore(root)

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from twf import store
 from twf.check import check_model
-from twf.manifest import list_runs, read_latest, read_manifest
+from twf.manifest import list_runs, manifested_runs, read_latest, read_manifest
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
-from twf.store import Store
+from twf.storage import LocalStore
 
 from .frames import MODEL, NEW_FRAMES, NEW_RUN, OLD_FRAMES, OLD_RUN, link_copy
 
@@ -53,7 +54,8 @@ def count_steps(on_step: Callable[[int], None]) -> None:
         setattr(os, name, wrap(getattr(os, name)))
 
 
-def publish_in_child(store: Store, kill_at_step: int | None = None, kill_after: float | None = None) -> int:
+def publish_in_child(storage: LocalStore, kill_at_step: int | None = None,
+                     kill_after: float | None = None) -> int:
     """Fork a publisher of the new run; returns the signal that ended it (0 if it finished)."""
     pid = os.fork()
     if pid == 0:
@@ -61,7 +63,7 @@ def publish_in_child(store: Store, kill_at_step: int | None = None, kill_after: 
         try:
             if kill_at_step is not None:
                 count_steps(lambda n: os.kill(os.getpid(), signal.SIGKILL) if n == kill_at_step else None)
-            publish_frames(store, plan(NEW_RUN), NEW_FRAMES)
+            publish_frames(storage, plan(NEW_RUN), NEW_FRAMES)
             code = 0
         finally:
             os._exit(code)
@@ -80,47 +82,48 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def assert_committed_state_is_whole(store: Store, expected_bytes: dict) -> None:
+def assert_committed_state_is_whole(storage: LocalStore, expected_bytes: dict) -> None:
     """What a reader of committed state sees: LATEST names a committed run, and every listed file is whole."""
-    latest = read_latest(store, MODEL)
+    latest = read_latest(storage, MODEL)
     assert latest is not None and latest.run in (OLD_RUN, NEW_RUN)  # never unset, never older than before
-    assert latest.run in list_runs(store, MODEL)
-    for run in list_runs(store, MODEL):
-        for var, fh in read_manifest(store, MODEL, run).frames():
-            directory = store.published_frame(MODEL, run, var, fh).directory
+    assert latest.run in list_runs(storage, MODEL)  # LATEST is written after the run index lists the run
+    for run in manifested_runs(storage, MODEL):
+        for var, fh in read_manifest(storage, MODEL, run).frames():
+            directory = storage.path(store.published_var(MODEL, run, var))
             for name, digest in expected_bytes[(run, var, fh)].items():
                 assert (directory / name).is_file(), f"{run} {var} f{fh} lists {name}, which is missing"
                 assert sha256(directory / name) == digest, f"{run} {var} f{fh}: {name} is not the built file"
 
 
-def assert_rerun_completes(store: Store, full_check: bool) -> None:
-    """Re-running the publish commits every frame, leaves no litter and (checked fully now and then, since
-    it reopens every file) no drift between manifests and files."""
-    report = publish_frames(store, plan(NEW_RUN), NEW_FRAMES)
+def assert_rerun_completes(storage: LocalStore, full_check: bool) -> None:
+    """Re-running the publish commits every frame, lists the run, leaves no litter and (checked fully now and
+    then, since it reopens every file) no drift between manifests and files."""
+    report = publish_frames(storage, plan(NEW_RUN), NEW_FRAMES)
     assert not report.failed
-    assert sorted(read_manifest(store, MODEL, NEW_RUN).frames()) == sorted(NEW_FRAMES)
-    assert read_latest(store, MODEL).run == NEW_RUN
-    assert not store.staging_run_dir(MODEL, NEW_RUN).exists()
-    assert not list(store.root.rglob(".*.tmp-*"))
+    assert sorted(read_manifest(storage, MODEL, NEW_RUN).frames()) == sorted(NEW_FRAMES)
+    assert read_latest(storage, MODEL).run == NEW_RUN
+    assert list_runs(storage, MODEL) == [NEW_RUN, OLD_RUN]
+    assert not storage.path(store.staging_run(MODEL, NEW_RUN)).exists()
+    assert not list(storage.root.rglob(".*.tmp-*"))
     if full_check:
-        assert check_model(store, get_model(MODEL)) == []
+        assert check_model(storage, get_model(MODEL)) == []
 
 
 @pytest.fixture(scope="module")
 def committed_template(staged_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The staged template with the previous run already published and LATEST."""
-    store = link_copy(staged_template, tmp_path_factory.mktemp("committed") / "v3")
-    publish_frames(store, plan(OLD_RUN), OLD_FRAMES)
-    assert read_latest(store, MODEL).run == OLD_RUN
-    return store.root
+    storage = link_copy(staged_template, tmp_path_factory.mktemp("committed") / "v3")
+    publish_frames(storage, plan(OLD_RUN), OLD_FRAMES)
+    assert read_latest(storage, MODEL).run == OLD_RUN
+    return storage.root
 
 
 def test_uninterrupted_publish_in_a_child_commits_the_run(committed_template: Path, tmp_path: Path,
                                                           expected_bytes: dict) -> None:
-    store = link_copy(committed_template, tmp_path / "v3")
-    assert publish_in_child(store) == 0
-    assert_committed_state_is_whole(store, expected_bytes)
-    assert read_latest(store, MODEL).run == NEW_RUN
+    storage = link_copy(committed_template, tmp_path / "v3")
+    assert publish_in_child(storage) == 0
+    assert_committed_state_is_whole(storage, expected_bytes)
+    assert read_latest(storage, MODEL).run == NEW_RUN
 
 
 def test_sigkill_at_random_points_never_exposes_a_partial_frame(committed_template: Path, tmp_path: Path,
@@ -144,14 +147,14 @@ def test_sigkill_at_random_points_never_exposes_a_partial_frame(committed_templa
     trials += [("delay", rng.uniform(0, duration)) for _ in range(DELAY_TRIALS)]
     killed = 0
     for i, (how, where) in enumerate(trials):
-        store = link_copy(committed_template, tmp_path / f"trial{i}")
+        storage = link_copy(committed_template, tmp_path / f"trial{i}")
         if how == "step":
-            signum = publish_in_child(store, kill_at_step=int(where))
+            signum = publish_in_child(storage, kill_at_step=int(where))
         else:
-            signum = publish_in_child(store, kill_after=float(where))
+            signum = publish_in_child(storage, kill_after=float(where))
         killed += signum == signal.SIGKILL
         steps.append((how, where, signum))
-        assert_committed_state_is_whole(store, expected_bytes)
-        assert_rerun_completes(store, full_check=i % 10 == 0)
-        assert_committed_state_is_whole(store, expected_bytes)
+        assert_committed_state_is_whole(storage, expected_bytes)
+        assert_rerun_completes(storage, full_check=i % 10 == 0)
+        assert_committed_state_is_whole(storage, expected_bytes)
     assert killed >= STEP_TRIALS, steps  # every step trial, at least, really died mid-publish

@@ -1,80 +1,116 @@
-"""Manifests and LATEST.json round-trip through the contract's schema; damage is named, never a traceback."""
+"""Manifests, the run index and LATEST.json round-trip through the contract's schema; damage is named, never a
+traceback; every commit is a compare-and-swap with the next generation, so a second writer never commits over
+the first."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from twf.errors import InvalidManifest, NotPublished
+from twf import store
+from twf.errors import InvalidManifest, NotPublished, WriteConflict
 from twf.manifest import (
     empty_manifest,
     list_runs,
+    load_manifest,
     read_latest,
     read_manifest,
     write_latest,
     write_manifest,
 )
-from twf.store import Store
+from twf.storage import LocalStore
 
 NOW = datetime(2026, 1, 29, 18, 30, tzinfo=UTC)
+RUN = "20260129_17z"
 
 
-def test_manifest_written_is_read_back_with_the_contract_fields(data_root: Path) -> None:
-    store = Store(data_root)
-    manifest = empty_manifest("hrrr", "20260129_17z", NOW)
+@pytest.fixture
+def storage(data_root: Path) -> LocalStore:
+    return LocalStore(data_root)
+
+
+def test_manifest_written_is_read_back_with_the_contract_fields(storage: LocalStore) -> None:
+    manifest = empty_manifest("hrrr", RUN, NOW)
     manifest = manifest.with_frames("tmp2m", "continuous", "°F", 19, {1, 0}, NOW)
-    write_manifest(store, manifest)
+    committed = write_manifest(storage, manifest, None)
 
-    raw = json.loads(store.manifest_path("hrrr", "20260129_17z").read_text())
+    raw = json.loads(storage.get(store.manifest("hrrr", RUN)))
     assert raw == {
-        "contract_version": "3.0", "model": "hrrr", "run": "20260129_17z", "ref_time": "2026-01-29T17:00:00Z",
+        "contract_version": "3.0", "model": "hrrr", "run": RUN, "ref_time": "2026-01-29T17:00:00Z",
         "variables": {"tmp2m": {
             "kind": "continuous", "units": "°F", "expected_frames": 19, "available_frames": 2,
             "frames": [{"fh": 0, "valid_time": "2026-01-29T17:00:00Z"},
                        {"fh": 1, "valid_time": "2026-01-29T18:00:00Z"}]}},
         "last_updated": "2026-01-29T18:30:00Z",
+        "generation": 1,
     }
-    assert read_manifest(store, "hrrr", "20260129_17z") == manifest
+    assert read_manifest(storage, "hrrr", RUN) == committed == replace(manifest, generation=1)
     assert not manifest.complete
 
 
-def test_missing_manifest_is_not_published_and_a_damaged_one_is_invalid(data_root: Path) -> None:
-    store = Store(data_root)
+def test_each_commit_raises_the_generation_and_lists_the_run_once(storage: LocalStore) -> None:
+    write_manifest(storage, empty_manifest("hrrr", RUN, NOW), None)
+    manifest, info = load_manifest(storage, "hrrr", RUN)
+    again = write_manifest(storage, manifest.with_frames("tmp2m", "continuous", "°F", 19, {0}, NOW), info)
+    assert again.generation == 2 == read_manifest(storage, "hrrr", RUN).generation
+    assert list_runs(storage, "hrrr") == [RUN]
+
+
+def test_a_second_writer_working_from_an_older_read_gets_a_write_conflict(storage: LocalStore) -> None:
+    write_manifest(storage, empty_manifest("hrrr", RUN, NOW), None)
+    first, info = load_manifest(storage, "hrrr", RUN)
+    write_manifest(storage, first.with_frames("tmp2m", "continuous", "°F", 19, {0}, NOW), info)
+    with pytest.raises(WriteConflict):  # read before the first writer's commit, writes after it
+        write_manifest(storage, first.with_frames("refc", "continuous", "dBZ", 19, {0}, NOW), info)
+    with pytest.raises(WriteConflict):  # a new run both writers start at once
+        write_manifest(storage, empty_manifest("hrrr", RUN, NOW), None)
+    assert set(read_manifest(storage, "hrrr", RUN).variables) == {"tmp2m"}
+
+
+def test_missing_manifest_is_not_published_and_a_damaged_one_is_invalid(storage: LocalStore) -> None:
     with pytest.raises(NotPublished):
-        read_manifest(store, "hrrr", "20260129_17z")
-    path = store.manifest_path("hrrr", "20260129_17z")
-    path.parent.mkdir(parents=True)
-    path.write_text('{"model": "hrrr"')
+        read_manifest(storage, "hrrr", RUN)
+    key = store.manifest("hrrr", RUN)
+    storage.put(key, b'{"model": "hrrr"')
     with pytest.raises(InvalidManifest):
-        read_manifest(store, "hrrr", "20260129_17z")
-    path.write_text('{"model": "hrrr", "run": "20260129_17z"}')
+        read_manifest(storage, "hrrr", RUN)
+    storage.put(key, b'{"model": "hrrr", "run": "20260129_17z"}')
     with pytest.raises(InvalidManifest, match="schema"):
-        read_manifest(store, "hrrr", "20260129_17z")
+        read_manifest(storage, "hrrr", RUN)
 
 
-def test_list_runs_is_newest_first_and_ignores_temp_files(data_root: Path) -> None:
-    store = Store(data_root)
+def test_run_index_is_newest_first(storage: LocalStore) -> None:
     for run in ("20260129_06z", "20260129_17z", "20260128_23z"):
-        write_manifest(store, empty_manifest("hrrr", run, NOW))
-    (store.manifest_dir("hrrr") / ".20260129_18z.json.tmp-123").write_text("{")
-    assert list_runs(store, "hrrr") == ["20260129_17z", "20260129_06z", "20260128_23z"]
+        write_manifest(storage, empty_manifest("hrrr", run, NOW), None)
+    assert list_runs(storage, "hrrr") == ["20260129_17z", "20260129_06z", "20260128_23z"]
 
 
-def test_latest_never_moves_back_to_an_older_run(data_root: Path) -> None:
-    store = Store(data_root)
-    assert read_latest(store, "hrrr") is None
-    for run in ("20260129_16z", "20260129_17z"):
-        write_manifest(store, empty_manifest("hrrr", run, NOW))
-    assert write_latest(store, "hrrr", "20260129_17z", NOW)
-    assert not write_latest(store, "hrrr", "20260129_16z", NOW)
-    assert read_latest(store, "hrrr").run == "20260129_17z"
-    assert json.loads(store.latest_path("hrrr").read_text()) == {
-        "contract_version": "3.0", "model": "hrrr", "run": "20260129_17z", "updated": "2026-01-29T18:30:00Z"}
+def test_a_store_written_before_the_run_index_gets_one_from_its_manifests(storage: LocalStore) -> None:
+    for run in ("20260129_06z", "20260129_16z"):
+        legacy = json.dumps(empty_manifest("hrrr", run, NOW).to_dict()).encode()
+        storage.put(store.manifest("hrrr", run), legacy)
+    (storage.path(store.manifests("hrrr")) / ".20260129_18z.json.tmp-123").write_text("{")
+    assert list_runs(storage, "hrrr") == []
+    write_manifest(storage, empty_manifest("hrrr", RUN, NOW), None)
+    assert list_runs(storage, "hrrr") == [RUN, "20260129_16z", "20260129_06z"]
 
 
-def test_latest_cannot_name_a_run_without_a_committed_manifest(data_root: Path) -> None:
+def test_latest_never_moves_back_to_an_older_run(storage: LocalStore) -> None:
+    assert read_latest(storage, "hrrr") is None
+    for run in ("20260129_16z", RUN):
+        write_manifest(storage, empty_manifest("hrrr", run, NOW), None)
+    assert write_latest(storage, "hrrr", RUN, NOW)
+    assert not write_latest(storage, "hrrr", "20260129_16z", NOW)
+    assert read_latest(storage, "hrrr").run == RUN
+    assert json.loads(storage.get(store.latest("hrrr"))) == {
+        "contract_version": "3.0", "model": "hrrr", "run": RUN, "updated": "2026-01-29T18:30:00Z",
+        "generation": 1}
+
+
+def test_latest_cannot_name_a_run_without_a_committed_manifest(storage: LocalStore) -> None:
     with pytest.raises(NotPublished):
-        write_latest(Store(data_root), "hrrr", "20260129_17z", NOW)
+        write_latest(storage, "hrrr", RUN, NOW)

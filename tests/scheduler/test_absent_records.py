@@ -11,8 +11,10 @@ from pathlib import Path
 import httpx
 from tests.api.conftest import start_server
 
+from twf import store
 from twf.manifest import read_latest, read_manifest
-from twf.store import Store, parse_run_id
+from twf.storage import LocalStore
+from twf.store import parse_run_id
 from twf.synthetic.forecast import forecast_messages
 from twf.synthetic.grib import write_grib2, write_idx
 from twf.synthetic.mirror import forecast_file_path
@@ -47,14 +49,14 @@ def test_once_on_a_mirror_missing_records_gives_them_up_and_serves_the_run_as_la
             in done.stderr
     assert "retry in" not in done.stderr
 
-    store = Store(data_root)
-    assert read_latest(store, "hrrr").run == REAL_RUN
-    manifest = read_manifest(store, "hrrr", REAL_RUN)
+    storage = LocalStore(data_root)
+    assert read_latest(storage, "hrrr").run == REAL_RUN
+    manifest = read_manifest(storage, "hrrr", REAL_RUN)
     assert set(manifest.frames()) == {("tmp2m", 0), ("tmp2m", 1), ("tmp2m", 6)}
     reason = manifest.variables["refc"].unavailable
     assert reason is not None and "REFC 0-EATM" in reason and "wrfsfcf" in reason
     assert manifest.variables["tmp2m"].unavailable is None
-    committed = json.loads(store.manifest_path("hrrr", REAL_RUN).read_text())
+    committed = json.loads(storage.get(store.manifest("hrrr", REAL_RUN)))
     assert committed["variables"]["refc"]["unavailable"] == reason
     assert "unavailable" not in committed["variables"]["tmp2m"]
 

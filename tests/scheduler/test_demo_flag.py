@@ -12,9 +12,10 @@ from pathlib import Path
 import httpx
 from tests.api.conftest import start_server
 
+from twf import store
 from twf.demo.marker import marker_path
 from twf.manifest import read_manifest
-from twf.store import Store
+from twf.storage import LocalStore
 
 from .conftest import Scheduler
 from .mirror import REAL_RUN
@@ -35,7 +36,7 @@ def test_runs_built_from_a_demo_mirror_are_marked_demo_in_manifest_and_api(
     done = scheduler(mirror, "--vars", "tmp2m")
     assert done.returncode == 0, done.stderr
     assert "demo mirror" in done.stderr
-    committed = json.loads(Store(data_root).manifest_path("hrrr", REAL_RUN).read_text())
+    committed = json.loads(LocalStore(data_root).get(store.manifest("hrrr", REAL_RUN)))
     assert committed["demo"] is True
     assert committed["variables"]["tmp2m"]["available_frames"] == 1
 
@@ -58,6 +59,6 @@ def test_runs_built_from_an_unmarked_mirror_carry_no_demo_flag(
     marker_path(mirror).unlink()
     done = scheduler(mirror, "--vars", "tmp2m")
     assert done.returncode == 0, done.stderr
-    committed = json.loads(Store(data_root).manifest_path("hrrr", REAL_RUN).read_text())
+    committed = json.loads(LocalStore(data_root).get(store.manifest("hrrr", REAL_RUN)))
     assert "demo" not in committed
-    assert read_manifest(Store(data_root), "hrrr", REAL_RUN).demo is False
+    assert read_manifest(LocalStore(data_root), "hrrr", REAL_RUN).demo is False

@@ -13,18 +13,20 @@ from pathlib import Path
 
 import rasterio
 
+from twf import store
+from twf.artifacts import RGBA, SIDECAR, VALUE
 from twf.check import check_model
 from twf.manifest import list_runs, read_latest, read_manifest
 from twf.models import get_model
-from twf.store import Store
+from twf.storage import LocalStore
 
 from .conftest import Scheduler
 from .mirror import OLDER_RUN, REAL_RUN, write_real, write_synthetic
 
 
-def committed_state(store: Store) -> dict[str, bytes]:
-    files = [*store.manifest_dir("hrrr").rglob("*"), *store.published_model_dir("hrrr").rglob("*")]
-    return {str(p.relative_to(store.root)): p.read_bytes() for p in files if p.is_file()}
+def committed_state(storage: LocalStore) -> dict[str, bytes]:
+    keys = [*storage.list(store.manifests("hrrr")), *storage.list(store.published_model("hrrr"))]
+    return {key: storage.get(key) for key in keys}
 
 
 def test_disk_full_during_staging_leaves_published_state_intact(
@@ -34,24 +36,24 @@ def test_disk_full_during_staging_leaves_published_state_intact(
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1])
     assert scheduler(mirror, "--vars", "refc", root=root).returncode == 0
-    store = Store(root)
-    before = committed_state(store)
-    assert read_latest(store, "hrrr").run == OLDER_RUN
+    storage = LocalStore(root)
+    before = committed_state(storage)
+    assert read_latest(storage, "hrrr").run == OLDER_RUN
 
     write_real(mirror, hrrr_grib_dir)
     filler = tiny_filesystem.fill()
     done = scheduler(mirror, "--vars", "refc", root=root)
     assert done.returncode == 1, done.stderr  # the pass published nothing: every frame hit ENOSPC
     assert "No space left on device" in done.stderr
-    assert committed_state(store) == before
-    assert list_runs(store, "hrrr") == [OLDER_RUN] and read_latest(store, "hrrr").run == OLDER_RUN
-    assert check_model(store, get_model("hrrr")) == []
+    assert committed_state(storage) == before
+    assert list_runs(storage, "hrrr") == [OLDER_RUN] and read_latest(storage, "hrrr").run == OLDER_RUN
+    assert check_model(storage, get_model("hrrr")) == []
 
     filler.unlink()
     done = scheduler(mirror, "--vars", "refc", root=root)
     assert done.returncode == 0, done.stderr
-    assert set(read_manifest(store, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
-    assert read_latest(store, "hrrr").run == REAL_RUN
+    assert set(read_manifest(storage, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
+    assert read_latest(storage, "hrrr").run == REAL_RUN
 
 
 def polling_scheduler(mirror: Path, data_root: Path, *args: str) -> list[str]:
@@ -72,26 +74,26 @@ def test_newer_run_supersedes_the_one_being_built_and_retention_drops_it(
 ) -> None:
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1])
-    store = Store(data_root)
+    storage = LocalStore(data_root)
     with subprocess.Popen(polling_scheduler(mirror, data_root, "--keep-runs", "1"),
                           stderr=subprocess.PIPE, text=True) as proc:
         try:
-            wait_for(lambda: store.manifest_path("hrrr", OLDER_RUN).is_file()
-                     and read_manifest(store, "hrrr", OLDER_RUN).frame_count == 2)
-            assert read_latest(store, "hrrr").run == OLDER_RUN
+            wait_for(lambda: storage.head(store.manifest("hrrr", OLDER_RUN)) is not None
+                     and read_manifest(storage, "hrrr", OLDER_RUN).frame_count == 2)
+            assert read_latest(storage, "hrrr").run == OLDER_RUN
             write_real(mirror, hrrr_grib_dir)  # the next cycle appears upstream
-            wait_for(lambda: (latest := read_latest(store, "hrrr")) is not None and latest.run == REAL_RUN
-                     and not store.manifest_path("hrrr", OLDER_RUN).exists())
+            wait_for(lambda: (latest := read_latest(storage, "hrrr")) is not None and latest.run == REAL_RUN
+                     and storage.head(store.manifest("hrrr", OLDER_RUN)) is None)
         finally:
             proc.send_signal(signal.SIGTERM)
             _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 0, stderr
     assert f"hrrr {OLDER_RUN} superseded: 2/19 frames committed" in stderr
     assert f"hrrr {OLDER_RUN} removed by retention (keeping 1 runs)" in stderr
-    assert list_runs(store, "hrrr") == [REAL_RUN]
-    assert set(read_manifest(store, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
-    assert not store.published_run_dir("hrrr", OLDER_RUN).exists()
-    assert not store.staging_run_dir("hrrr", OLDER_RUN).exists()
+    assert list_runs(storage, "hrrr") == [REAL_RUN]
+    assert set(read_manifest(storage, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
+    assert not storage.path(store.published_run("hrrr", OLDER_RUN)).exists()
+    assert not storage.path(store.staging_run("hrrr", OLDER_RUN)).exists()
 
 
 def spawned_workers(pid: int) -> list[int]:
@@ -113,31 +115,31 @@ def test_a_worker_killed_mid_build_is_replaced_and_its_frames_retried(
 ) -> None:
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1, 2])
-    store = Store(data_root)
+    storage = LocalStore(data_root)
     with subprocess.Popen(polling_scheduler(mirror, data_root, "--retry-seconds", "0.1"),
                           stderr=subprocess.PIPE, text=True) as proc:
         try:
             wait_for(lambda: spawned_workers(proc.pid))
             os.kill(spawned_workers(proc.pid)[0], signal.SIGKILL)  # as the OOM killer would
-            wait_for(lambda: store.manifest_path("hrrr", OLDER_RUN).is_file()
-                     and read_manifest(store, "hrrr", OLDER_RUN).frame_count == 3)
+            wait_for(lambda: storage.head(store.manifest("hrrr", OLDER_RUN)) is not None
+                     and read_manifest(storage, "hrrr", OLDER_RUN).frame_count == 3)
         finally:
             proc.send_signal(signal.SIGTERM)
             _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 0, stderr
     assert "worker process failed" in stderr and "workers restarted" in stderr
-    assert read_latest(store, "hrrr").run == OLDER_RUN
+    assert read_latest(storage, "hrrr").run == OLDER_RUN
 
 
-def listed_frames_are_whole(store: Store, run: str) -> bool:
-    """Every frame the manifest lists has all its files, and they open: nothing half-published."""
-    if not store.manifest_path("hrrr", run).is_file():
+def listed_frames_are_whole(storage: LocalStore, run: str) -> bool:
+    """Every frame the manifest lists has all its objects, and they open: nothing half-published."""
+    if storage.head(store.manifest("hrrr", run)) is None:
         return True
-    for var, fh in read_manifest(store, "hrrr", run).frames():
-        paths = store.published_frame("hrrr", run, var, fh)
-        json.loads(paths.sidecar.read_bytes())
-        for raster in (paths.rgba, paths.value):
-            with rasterio.open(raster) as ds:
+    for var, fh in read_manifest(storage, "hrrr", run).frames():
+        frame = store.published_frame("hrrr", run, var, fh)
+        json.loads(storage.get(SIDECAR.key(frame)))
+        for kind in (RGBA, VALUE):
+            with rasterio.open(storage.path(kind.key(frame))) as ds:
                 ds.read(1, window=((0, 8), (0, 8)))
     return True
 
@@ -147,16 +149,16 @@ def test_a_scheduler_killed_at_random_points_never_half_publishes_and_a_restart_
 ) -> None:
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1, 2])
-    store = Store(data_root)
+    storage = LocalStore(data_root)
     rng = random.Random(15)
     for _ in range(3):  # SIGKILL the scheduler and its build workers at once, as a service manager does
         with subprocess.Popen(polling_scheduler(mirror, data_root), start_new_session=True,
                               stderr=subprocess.DEVNULL) as proc:
             time.sleep(rng.uniform(1.0, 8.0))
             os.killpg(proc.pid, signal.SIGKILL)
-        assert listed_frames_are_whole(store, OLDER_RUN)
+        assert listed_frames_are_whole(storage, OLDER_RUN)
     done = scheduler(mirror, "--vars", "refc")
     assert done.returncode == 0, done.stderr
-    assert set(read_manifest(store, "hrrr", OLDER_RUN).frames()) == {("refc", 0), ("refc", 1), ("refc", 2)}
-    assert read_latest(store, "hrrr").run == OLDER_RUN
-    assert check_model(store, get_model("hrrr")) == []
+    assert set(read_manifest(storage, "hrrr", OLDER_RUN).frames()) == {("refc", 0), ("refc", 1), ("refc", 2)}
+    assert read_latest(storage, "hrrr").run == OLDER_RUN
+    assert check_model(storage, get_model("hrrr")) == []

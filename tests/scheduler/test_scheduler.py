@@ -8,10 +8,12 @@ from pathlib import Path
 
 import rasterio
 
+from twf import store
+from twf.artifacts import RGBA, VALUE
 from twf.check import check_model
 from twf.manifest import list_runs, read_latest, read_manifest
 from twf.models import get_model
-from twf.store import Store
+from twf.storage import LocalStore
 
 from .conftest import Scheduler
 from .mirror import OLDER_RUN, REAL_RUN, corrupt, mirror_file, write_real, write_synthetic
@@ -23,7 +25,7 @@ def test_once_publishes_a_short_run_in_the_canonical_layout(mirror_template: Pat
                                                            scheduler: Scheduler) -> None:
     done = scheduler(mirror_template, "--vars", ",".join(VARS))
     assert done.returncode == 0, done.stderr
-    store = Store(data_root)
+    storage = LocalStore(data_root)
     # the newest run of the mirror, f00-f03 of each variable, one log line per frame and a summary
     frames = {(var, fh) for var in VARS for fh in range(4)}
     for var, fh in frames:
@@ -31,30 +33,31 @@ def test_once_publishes_a_short_run_in_the_canonical_layout(mirror_template: Pat
     assert f"hrrr {REAL_RUN} pass done: 8/38 frames committed, failed: none" in done.stderr
     # exactly the canonical layout: no region folder anywhere
     assert sorted(p.name for p in (data_root / "published").iterdir()) == ["hrrr"]
-    assert sorted(p.name for p in store.published_model_dir("hrrr").iterdir()) == [REAL_RUN, "LATEST.json"]
-    assert sorted(p.name for p in store.published_run_dir("hrrr", REAL_RUN).iterdir()) == list(VARS)
-    assert sorted(p.name for p in (data_root / "manifests" / "hrrr").iterdir()) == [f"{REAL_RUN}.json"]
+    assert storage.children(store.published_model("hrrr")) == {REAL_RUN, "LATEST.json"}
+    assert storage.children(store.published_run("hrrr", REAL_RUN)) == set(VARS)
+    assert storage.children(store.manifests("hrrr")) == {f"{REAL_RUN}.json", "runs.json"}
     # the manifest lists exactly the frames on disk; LATEST names the run
-    manifest = read_manifest(store, "hrrr", REAL_RUN)
+    manifest = read_manifest(storage, "hrrr", REAL_RUN)
     on_disk = {(p.parent.name, int(p.name[2:5]))
-               for p in store.published_run_dir("hrrr", REAL_RUN).rglob("fh*.json")}
+               for p in storage.path(store.published_run("hrrr", REAL_RUN)).rglob("fh*.json")}
     assert set(manifest.frames()) == on_disk == frames
-    assert read_latest(store, "hrrr").run == REAL_RUN
+    assert read_latest(storage, "hrrr").run == REAL_RUN
     # one grid for every variable and hour
     grids = set()
     for var, fh in frames:
         frame = store.published_frame("hrrr", REAL_RUN, var, fh)
-        with rasterio.open(frame.rgba) as rgba, rasterio.open(frame.value) as value:
+        rgba_file, value_file = (storage.path(kind.key(frame)) for kind in (RGBA, VALUE))
+        with rasterio.open(rgba_file) as rgba, rasterio.open(value_file) as value:
             grids.add((rgba.crs.to_string(), tuple(rgba.transform), rgba.shape,
                        tuple(value.transform), value.shape))
     assert grids == {("EPSG:3857", (3000.0, 0.0, -14940000.0, 0.0, -3000.0, 7020000.0, 0.0, 0.0, 1.0),
                       (1560, 2760), (12000.0, 0.0, -14940000.0, 0.0, -12000.0, 7020000.0, 0.0, 0.0, 1.0),
                       (390, 690))}
-    assert check_model(store, get_model("hrrr")) == []
+    assert check_model(storage, get_model("hrrr")) == []
     # a second pass finds nothing left to do and changes nothing
     again = scheduler(mirror_template, "--vars", ",".join(VARS))
     assert again.returncode == 0 and " published " not in again.stderr
-    assert read_manifest(store, "hrrr", REAL_RUN) == manifest
+    assert read_manifest(storage, "hrrr", REAL_RUN) == manifest
 
 
 def test_corrupt_grib_fails_only_its_frames_and_absent_records_are_given_up_at_once(
@@ -63,9 +66,9 @@ def test_corrupt_grib_fails_only_its_frames_and_absent_records_are_given_up_at_o
     mirror = tmp_path / "mirror"
     write_synthetic(mirror, OLDER_RUN, [0, 1])
     assert scheduler(mirror, "--vars", ",".join(VARS)).returncode == 0
-    store = Store(data_root)
-    assert read_latest(store, "hrrr").run == OLDER_RUN
-    older = store.manifest_path("hrrr", OLDER_RUN).read_bytes()
+    storage = LocalStore(data_root)
+    assert read_latest(storage, "hrrr").run == OLDER_RUN
+    older = storage.get(store.manifest("hrrr", OLDER_RUN))
 
     # upstream so far: the new run's f00 is corrupt (retried, then given up), and neither hour's complete
     # inventory lists reflectivity (given up at once: it will not appear)
@@ -77,22 +80,22 @@ def test_corrupt_grib_fails_only_its_frames_and_absent_records_are_given_up_at_o
     for fh in (0, 1):
         assert f"hrrr {REAL_RUN} refc fh{fh:03d} failed (attempt 1, given up: it will not appear upstream)" \
             in done.stderr
-    manifest = read_manifest(store, "hrrr", REAL_RUN)
+    manifest = read_manifest(storage, "hrrr", REAL_RUN)
     assert set(manifest.frames()) == {("tmp2m", 1)}
     assert "REFC 0-EATM in f001" in manifest.variables["refc"].unavailable
     # the end of the --once pass: the new run is LATEST without reflectivity; the older one is still served
-    assert read_latest(store, "hrrr").run == REAL_RUN
-    assert store.manifest_path("hrrr", OLDER_RUN).read_bytes() == older
+    assert read_latest(storage, "hrrr").run == REAL_RUN
+    assert storage.get(store.manifest("hrrr", OLDER_RUN)) == older
 
     # f02 arrives whole: reflectivity has its first frame and is no longer marked unavailable
     shutil.copytree(mirror_template, mirror, dirs_exist_ok=True,
                     ignore=lambda d, names: [n for n in names if "wrfsfcf00" in n or "wrfsfcf01" in n])
     done = scheduler(mirror, "--vars", ",".join(VARS))
     assert done.returncode == 0, done.stderr
-    manifest = read_manifest(store, "hrrr", REAL_RUN)
+    manifest = read_manifest(storage, "hrrr", REAL_RUN)
     assert {("refc", 2), ("tmp2m", 1), ("tmp2m", 2)} <= set(manifest.frames())
     assert ("tmp2m", 0) not in set(manifest.frames())
     assert manifest.variables["refc"].unavailable is None
-    assert read_latest(store, "hrrr").run == REAL_RUN
-    assert list_runs(store, "hrrr") == [REAL_RUN, OLDER_RUN]
-    assert check_model(store, get_model("hrrr")) == []
+    assert read_latest(storage, "hrrr").run == REAL_RUN
+    assert list_runs(storage, "hrrr") == [REAL_RUN, OLDER_RUN]
+    assert check_model(storage, get_model("hrrr")) == []

@@ -1,7 +1,7 @@
 """`GET /api/v3/{model}/{run}/{var}/{fh}/contours/{key}`: a committed frame's isolines as GeoJSON.
 
-The file is returned as written by the builder (it is immutable once published); the key must be one the
-variable's spec declares, so nothing but a listed contour file can be named.
+The object is returned as written by the builder (it is immutable once published); the key must be one the
+variable's spec declares, so nothing but a listed contour object can be named.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import frame_cache_control
-from twf.api.published import resolve_frame
+from twf.api.published import locate, resolve_frame
+from twf.artifacts import CONTOURS
 from twf.errors import NotPublished
 from twf.store import safe_segment
 
@@ -32,8 +33,7 @@ async def contours(
     frame = resolve_frame(services, model, run, var, fh)
     if key not in {c.key for c in frame.var.contours}:
         raise NotPublished(f"{frame.var.name} has no contours {key!r}")
-    path = frame.paths.contour(key)
-    if not path.is_file():
-        raise NotPublished(f"{frame.label} has no {key} contours")
-    return FileResponse(path, media_type=GEOJSON,
-                        headers={"Cache-Control": frame_cache_control(frame.run.via_latest)})
+    object_key, _, _ = locate(services, frame, CONTOURS, key)
+    body = await run_in_threadpool(services.storage.get, object_key)
+    cache_control = frame_cache_control(frame.run.via_latest)
+    return Response(body, media_type=GEOJSON, headers={"Cache-Control": cache_control})

@@ -1,13 +1,13 @@
-"""`GET /api/debug/scan`: what is on disk under the data root. Off unless TWF_ENABLE_DEBUG_SCAN, and then only
-for a request carrying `Authorization: Bearer <TWF_DEBUG_TOKEN>` (the setting refuses to start without one).
+"""`GET /api/debug/scan`: what the store holds under each area. Off unless TWF_ENABLE_DEBUG_SCAN, and then
+only for a request carrying `Authorization: Bearer <TWF_DEBUG_TOKEN>` (the setting refuses to start without
+one).
 
-This is the only route that lists folders; discovery never uses it (committed state is the manifests).
+This is the only route that lists the store; discovery never does (committed state is the manifests).
 """
 
 from __future__ import annotations
 
 import hmac
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header
@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Header
 from twf.api.deps import Services, get_services
 from twf.api.schemas import ErrorOut
 from twf.errors import Unauthorized
+from twf.storage import ObjectStore
 
 AREAS = ("staging", "published", "manifests")
 BEARER = "bearer "
@@ -34,20 +35,19 @@ router = APIRouter(tags=["debug"], dependencies=[Depends(require_token)],
                    responses={401: {"model": ErrorOut, "description": "no or wrong bearer token"}})
 
 
-def _tree(area: Path) -> dict[str, Any]:
-    """{model: {run: file count}} for one area (a run is a folder, or a manifest file)."""
+def _tree(storage: ObjectStore, area: str) -> dict[str, Any]:
+    """{model: {run: object count}} for one area (a run is a folder of objects, or one manifest object)."""
     out: dict[str, Any] = {}
-    if not area.is_dir():
-        return out
-    for model_dir in sorted(p for p in area.iterdir() if p.is_dir()):
+    for model in sorted(storage.children(area)):
         runs: dict[str, int] = {}
-        for entry in sorted(model_dir.iterdir()):
-            runs[entry.name] = sum(1 for f in entry.rglob("*") if f.is_file()) if entry.is_dir() else 1
-        out[model_dir.name] = runs
+        for entry in sorted(storage.children(f"{area}/{model}")):
+            prefix = f"{area}/{model}/{entry}"
+            runs[entry] = 1 if storage.head(prefix) is not None else sum(1 for _ in storage.list(prefix))
+        out[model] = runs
     return out
 
 
-@router.get("/api/debug/scan", summary="filesystem scan of the data root (debug only, bearer token)")
+@router.get("/api/debug/scan", summary="listing of the store (debug only, bearer token)")
 def scan(services: Annotated[Services, Depends(get_services)]) -> dict[str, Any]:
-    root = services.store.root
-    return {"data_root": str(root), **{area: _tree(root / area) for area in AREAS}}
+    storage = services.storage
+    return {"data_root": storage.url, **{area: _tree(storage, area) for area in AREAS}}

@@ -1,4 +1,4 @@
-"""Shared resources of one app (store, caches), created once and handed to routes as a dependency."""
+"""Shared resources of one app (the store, caches), created once and handed to routes as a dependency."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from twf.api.raster_cache import RasterCache
 from twf.api.tile_render import premultiply
 from twf.config import Settings
 from twf.export.cache import ExportCache
-from twf.store import Store
+from twf.storage import ObjectStore, open_store
 
 # Share of the cache budget (TWF_CACHE_MB) for the value COGs: 4x coarser float32 levels (1 MB for a 3 km
 # frame) against 23 MB of RGBA levels, so a fifth keeps hover fast over many more frames than tiles hold.
@@ -22,7 +22,7 @@ VALUE_SHARE = 0.2
 @dataclass
 class Services:
     settings: Settings
-    store: Store = field(init=False)
+    storage: ObjectStore = field(init=False)
     manifests: ManifestCache = field(init=False)
     rgba: RasterCache = field(init=False)
     values: RasterCache = field(init=False)
@@ -30,8 +30,8 @@ class Services:
     exports: ExportCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.store = Store(self.settings.data_root)
-        self.manifests = ManifestCache(self.store)
+        self.storage = open_store(self.settings.data_root)
+        self.manifests = ManifestCache(self.storage)
         budget = self.settings.cache_mb << 20
         value_bytes = int(budget * VALUE_SHARE)
         self.rgba = RasterCache(max_bytes=budget - value_bytes, prepare=premultiply)

@@ -25,11 +25,12 @@ from twf.api.difference_cache import FramePair
 from twf.api.http_cache import frame_cache_control, json_body, json_response
 from twf.api.png import encode_rgba
 from twf.api.point_values import value_at
-from twf.api.published import FrameRef, resolve_frame
+from twf.api.published import FrameRef, locate, resolve_frame
 from twf.api.schemas import ERRORS
 from twf.api.tile_render import render_rgba
 from twf.api.tiles import PNG_RESPONSES, TileColumn, TileRow, TileZoom, tile_request
 from twf.api.webmercator import lonlat_to_mercator
+from twf.artifacts import VALUE
 from twf.errors import InvalidParameter, TWFError
 from twf.grid import CONUS_BOUNDS_3857
 from twf.palettes import legend
@@ -101,7 +102,8 @@ def _frame_out(frame: FrameRef) -> dict:
 
 
 async def _difference(services: Services, pair: FramePair) -> Difference:
-    key = services.differences.key(pair)
+    (_, path_a, identity_a), (_, path_b, identity_b) = (locate(services, f, VALUE) for f in (pair.a, pair.b))
+    key = services.differences.key(pair, (path_a, identity_a), (path_b, identity_b))
     found = services.differences.cached(key)
     return found if found is not None else await run_in_threadpool(services.differences.load, pair, key)
 

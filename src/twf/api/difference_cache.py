@@ -1,22 +1,20 @@
 """Differences of frame pairs, built on demand from the frames' value COGs and kept within a byte budget.
 
 The one place a difference reads published artifacts: each side's value level comes through the server's
-value-raster cache (decoded once, shared with hover samples); the difference is keyed by both files'
-identities, so a replaced frame is never answered from a stale difference.
+value-raster cache (decoded once, shared with hover samples); the difference is keyed by both value objects'
+identities in the store, so a replaced frame is never answered from a stale difference.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twf.api.difference import Difference, difference
-from twf.api.identity import FileIdentity, file_identity
+from twf.api.identity import FileIdentity
 from twf.api.raster_cache import Level, RasterCache
 from twf.bounded_cache import BoundedCache
-from twf.errors import NotPublished
 from twf.palettes import Palette
 
 if TYPE_CHECKING:  # published.py reads the Services that hold this cache
@@ -26,7 +24,7 @@ if TYPE_CHECKING:  # published.py reads the Services that hold this cache
 # differences of a few dozen frames hot, an animation of one pair of runs or models.
 DIFFERENCE_CACHE_BYTES = 128 << 20
 
-ValueFile = tuple[Path, FileIdentity]
+ValueFile = tuple[str, FileIdentity]  # the value COG's GDAL path and identity (`published.locate`)
 DifferenceKey = tuple[ValueFile, ValueFile, str]  # A's and B's value files as they are now, the palette
 _SIDES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="twf-difference")  # B's read beside A's
 
@@ -44,14 +42,6 @@ class FramePair:
         return self.a.run.via_latest or self.b.run.via_latest
 
 
-def _value_file(frame: FrameRef) -> ValueFile:
-    path = frame.paths.value
-    identity = file_identity(path)
-    if identity is None:
-        raise NotPublished(f"{frame.label} has no value raster")
-    return path, identity
-
-
 class DifferenceCache:
     def __init__(self, values: RasterCache, max_bytes: int = DIFFERENCE_CACHE_BYTES) -> None:
         self._values = values
@@ -61,9 +51,9 @@ class DifferenceCache:
     def builds(self) -> int:
         return self._differences.builds
 
-    def key(self, pair: FramePair) -> DifferenceKey:
-        """What identifies the difference (one `stat` per side)."""
-        return _value_file(pair.a), _value_file(pair.b), pair.palette.name
+    def key(self, pair: FramePair, a: ValueFile, b: ValueFile) -> DifferenceKey:
+        """What identifies the difference: both sides' value objects as they are now, and the palette."""
+        return a, b, pair.palette.name
 
     def cached(self, key: DifferenceKey) -> Difference | None:
         """The hot path: no I/O."""
@@ -82,5 +72,5 @@ class DifferenceCache:
 
         return self._differences.get_or_build(key, build)
 
-    def _level(self, path: Path, identity: FileIdentity) -> Level:
+    def _level(self, path: str, identity: FileIdentity) -> Level:
         return self._values.cached(path, identity) or self._values.load(path, identity)

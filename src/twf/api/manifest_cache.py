@@ -1,43 +1,43 @@
-"""Committed run state in memory: manifests, LATEST.json and run lists, re-read only when their file changes.
+"""Committed run state in memory: manifests, LATEST.json and the run index, re-read only when they change.
 
-Every lookup costs one `stat` of the file it answers from (a run list: one `stat` of the manifests folder,
-whose mtime changes when a manifest is added or removed). Manifests and LATEST.json are replaced whole by
-rename (`twf.manifest`), so a changed identity is always a complete new state.
+Every lookup asks the store for the identity of the document it answers from (`head`: one `stat` locally)
+and reads and parses it again only when that identity changed. A store that is not local (S3) sets
+`revalidate_seconds`: within that interval a document read (or found missing) is trusted without asking,
+so the hot paths make no request to the store at all. Documents are replaced whole (`twf.manifest`), so a
+changed identity is always a complete new state.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from twf.api.identity import FileIdentity, file_identity
-from twf.errors import NotPublished
-from twf.manifest import Latest, Manifest, list_runs, read_latest, read_manifest
-from twf.store import Store, parse_run_id
+from twf import store
+from twf.errors import InvalidManifest, NotPublished, ObjectNotFound
+from twf.manifest import Latest, Manifest, decode, parse_latest, parse_manifest, parse_run_index
+from twf.storage import ObjectStore
+from twf.store import parse_run_id
 
 T = TypeVar("T")
 
 LATEST = "latest"
-# A folder's mtime has clock-tick granularity (a few ms), so two manifests added within one tick leave it
-# unchanged. While the folder changed this recently, its listing is not trusted and is read again.
-FOLDER_SETTLE_NS = 2_000_000_000
-# Manifest paths are built once per run, not per request (InvalidRunId is never cached); runs a server
-# is asked about fit with room to spare.
-PATHS_KEPT = 4096
+# Keys are built once per run, not per request (InvalidRunId is never cached); runs a server is asked about
+# fit with room to spare.
+KEYS_KEPT = 4096
 
 
 @dataclass
 class Cached(Generic[T]):
-    """One parsed file and the responses derived from it (memoised per key: they change only with it)."""
+    """One parsed document and the responses derived from it (memoised per key: they change only with it)."""
 
-    identity: FileIdentity
+    identity: Hashable
     value: T
     derived: dict[Any, Any] = field(default_factory=dict)
+    checked: float = 0.0  # time.monotonic() when the store last confirmed this identity
 
     def memo(self, key: Any, build: Callable[[], Any]) -> Any:
         if key not in self.derived:
@@ -53,49 +53,65 @@ class ResolvedRun:
     via_latest: bool
 
 
+_MISSING = object()  # the cached answer "no such document" (trusted for `revalidate_seconds` too)
+
+
 class ManifestCache:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._manifest_path = lru_cache(maxsize=PATHS_KEPT)(store.manifest_path)
+    def __init__(self, storage: ObjectStore) -> None:
+        self.storage = storage
+        self._manifest_key = lru_cache(maxsize=KEYS_KEPT)(store.manifest)
         self._entries: dict[tuple[str, ...], Cached[Any]] = {}
         self._lock = threading.Lock()
 
-    def _get(self, key: tuple[str, ...], path: Path, load: Callable[[], T],
-             settle_ns: int = 0) -> Cached[T] | None:
-        identity = file_identity(path)
-        if identity is None:
-            return None
-        entry = self._entries.get(key)
-        unsettled = settle_ns and time.time_ns() - identity.mtime_ns < settle_ns
-        if entry is None or entry.identity != identity or unsettled:
-            entry = Cached(identity, load())
+    def _get(self, name: tuple[str, ...], key: str, parse: Callable[[bytes], T]) -> Cached[T] | None:
+        entry = self._entries.get(name)
+        now = time.monotonic()
+        if entry is None or now - entry.checked >= self.storage.revalidate_seconds:
+            info = self.storage.head(key)
+            identity = info.identity if info is not None else _MISSING
+            if entry is None or entry.identity != identity:
+                entry = self._read(key, parse) if info is not None else Cached(_MISSING, None)
+            entry.checked = now
             with self._lock:
-                self._entries[key] = entry
-        return entry
+                self._entries[name] = entry
+        return None if entry.identity is _MISSING else entry
+
+    def _read(self, key: str, parse: Callable[[bytes], T]) -> Cached[Any]:
+        try:
+            data, info = self.storage.get_with_info(key)
+        except ObjectNotFound:  # removed between head and get
+            return Cached(_MISSING, None)
+        return Cached(info.identity, parse(data))
 
     def manifest(self, model: str, run: str) -> Cached[Manifest]:
         """The committed manifest of a concrete run; NotPublished when it has none."""
-        entry = self._get(("manifest", model, run), self._manifest_path(model, run),
-                          lambda: read_manifest(self.store, model, run))
+        key = self._manifest_key(model, run)
+        entry = self._get(("manifest", model, run), key,
+                          lambda d: parse_manifest(decode(d, key), model, run, key))
         if entry is None:
             raise NotPublished(f"{model} run {run} is not published")
         return entry
 
     def latest(self, model: str) -> Latest | None:
         """The run LATEST.json names, provided its manifest is committed (else None)."""
-        path = self.store.latest_path(model)
-        entry = self._get(("latest", model), path, lambda: read_latest(self.store, model))
-        if entry is None or entry.value is None:
+        key = store.latest(model)
+        entry = self._get(("latest", model), key, lambda d: parse_latest(decode(d, key), model, key))
+        if entry is None:
             return None
-        if file_identity(self._manifest_path(model, entry.value.run)) is None:
+        try:
+            self.manifest(model, entry.value.run)
+        except NotPublished:
             return None
+        except InvalidManifest:  # committed but damaged: the run's own routes answer 503
+            pass
         return entry.value
 
     def runs(self, model: str) -> Cached[list[str]]:
-        """Runs with a committed manifest, newest first (listed again only when the folder changes)."""
-        path = self.store.manifest_dir(model)
-        entry = self._get(("runs", model), path, lambda: list_runs(self.store, model), FOLDER_SETTLE_NS)
-        return entry if entry is not None else Cached(FileIdentity(0, 0, 0), [])
+        """Runs with a committed manifest, newest first (from the run index, read again when it changes)."""
+        key = store.run_index(model)
+        entry = self._get(("runs", model), key,
+                          lambda d: list(parse_run_index(decode(d, key), model, key).runs))
+        return entry if entry is not None else Cached(_MISSING, [])
 
     def resolve(self, model: str, run: str) -> ResolvedRun:
         """`latest` → the run LATEST.json names; a concrete id is checked for form (InvalidRunId)."""

@@ -1,21 +1,25 @@
 """From request segments to one committed frame: every check a frame-addressed route needs, in order.
 
 Segments are validated as identifiers first (traversal → 400), then against the model registry (unknown →
-404), then against the committed manifest: a frame whose files exist but that the manifest does not list
+404), then against the committed manifest: a frame whose objects exist but that the manifest does not list
 is not published.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
+from twf import store
 from twf.api.deps import Services
-from twf.api.manifest_cache import ResolvedRun
+from twf.api.manifest_cache import Cached, ResolvedRun
+from twf.artifacts import ArtifactKind
 from twf.errors import NotPublished
 from twf.manifest import Manifest
 from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec, VarSpec
-from twf.store import FramePaths, Store, safe_segment
+from twf.storage import ObjectInfo
+from twf.store import FrameKeys, safe_segment
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,8 @@ class FrameRef:
     run: ResolvedRun
     fh: int
     valid_time: str
-    paths: FramePaths
+    keys: FrameKeys
+    manifest: Cached[Manifest]
 
     @property
     def label(self) -> str:
@@ -47,18 +52,39 @@ def resolve_frame(services: Services, model: str, run: str, var: str, fh: int) -
     check_frame(spec, resolved.run, fh)
     cached = services.manifests.manifest(spec.name, resolved.run)
     listed = cached.memo(("published_frames", var_spec.name),
-                         lambda: _published_frames(services.store, cached.value, var_spec.name))
+                         lambda: _published_frames(cached.value, var_spec.name))
     frame = listed.get(fh)
     if frame is None:
         raise NotPublished(f"{spec.name} {resolved.run} {var_spec.name} f{fh:03d} is not published")
-    valid_time, paths = frame
-    return FrameRef(spec, var_spec, resolved, fh, valid_time, paths)
+    valid_time, keys = frame
+    return FrameRef(spec, var_spec, resolved, fh, valid_time, keys, cached)
 
 
-def _published_frames(store: Store, manifest: Manifest, var: str) -> dict[int, tuple[str, FramePaths]]:
-    """fh → (valid time, files) of the frames the manifest lists: built once per manifest, not per tile."""
+def _published_frames(manifest: Manifest, var: str) -> dict[int, tuple[str, FrameKeys]]:
+    """fh → (valid time, keys) of the frames the manifest lists: built once per manifest, not per tile."""
     entry = manifest.variables.get(var)
     if entry is None:
         return {}
     return {f.fh: (f.valid_time, store.published_frame(manifest.model, manifest.run, var, f.fh))
             for f in entry.frames}
+
+
+def locate(services: Services, frame: FrameRef, kind: ArtifactKind,
+           item: str = "") -> tuple[str, str, Hashable]:
+    """The key, GDAL path and identity of one object of a committed frame. A local store is asked (`head`, a
+    `stat`) on every request; a remote one (`revalidate_seconds` > 0) once per manifest version, since a
+    listed object is immutable: the hot path makes no request to it."""
+    key = kind.key(frame.keys, item)
+    info = committed_object(services, frame.manifest, key)
+    if info is None:
+        raise NotPublished(f"{frame.label} has no {kind.name} object")
+    return key, services.storage.gdal_path(key), info.identity
+
+
+def committed_object(services: Services, manifest: Cached[Manifest], key: str) -> ObjectInfo | None:
+    """`head` of an object the manifest lists: per request on a local store, once per manifest version on a
+    remote one."""
+    storage = services.storage
+    if storage.revalidate_seconds:
+        return manifest.memo(("head", key), lambda: storage.head(key))
+    return storage.head(key)

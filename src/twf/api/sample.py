@@ -15,13 +15,13 @@ from starlette.concurrency import run_in_threadpool
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import NO_STORE, frame_cache_control, json_body, json_response
-from twf.api.identity import file_identity
 from twf.api.point_values import is_class_coded, mercator_points, reading, readings, value_at, values_at
-from twf.api.published import FrameRef, resolve_frame
+from twf.api.published import FrameRef, locate, resolve_frame
 from twf.api.raster_cache import Level
 from twf.api.schemas import ERRORS, BatchIn, BatchOut
 from twf.api.webmercator import lonlat_to_mercator
-from twf.errors import BodyTooLarge, InvalidParameter, NotPublished, TooManyPoints
+from twf.artifacts import VALUE
+from twf.errors import BodyTooLarge, InvalidParameter, TooManyPoints
 
 router = APIRouter(tags=["sample"])
 
@@ -46,10 +46,7 @@ class SampleOut(BaseModel):
 
 async def frame_values(services: Services, frame: FrameRef) -> Level:
     """The decoded value level of a committed frame, from the cache or decoded once (in a thread)."""
-    path = frame.paths.value
-    identity = file_identity(path)
-    if identity is None:
-        raise NotPublished(f"{frame.label} has no value raster")
+    _, path, identity = locate(services, frame, VALUE)
     level = services.values.cached(path, identity)
     if level is None:
         level = await run_in_threadpool(services.values.load, path, identity)

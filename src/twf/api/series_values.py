@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 from starlette.concurrency import run_in_threadpool
 
+from twf import store
 from twf.api.deps import Services
-from twf.api.identity import file_identity
 from twf.api.point_values import Stencil, blend
+from twf.api.published import committed_object
+from twf.artifacts import VALUE
 from twf.models.base import ModelSpec, VarSpec
 
 
@@ -27,10 +29,11 @@ class SeriesRequest:
 
 
 async def _frame_cells(services: Services, request: SeriesRequest, fh: int, where: Stencil) -> np.ndarray:
-    path = services.store.published_frame(request.model.name, request.run, request.var.name, fh).value
-    identity = file_identity(path)
-    if identity is None:
+    key = VALUE.key(store.published_frame(request.model.name, request.run, request.var.name, fh))
+    info = committed_object(services, services.manifests.manifest(request.model.name, request.run), key)
+    if info is None:
         return np.full(where.weights.shape[-1], np.nan, dtype=np.float32)
+    path, identity = services.storage.gdal_path(key), info.identity
     level = services.values.cached(path, identity)
     if level is None:
         level = await run_in_threadpool(services.values.load, path, identity)

@@ -15,12 +15,11 @@ from starlette.concurrency import run_in_threadpool
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import frame_cache_control
-from twf.api.identity import file_identity
 from twf.api.png import encode_rgba
-from twf.api.published import resolve_frame
+from twf.api.published import locate, resolve_frame
 from twf.api.tile_render import render_rgba
 from twf.api.webmercator import MAX_ZOOM, Bounds, tile_bounds
-from twf.errors import NotPublished
+from twf.artifacts import RGBA
 from twf.grid import CONUS_BOUNDS_3857
 
 log = logging.getLogger("twf.api.tiles")
@@ -55,10 +54,7 @@ async def tile(
     if not bounds.intersects(CONUS_BOUNDS_3857):
         log.debug("tile %s/%s/%s outside the canonical extent", z, x, y)
         return Response(status_code=204, headers={"Cache-Control": cache_control})
-    path = frame.paths.rgba
-    identity = file_identity(path)
-    if identity is None:
-        raise NotPublished(f"{frame.label} has no RGBA raster")
+    _, path, identity = locate(services, frame, RGBA)
     target_res = (bounds.right - bounds.left) / size
     level = services.rgba.cached(path, identity, target_res)
     if level is None:

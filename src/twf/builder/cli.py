@@ -17,8 +17,11 @@ from pathlib import Path
 # start a thread per core that spins idle, ~0.05 CPU-s a one-shot build would pay (and take from the warp).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from twf.artifacts import FRAME_ARTIFACTS  # noqa: E402
 from twf.builder.pipeline import build_frame  # noqa: E402
 from twf.errors import TWFError  # noqa: E402
+from twf.models import get_model, get_variable  # noqa: E402
+from twf.storage import LocalStore  # noqa: E402
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise TWFError(f"--out {args.out} exists and is not a directory")
     start = time.perf_counter()
-    built = build_frame(args.model, args.run, args.var, args.fh, args.grib, args.out)
-    names = [built.paths.rgba.name, built.paths.value.name, built.paths.sidecar.name,
-             *built.sidecar["contours"].values()]
+    build_frame(args.model, args.run, args.var, args.fh, args.grib, LocalStore(args.out))
+    var = get_variable(get_model(args.model), args.var)
+    names = [name for kind in FRAME_ARTIFACTS for name in kind.names(args.fh, var).values()]
     print(f"built {args.model} {args.run} {args.var} f{args.fh:03d} in {time.perf_counter() - start:.2f} s: "
-          f"{', '.join(names)} in {built.paths.directory}")
+          f"{', '.join(names)} in {args.out}")
     return 0

@@ -3,14 +3,13 @@
 decode (only the needed messages) → derive + convert (native grid, display units) → warp (canonical grid)
 → colorize → RGBA COG (in a worker thread); 4x block mean (or a nearest warp for categorical fields) → value
 COG; contours from the full-resolution warped field → GeoJSON; sidecar. Everything is written into a
-temporary directory inside `out_dir`, validated there, then renamed into place with the sidecar last, so
-`out_dir` never holds a partial frame: on any failure the temporary directory is removed and the error
-propagates.
+temporary folder in the store's scratch space for the frame's prefix, validated there, then placed into the
+store (`twf.storage`) with the sidecar last, so the prefix never holds a frame whose sidecar is there and
+whose other objects are not: on any failure the temporary folder is removed and the error propagates.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twf.atomic import fsync_dir
+from twf.artifacts import CONTOURS, DATA_ARTIFACTS, RGBA, SIDECAR, VALUE
 from twf.builder import cog_writer, sidecar
 from twf.builder.colorize import colorize
 from twf.builder.decode import Message, decode
@@ -34,13 +33,16 @@ from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec, VarSpec
 from twf.models.requirements import MessageRequest, bucketed_inputs
 from twf.palettes import get_palette
-from twf.store import FramePaths, frame_stem, parse_run_id
+from twf.sidecar import Sidecar
+from twf.storage import LocalStore, ObjectStore
+from twf.store import FrameKeys, frame_stem, parse_run_id
 
 
 @dataclass(frozen=True)
 class BuiltFrame:
-    paths: FramePaths
-    sidecar: dict
+    storage: ObjectStore
+    frame: FrameKeys
+    sidecar: Sidecar
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step, for the benchmark
 
 
@@ -86,45 +88,49 @@ def _native_field(var_spec: VarSpec, plan: dict[str, tuple[MessageRequest, ...]]
                   {name: [by_request[r].data for r in rs] for name, rs in plan.items()})
 
 
-def _write_frame(staged: FramePaths, spec: ModelSpec, var_spec: VarSpec, native: np.ndarray,
+def _write_frame(scratch: Path, fh: int, spec: ModelSpec, var_spec: VarSpec, native: np.ndarray,
                  full: np.ndarray, source: Message, clock: _Clock) -> None:
-    """Rasters and contours into the temporary directory. The RGBA COG, the largest single job, is
-    colourised and written in a worker thread (GDAL compresses outside the GIL) while this thread makes the
-    value grid, its COG and the contours."""
+    """Rasters and contours into the scratch folder. The RGBA COG, the largest single job, is colourised and
+    written in a worker thread (GDAL compresses outside the GIL) while this thread makes the value grid, its
+    COG and the contours."""
     if var_spec.contours:
         # Imported here: shapely and contourpy cost start-up a one-shot build of a variable without
         # contours should not pay.
         from twf.builder import contours
     categorical = var_spec.kind == "categorical"
     with ThreadPoolExecutor(max_workers=1) as pool:
-        rgba_written = pool.submit(_write_rgba, staged.rgba, full, spec, var_spec)
+        rgba_written = pool.submit(_write_rgba, scratch / RGBA.names(fh, var_spec)[""], full, spec, var_spec)
         if categorical:
             values = warp(native, source.crs, source.transform, spec.value_grid, "nearest")
         else:
             values = block_mean(full, VALUE_DOWNSAMPLE)
-        cog_writer.write_value_cog(staged.value, values, spec.value_grid, categorical)
+        value_file = scratch / VALUE.names(fh, var_spec)[""]
+        cog_writer.write_value_cog(value_file, values, spec.value_grid, categorical)
         clock.lap("values")
+        names = CONTOURS.names(fh, var_spec)
         for contour_spec in var_spec.contours:
             collection = contours.isolines(full, spec.grid, contour_spec)
-            staged.contour(contour_spec.key).write_bytes(contours.dumps(collection))
+            (scratch / names[contour_spec.key]).write_bytes(contours.dumps(collection))
         clock.lap("contours")
         rgba_written.result()
     clock.lap("rgba (rest)")
 
 
-def _move_into_place(staged: FramePaths, final: FramePaths, var_spec: VarSpec) -> None:
-    """A rebuilt frame stops being complete before any of its files is replaced: the sidecar goes first and
-    comes back last, so a crash between two renames never pairs an old sidecar with new rasters."""
-    final.sidecar.unlink(missing_ok=True)
-    moves = [(staged.rgba, final.rgba), (staged.value, final.value)]
-    moves += [(staged.contour(c.key), final.contour(c.key)) for c in var_spec.contours]
-    for src, dst in [*moves, (staged.sidecar, final.sidecar)]:
-        os.replace(src, dst)
-    fsync_dir(final.directory)
+def _place(scratch: Path, storage: ObjectStore, frame: FrameKeys, var_spec: VarSpec) -> None:
+    """A rebuilt frame stops being complete before any of its objects is replaced: the sidecar goes first and
+    comes back last, so a crash between two placements never pairs an old sidecar with new rasters."""
+    sidecar_key = SIDECAR.key(frame)
+    storage.delete(sidecar_key)
+    names = [name for kind in (*DATA_ARTIFACTS, SIDECAR) for name in kind.names(frame.fh, var_spec).values()]
+    for name in names:
+        storage.put_file(frame.key(name), scratch / name)
+    storage.sync([frame.key(name) for name in names])
 
 
-def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], out_dir: Path) -> BuiltFrame:
-    """Build one frame into `out_dir` (created if needed) and return its paths and sidecar."""
+def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], storage: ObjectStore,
+                prefix: str = "") -> BuiltFrame:
+    """Build one frame into `storage` under `prefix` (e.g. the run's staging prefix for the variable; a
+    `LocalStore` of any folder for `twf build-frame --out`) and return where it is and its sidecar."""
     clock = _Clock()
     spec = get_model(model)
     var_spec = get_variable(spec, var)
@@ -137,22 +143,16 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     full = warp(native, source.crs, source.transform, spec.grid, var_spec.resampling)
     clock.lap("derive+warp")
 
-    out_dir = Path(out_dir)
-    created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=out_dir))
+    frame = FrameKeys(prefix, fh)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=storage.scratch_dir(prefix)))
     try:
-        staged, final = FramePaths(tmp, fh), FramePaths(out_dir, fh)
-        _write_frame(staged, spec, var_spec, native, full, source, clock)
-        meta = sidecar.build_sidecar(spec, run, var_spec, fh, staged, full, messages)
-        staged.sidecar.write_bytes(sidecar.dumps(meta))
-        validate_frame(staged, spec)
-        _move_into_place(staged, final, var_spec)
+        _write_frame(scratch, fh, spec, var_spec, native, full, source, clock)
+        meta = sidecar.build_sidecar(spec, run, var_spec, fh, full, messages)
+        (scratch / SIDECAR.names(fh, var_spec)[""]).write_bytes(meta.dumps())
+        validate_frame(LocalStore(scratch), FrameKeys("", fh), spec)
+        _place(scratch, storage, frame, var_spec)
         clock.lap("publish")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if created and not any(out_dir.iterdir()):
-            out_dir.rmdir()
-        raise
-    tmp.rmdir()
-    return BuiltFrame(final, meta, clock.timings)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        storage.release_scratch(prefix)
+    return BuiltFrame(storage, frame, meta, clock.timings)

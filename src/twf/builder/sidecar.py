@@ -1,18 +1,18 @@
-"""The frame sidecar `fhXXX.json` (docs/ARTIFACT_CONTRACT.md "Sidecar"): what the frame is and where its
-files are, written last so its presence means the frame is complete.
+"""The builder's sidecar (`twf.sidecar.Sidecar`): what the frame is, where its objects are (names from the
+artifact set) and which GRIB2 messages it was derived from.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import numpy as np
 
-from twf import CONTRACT_VERSION
+from twf.artifacts import DATA_ARTIFACTS
 from twf.builder.decode import Message
 from twf.models.base import ModelSpec, VarSpec
-from twf.store import FramePaths, iso_utc, parse_run_id, valid_time
+from twf.sidecar import Sidecar
+from twf.store import iso_utc, parse_run_id, valid_time
 
 VALUE_DECIMALS = 2
 
@@ -39,30 +39,15 @@ def source_entry(message: Message) -> dict:
 
 
 def build_sidecar(
-    model: ModelSpec, run: str, var: VarSpec, fh: int, paths: FramePaths,
-    field: np.ndarray, messages: list[Message],
-) -> dict:
-    return {
-        "contract_version": CONTRACT_VERSION,
-        "model": model.name,
-        "run": run,
-        "var": var.name,
-        "fh": fh,
-        "ref_time": iso_utc(parse_run_id(run)),
-        "valid_time": iso_utc(valid_time(run, fh)),
-        "units": var.units,
-        "kind": var.kind,
-        "resampling": var.resampling,
-        "palette": var.palette,
-        "grid": model.grid.as_json(),
-        "value_grid": model.value_grid.as_json(),
-        "value_range": value_range(field),
-        "files": {"rgba": paths.rgba.name, "value": paths.value.name},
-        "contours": {c.key: paths.contour(c.key).name for c in var.contours},
-        "source": [source_entry(m) for m in messages],
-        "built_at": iso_utc(datetime.now(UTC)),
-    }
-
-
-def dumps(sidecar: dict) -> bytes:
-    return (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode()
+    model: ModelSpec, run: str, var: VarSpec, fh: int, field: np.ndarray, messages: list[Message],
+) -> Sidecar:
+    return Sidecar(
+        model=model.name, run=run, var=var.name, fh=fh,
+        ref_time=iso_utc(parse_run_id(run)), valid_time=iso_utc(valid_time(run, fh)),
+        units=var.units, kind=var.kind, resampling=var.resampling, palette=var.palette,
+        grid=model.grid.as_json(), value_grid=model.value_grid.as_json(), value_range=value_range(field),
+        files={kind.name: kind.names(fh, var)[""] for kind in DATA_ARTIFACTS if not kind.keyed},
+        keyed={kind.name: kind.names(fh, var) for kind in DATA_ARTIFACTS if kind.keyed},
+        source=tuple(source_entry(m) for m in messages),
+        built_at=iso_utc(datetime.now(UTC)),
+    )

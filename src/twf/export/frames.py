@@ -3,16 +3,15 @@ and each frame's RGBA raster at the export's resolution (through the server's de
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from twf.api.deps import Services
-from twf.api.identity import FileIdentity, file_identity
-from twf.api.published import FrameRef, resolve_frame, resolve_model, resolve_variable
+from twf.api.identity import FileIdentity
+from twf.api.published import FrameRef, locate, resolve_frame, resolve_model, resolve_variable
 from twf.api.raster_cache import Level, read_window
 from twf.api.tile_render import premultiply, render_rgba
 from twf.api.trend import trend_frames
+from twf.artifacts import RGBA
 from twf.errors import NotPublished
 from twf.export.compose import View
 from twf.export.request import ExportRequest, Loop
@@ -47,11 +46,9 @@ def request_frames(services: Services, request: ExportRequest) -> list[FrameRef]
     return trend_frames(services, request.model, request.var, asked.valid_time, asked.runs)
 
 
-def frame_file(frame: FrameRef) -> tuple[Path, FileIdentity]:
-    path = frame.paths.rgba
-    identity = file_identity(path)
-    if identity is None:
-        raise NotPublished(f"{frame.label} has no RGBA raster")
+def frame_file(services: Services, frame: FrameRef) -> tuple[str, FileIdentity]:
+    """The RGBA raster's GDAL path and identity, through the store (`published.locate`)."""
+    _, path, identity = locate(services, frame, RGBA)
     return path, identity
 
 
@@ -59,7 +56,7 @@ def frame_pixels(services: Services, frame: FrameRef, view: View) -> np.ndarray:
     """(height, width, 4) uint8 straight-alpha colours of `view`: what the frame's tiles show there, sampled
     from the same raster level a tile of that resolution reads (the server's decoded level when it holds
     it, else just the window of it the view covers)."""
-    path, identity = frame_file(frame)
+    path, identity = frame_file(services, frame)
     target_res = (view.bounds.right - view.bounds.left) / view.width
     level = services.rgba.cached(path, identity, target_res)
     if level is None:

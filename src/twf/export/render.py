@@ -60,8 +60,8 @@ def export_loop(services: Services, request: ExportRequest) -> ExportResult:
     frames = request_frames(services, request)
     check_size(len(frames), request.view)
     captions, labels = _captions(services, frames, trend=not isinstance(request.frames, Loop))
-    key = (tuple(frame_file(f) for f in frames), request.view, request.fmt, request.fps, captions.title,
-           captions.subtitle, captions.demo, tuple(labels))
+    key = (tuple(frame_file(services, f) for f in frames), request.view, request.fmt, request.fps,
+           captions.title, captions.subtitle, captions.demo, tuple(labels))
 
     def render() -> ExportResult:
         painted = paint_frames(services, frames, request.view, captions, labels)

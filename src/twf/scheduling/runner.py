@@ -25,22 +25,22 @@ from twf.models.base import ModelSpec
 from twf.publish import Frame, publish_frames
 from twf.scheduling.state import RunState
 from twf.scheduling.worker import FrameOutcome, FrameTask, TaskResult, run_task
-from twf.store import Store, frame_stem, parse_run_id
+from twf.storage import ObjectStore
+from twf.store import frame_stem, parse_run_id
 
 log = logging.getLogger("twf.scheduler")
 
 
 @dataclass(frozen=True)
 class RunContext:
-    store: Store
+    storage: ObjectStore
     model: ModelSpec
     sources: tuple[str, ...]
     cache_dir: str | None = None
     demo: bool = False  # a source is a demo mirror (DEMO.json): runs built here are marked demo
 
     def task(self, run: str, fh: int, variables: tuple[str, ...]) -> FrameTask:
-        root = str(self.store.root)
-        return FrameTask(root, self.model.name, run, fh, variables, self.sources, self.cache_dir)
+        return FrameTask(self.storage.url, self.model.name, run, fh, variables, self.sources, self.cache_dir)
 
 
 @dataclass
@@ -138,7 +138,7 @@ def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassSta
             _failed(ctx, state, (outcome.var, outcome.fh), outcome.detail, stats, outcome.permanent)
     unavailable = state.unavailable()
     if built or unavailable != state.reported_unavailable:
-        report = publish_frames(ctx.store, state.plan, built, unavailable=unavailable)
+        report = publish_frames(ctx.storage, state.plan, built, unavailable=unavailable)
         state.reported_unavailable = unavailable
         stats.latest_run = report.latest_run
         for frame, detail in report.failed.items():

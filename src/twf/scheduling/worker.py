@@ -7,7 +7,6 @@ outcome: a corrupt file or a missing message fails those frames, never the worke
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 import shutil
@@ -15,18 +14,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from twf import store
 from twf.builder.pipeline import build_frame
 from twf.errors import TWFError
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame_files
 from twf.fetch.sources import chosen_sources
 from twf.models import get_model
-from twf.store import Store, parse_run_id
+from twf.storage import ObjectStore, open_store
+from twf.store import parse_run_id
 
 
 @dataclass(frozen=True)
 class FrameTask:
-    data_root: str
+    storage_url: str  # the store's location (`ObjectStore.url`), opened again in the worker
     model: str
     run: str
     fh: int
@@ -71,17 +72,19 @@ def _fetch(task: FrameTask, variables: tuple[str, ...], out_dir: Path) -> list[P
     return [f.path for f in files.values()]
 
 
-def _build_one(task: FrameTask, store: Store, var: str, gribs: list[Path]) -> None:
-    """Build into staging. The builder renames whole new files into place, so a staged name that is still a
-    hard link to a published file (see `twf.atomic.place_file`) is replaced, never written through."""
-    build_frame(task.model, task.run, var, task.fh, gribs, store.staging_var_dir(task.model, task.run, var))
+def _build_one(task: FrameTask, storage: ObjectStore, var: str, gribs: list[Path]) -> None:
+    """Build into staging. The builder places whole new objects, so a staged name that is still a hard link to
+    a published file (see `twf.atomic.place_file`) is replaced, never written through."""
+    prefix = store.staging_var(task.model, task.run, var)
+    build_frame(task.model, task.run, var, task.fh, gribs, storage, prefix)
 
 
 def run_task(task: FrameTask) -> TaskResult:
     """Fetch once for all the task's variables (falling back to one fetch per variable if that fails, so one
     missing message costs one frame), then build each frame. Runs in a worker process."""
-    store = Store(Path(task.data_root))
-    grib_dir = store.staging_grib_dir(task.model, task.run, task.fh)
+    storage = open_store(task.storage_url)
+    grib_prefix = store.staging_grib(task.model, task.run, task.fh)
+    grib_dir = storage.scratch_dir(grib_prefix)
     outcomes: list[FrameOutcome] = []
     try:
         shared: list[Path] | None = None
@@ -93,17 +96,16 @@ def run_task(task: FrameTask) -> TaskResult:
         for var in task.variables if not outcomes else ():
             start = time.monotonic()
             try:
-                own_dir = store.staging_grib_dir(task.model, task.run, task.fh, var)
+                own_dir = storage.scratch_dir(store.staging_grib(task.model, task.run, task.fh, var))
                 gribs = shared if shared is not None else _fetch(task, (var,), own_dir)
-                _build_one(task, store, var, gribs)
+                _build_one(task, storage, var, gribs)
             except Exception as exc:  # noqa: BLE001 - a worker reports every failure as that frame's outcome
                 outcomes.append(_failure(var, task.fh, exc, time.monotonic() - start))
                 continue
             outcomes.append(FrameOutcome(var, task.fh, True, "", time.monotonic() - start))
     finally:
         shutil.rmtree(grib_dir, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            grib_dir.parent.rmdir()  # `_grib` itself, once no other hour is being fetched
+        storage.release_scratch(grib_prefix)  # and `_grib` itself, once no other hour is being fetched
     return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak_rss_mib())
 
 
