@@ -141,8 +141,10 @@ describe('viewer', () => {
     await page.locator('[data-testid=play]').click();
     await page.waitForTimeout(1500);
     await page.locator('[data-testid=play]').click();
+    const answered = page.waitForResponse((r) => r.url().includes('/api/v3/sample?'), { timeout: 15000 });
     await page.mouse.move(60, 400);
-    await page.waitForTimeout(800);
+    await answered;
+    await page.waitForTimeout(300);
     assert.equal(await page.locator('[data-testid=hover-value]').count(), 0);
     const all = requests.all();
     const empty = all.filter((r) => r.path.startsWith('/tiles/') && r.status === 204);
