@@ -14,12 +14,18 @@ import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from twf.config import S3Credentials
+from twf.errors import StorageUnavailable
+from twf.storage import LocalStore, ObjectStore
+from twf.storage.s3 import S3Store
+from twf.storage.seaweed import ObjectServer, running, weed_binary
 from twf.synthetic.samples import inventories_root, samples_root
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -177,3 +183,66 @@ def tiny_filesystem(tmp_path: Path) -> Iterator[TinyFilesystem]:
         yield TinyFilesystem(mount_point)
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+# The S3 server of the session (SeaweedFS, `twf.storage.seaweed`): one per session, tests isolate themselves
+# by prefix. Its credentials are the tests' own; nothing else reaches it.
+S3_BUCKET = "twf-test"
+S3_CREDENTIALS = S3Credentials("twf-test-key", "twf-test-secret")
+
+
+@pytest.fixture(scope="session")
+def object_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObjectServer]:
+    """SeaweedFS on 127.0.0.1 for the whole session; skips only when its `weed` binary cannot start."""
+    try:
+        weed_binary()
+    except StorageUnavailable as exc:
+        pytest.skip(str(exc))
+    with running(tmp_path_factory.mktemp("objectstore"), S3_CREDENTIALS, (S3_BUCKET,)) as server:
+        yield server
+
+
+@pytest.fixture
+def s3_url(object_server: ObjectServer) -> str:
+    """A fresh, empty prefix of the session's bucket."""
+    return object_server.url(S3_BUCKET, f"t{uuid.uuid4().hex[:12]}")
+
+
+def s3_store(url: str, revalidate_seconds: float = 0.0) -> S3Store:
+    return S3Store(url, S3_CREDENTIALS, revalidate_seconds)
+
+
+def s3_environ(url: str) -> dict[str, str]:
+    """The environment of a `twf` process working on `url`."""
+    return {"TWF_STORAGE_URL": url, "AWS_ACCESS_KEY_ID": S3_CREDENTIALS.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS.secret_access_key}
+
+
+def upload_tree(folder: Path, storage: ObjectStore) -> None:
+    """Every file under a local data root, as the objects of `storage` (hidden files and temps aside)."""
+    local = LocalStore(folder)
+    for key in local.list(""):
+        storage.put_file(key, local.path(key))
+
+
+@pytest.fixture(params=["local", "s3"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run a test on each store backend (its id says which)."""
+    return request.param
+
+
+@pytest.fixture
+def empty_store(backend: str, data_root: Path, request: pytest.FixtureRequest) -> ObjectStore:
+    """An empty store of the test's backend."""
+    if backend == "local":
+        return LocalStore(data_root)
+    return s3_store(request.getfixturevalue("s3_url"))
+
+
+def clone(template: S3Store, url: str) -> S3Store:
+    """A copy of a prefix under `url` (server-side copies: nothing travels through the test)."""
+    target = s3_store(url)
+    root = s3_store(f"s3://{template.location.bucket}?endpoint={template.location.endpoint}")
+    for key in template.list(""):
+        root.copy(f"{template.location.prefix}/{key}", f"{target.location.prefix}/{key}")
+    return target

@@ -1,15 +1,18 @@
-"""`twf check [--fix]` on real published frames: drift is reported one line each, and --fix repairs only what
-is safe (legacy region trees go only once the canonical run they duplicate is committed)."""
+"""`twf check [--fix]` on real published frames, on each store backend: drift is reported one line each, and
+--fix repairs only what is safe (legacy region trees go only once the canonical run they duplicate is
+committed)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import clone, s3_environ, upload_tree
 
 from twf import store
 from twf.artifacts import RGBA, VALUE
@@ -17,7 +20,8 @@ from twf.builder.pipeline import build_frame
 from twf.manifest import empty_manifest, list_runs, read_latest, read_manifest, write_manifest
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
-from twf.storage import LocalStore
+from twf.storage import LocalStore, ObjectStore
+from twf.storage.s3 import S3Store
 
 RUN = "20260129_17z"
 LEGACY_RUN = "20260129_12z"  # a run that only the old region-scoped tree has
@@ -35,30 +39,44 @@ def committed_root(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Path
     return storage.root
 
 
+@pytest.fixture(scope="module")
+def committed_prefix(committed_root: Path, object_server) -> S3Store:
+    """The same committed state in the session's object store, uploaded once."""
+    from tests.conftest import S3_BUCKET, s3_store
+
+    storage = s3_store(object_server.url(S3_BUCKET, "check-template"))
+    upload_tree(committed_root, storage)
+    return storage
+
+
 @pytest.fixture
-def storage(committed_root: Path, tmp_path: Path) -> LocalStore:
-    root = tmp_path / "v3"
-    shutil.copytree(committed_root, root)
-    return LocalStore(root)
+def storage(backend: str, committed_root: Path, tmp_path: Path,
+            request: pytest.FixtureRequest) -> ObjectStore:
+    if backend == "local":
+        shutil.copytree(committed_root, tmp_path / "v3")
+        return LocalStore(tmp_path / "v3")
+    return clone(request.getfixturevalue("committed_prefix"), request.getfixturevalue("s3_url"))
 
 
-def twf_check(storage: LocalStore, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "twf", "check", "--model", "hrrr", "--data-root", str(storage.root), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+def twf_check(storage: ObjectStore, *args: str) -> subprocess.CompletedProcess:
+    where = ["--data-root", str(storage.root)] if isinstance(storage, LocalStore) else []
+    env = {**os.environ, **(s3_environ(storage.url) if isinstance(storage, S3Store) else {})}
+    cmd = [sys.executable, "-m", "twf", "check", "--model", "hrrr", *where, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
 
 
-def frame_file(storage: LocalStore, kind, var: str, fh: int) -> Path:
-    return storage.path(kind.key(store.published_frame("hrrr", RUN, var, fh)))
+def frame_key(kind, var: str, fh: int) -> str:
+    return kind.key(store.published_frame("hrrr", RUN, var, fh))
 
 
-def test_consistent_state_has_no_findings_and_exits_0(storage: LocalStore) -> None:
+def test_consistent_state_has_no_findings_and_exits_0(storage: ObjectStore) -> None:
     done = twf_check(storage)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip().endswith(f"0 finding(s), 0 fixed, 0 remaining under {storage.root}")
+    assert done.stdout.strip().endswith(f"0 finding(s), 0 fixed, 0 remaining under {storage.url}")
 
 
-def test_listed_frame_with_a_missing_file_is_reported_then_unlisted_by_fix(storage: LocalStore) -> None:
-    frame_file(storage, VALUE, "tmp2m", 1).unlink()
+def test_listed_frame_with_a_missing_file_is_reported_then_unlisted_by_fix(storage: ObjectStore) -> None:
+    storage.delete(frame_key(VALUE, "tmp2m", 1))
     done = twf_check(storage)
     assert done.returncode == 1
     assert f"drift: hrrr {RUN} tmp2m fh001: listed but missing fh001.val.cog.tif" in done.stdout
@@ -66,33 +84,34 @@ def test_listed_frame_with_a_missing_file_is_reported_then_unlisted_by_fix(stora
     assert done.returncode == 0, done.stdout
     assert f"fixed: hrrr {RUN} tmp2m fh001: listed but missing fh001.val.cog.tif" in done.stdout
     assert set(read_manifest(storage, "hrrr", RUN).frames()) == {("tmp2m", 0), ("refc", 1)}
-    assert not list(storage.path(store.published_var("hrrr", RUN, "tmp2m")).glob("fh001.*"))
+    assert not [k for k in storage.list(store.published_var("hrrr", RUN, "tmp2m")) if "/fh001." in k]
     assert twf_check(storage).returncode == 0
 
 
-def test_truncated_cog_of_a_listed_frame_is_drift(storage: LocalStore) -> None:
-    rgba = frame_file(storage, RGBA, "refc", 1)
-    data = rgba.read_bytes()
-    rgba.write_bytes(data[: len(data) // 2])
+def test_truncated_cog_of_a_listed_frame_is_drift(storage: ObjectStore) -> None:
+    key = frame_key(RGBA, "refc", 1)
+    data = storage.get(key)
+    storage.put(key, data[: len(data) // 2])
     done = twf_check(storage)
     assert done.returncode == 1
     assert f"drift: hrrr {RUN} refc fh001: listed but fh001.rgba.cog.tif: truncated" in done.stdout
 
 
-def test_published_frame_no_manifest_lists_is_reported_and_removed_by_fix(storage: LocalStore) -> None:
-    folder = storage.path(store.published_var("hrrr", RUN, "refc"))
-    for path in folder.glob("fh001.*"):
-        shutil.copy(path, folder / path.name.replace("fh001", "fh002"))
+def test_published_frame_no_manifest_lists_is_reported_and_removed_by_fix(storage: ObjectStore) -> None:
+    folder = store.published_var("hrrr", RUN, "refc")
+    for key in list(storage.list(folder)):
+        storage.copy(key, key.replace("fh001", "fh002"))
     done = twf_check(storage)
     assert done.returncode == 1 and f"drift: hrrr {RUN} refc fh002: published but unlisted" in done.stdout
     assert twf_check(storage, "--fix").returncode == 0
-    assert not list(folder.glob("fh002.*")) and frame_file(storage, RGBA, "refc", 1).is_file()
+    assert not [k for k in storage.list(folder) if "/fh002." in k]
+    assert storage.head(frame_key(RGBA, "refc", 1)) is not None
 
 
-def test_latest_naming_an_uncommitted_run_is_repointed_by_fix(storage: LocalStore) -> None:
-    latest = storage.path(store.latest("hrrr"))
-    latest.write_text(json.dumps({"contract_version": "3.0", "model": "hrrr", "run": "20260129_18z",
-                                  "updated": "2026-01-29T19:00:00Z"}))
+def test_latest_naming_an_uncommitted_run_is_repointed_by_fix(storage: ObjectStore) -> None:
+    storage.put(store.latest("hrrr"), json.dumps({"contract_version": "3.0", "model": "hrrr",
+                                                  "run": "20260129_18z", "updated": "2026-01-29T19:00:00Z"}
+                                                 ).encode())
     done = twf_check(storage)
     assert done.returncode == 1
     assert "drift: hrrr LATEST.json: names 20260129_18z, which has no committed manifest" in done.stdout
@@ -100,45 +119,40 @@ def test_latest_naming_an_uncommitted_run_is_repointed_by_fix(storage: LocalStor
     assert read_latest(storage, "hrrr").run == RUN
 
 
-def test_legacy_region_tree_goes_only_once_its_run_is_committed_canonically(storage: LocalStore) -> None:
+def test_legacy_region_tree_goes_only_once_its_run_is_committed_canonically(storage: ObjectStore) -> None:
     for run in (RUN, LEGACY_RUN):
-        legacy_frame = storage.root / "published" / "hrrr" / "conus" / run / "tmp2m" / "fh000.json"
-        legacy_frame.parent.mkdir(parents=True)
-        legacy_frame.write_text("{}")
-        legacy_manifest = storage.root / "manifests" / "hrrr" / "conus" / f"{run}.json"
-        legacy_manifest.parent.mkdir(parents=True, exist_ok=True)
-        legacy_manifest.write_text("{}")
+        storage.put(f"published/hrrr/conus/{run}/tmp2m/fh000.json", b"{}")
+        storage.put(f"manifests/hrrr/conus/{run}.json", b"{}")
     done = twf_check(storage)
     assert done.returncode == 1
     assert ("drift: hrrr published/hrrr/conus: legacy region-scoped tree; runs not yet committed "
             f"canonically: {LEGACY_RUN}") in done.stdout
     done = twf_check(storage, "--fix")
     assert done.returncode == 1  # the 12z copy must stay until 12z is committed canonically
-    assert not (storage.root / "published" / "hrrr" / "conus" / RUN).exists()
-    assert not (storage.root / "manifests" / "hrrr" / "conus" / f"{RUN}.json").exists()
-    assert (storage.root / "published" / "hrrr" / "conus" / LEGACY_RUN).is_dir()
+    assert list(storage.list(f"published/hrrr/conus/{RUN}")) == []
+    assert storage.head(f"manifests/hrrr/conus/{RUN}.json") is None
+    assert list(storage.list(f"published/hrrr/conus/{LEGACY_RUN}")) != []
 
     write_legacy_run_canonically(storage)
     done = twf_check(storage, "--fix")
     assert done.returncode == 0, done.stdout
     assert "fixed: hrrr published/hrrr/conus: legacy region-scoped tree" in done.stdout
-    assert not (storage.root / "published" / "hrrr" / "conus").exists()
-    assert not (storage.root / "manifests" / "hrrr" / "conus").exists()
+    assert "conus" not in storage.children("published/hrrr") | storage.children("manifests/hrrr")
 
 
-def write_legacy_run_canonically(storage: LocalStore) -> None:
+def write_legacy_run_canonically(storage: ObjectStore) -> None:
     """The 12z run gets its canonical manifest (as the scheduler writes once it has rebuilt a frame)."""
     write_manifest(storage, empty_manifest("hrrr", LEGACY_RUN), None)
 
 
-def test_damaged_manifest_is_reported_not_fixed(storage: LocalStore) -> None:
-    storage.path(store.manifest("hrrr", RUN)).write_text('{"model": "hrrr"')
+def test_damaged_manifest_is_reported_not_fixed(storage: ObjectStore) -> None:
+    storage.put(store.manifest("hrrr", RUN), b'{"model": "hrrr"')
     done = twf_check(storage, "--fix")
     assert done.returncode == 1
     assert f"drift: hrrr {RUN}: " in done.stdout and "not valid JSON" in done.stdout
 
 
-def test_run_index_missing_a_committed_run_is_repaired_by_fix(storage: LocalStore) -> None:
+def test_run_index_missing_a_committed_run_is_repaired_by_fix(storage: ObjectStore) -> None:
     storage.delete(store.run_index("hrrr"))
     done = twf_check(storage)
     assert done.returncode == 1
@@ -147,7 +161,7 @@ def test_run_index_missing_a_committed_run_is_repaired_by_fix(storage: LocalStor
     assert list_runs(storage, "hrrr") == [RUN]
 
 
-def test_run_index_naming_a_run_without_manifest_is_repaired_by_fix(storage: LocalStore) -> None:
+def test_run_index_naming_a_run_without_manifest_is_repaired_by_fix(storage: ObjectStore) -> None:
     write_manifest(storage, empty_manifest("hrrr", LEGACY_RUN), None)
     storage.delete(store.manifest("hrrr", LEGACY_RUN))
     done = twf_check(storage)

@@ -27,7 +27,6 @@ from rasterio.errors import RasterioError
 from twf import store
 from twf.artifacts import SIDECAR, frame_objects
 from twf.builder.validate import check_frame_whole, validate_frame
-from twf.config import load_settings
 from twf.errors import InvalidManifest, ObjectNotFound, TWFError
 from twf.manifest import (
     list_run,
@@ -44,7 +43,7 @@ from twf.models import REGISTRY, get_model
 from twf.models.base import ModelSpec
 from twf.publish import Validator, one_line
 from twf.retention import run_ids_in
-from twf.storage import ObjectStore, open_store
+from twf.storage import ObjectStore, configured_store
 from twf.store import FRAME_FILE_RE, RUN_ID_RE, FrameKeys, frame_stem, parse_run_id
 
 Frame = tuple[str, int]
@@ -237,7 +236,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    storage = open_store(args.data_root.resolve() if args.data_root else load_settings().data_root)
+    storage = configured_store(args.data_root)
     models = [get_model(m) for m in args.model] if args.model else list(REGISTRY.values())
     findings = [f for model in models for f in check_model(storage, model, fix=args.fix)]
     for finding in findings:

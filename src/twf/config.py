@@ -6,6 +6,7 @@ Every variable is documented in the README's configuration table.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,23 @@ DEFAULT_CACHE_MB = 384
 
 
 @dataclass(frozen=True)
+class S3Credentials:
+    """The standard AWS variables, for an `s3://` TWF_STORAGE_URL."""
+
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    session_token: str | None = None
+    region: str = "us-east-1"
+
+
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # `s3:...`: a URL, never a folder name
+
+# How long an API process trusts a manifest, the run index or LATEST.json read from an object store before
+# asking again: a new run or frame shows within this; 0 asks on every request (what a local data root does).
+DEFAULT_REVALIDATE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
 class Settings:
     data_root: Path
     cache_dir: Path
@@ -29,6 +47,14 @@ class Settings:
     cache_mb: int = DEFAULT_CACHE_MB  # decoded rasters one server process keeps in memory
     cors_origins: tuple[str, ...] = ()  # origins other sites' pages may read the API from ("*": any)
     debug_token: str | None = None  # bearer token the debug scan endpoint requires (set when it is enabled)
+    storage_url: str | None = None  # TWF_STORAGE_URL: `s3://bucket/prefix?endpoint=...`; None: the data root
+    s3: S3Credentials = S3Credentials()
+    revalidate_seconds: float = DEFAULT_REVALIDATE_SECONDS
+
+    @property
+    def storage_location(self) -> str:
+        """Where staged and published data lives: TWF_STORAGE_URL, else the data root folder."""
+        return self.storage_url or str(self.data_root)
 
 
 def _flag(name: str) -> bool:
@@ -71,7 +97,12 @@ def _debug_token(enabled: bool) -> str | None:
 
 def load_settings() -> Settings:
     """Read settings now (not at import) so tests and CLIs can point TWF_DATA_ROOT anywhere."""
-    data_root = Path(os.environ.get("TWF_DATA_ROOT", "./data/v3")).resolve()
+    env = os.environ.get
+    storage_url = env("TWF_STORAGE_URL", "").strip() or None
+    if storage_url is not None and not URL_SCHEME.match(storage_url):
+        data_root, storage_url = Path(storage_url).resolve(), None  # a folder: the data root itself
+    else:
+        data_root = Path(env("TWF_DATA_ROOT", "./data/v3")).resolve()
     cache_dir = Path(os.environ.get("TWF_CACHE_DIR", str(data_root.parent / "cache"))).resolve()
     debug_scan = _flag("TWF_ENABLE_DEBUG_SCAN")
     return Settings(
@@ -82,4 +113,22 @@ def load_settings() -> Settings:
         cache_mb=_positive_int("TWF_CACHE_MB", DEFAULT_CACHE_MB),
         cors_origins=_origins("TWF_CORS_ORIGINS"),
         debug_token=_debug_token(debug_scan),
+        storage_url=storage_url,
+        s3=S3Credentials(env("AWS_ACCESS_KEY_ID") or None, env("AWS_SECRET_ACCESS_KEY") or None,
+                         env("AWS_SESSION_TOKEN") or None,
+                         env("AWS_REGION") or env("AWS_DEFAULT_REGION") or S3Credentials.region),
+        revalidate_seconds=_seconds("TWF_STORAGE_REVALIDATE_SECONDS", DEFAULT_REVALIDATE_SECONDS),
     )
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidSetting(f"{name}={raw!r} is not a number of seconds") from None
+    if not value >= 0:
+        raise InvalidSetting(f"{name}={raw!r} must not be negative")
+    return value

@@ -36,7 +36,7 @@ from twf.publish import RunPlan, publish_frames
 from twf.retention import DEFAULT_KEEP_RUNS, apply_retention
 from twf.scheduling.runner import Progress, RunContext, run_pass
 from twf.scheduling.state import RetryPolicy, RunState
-from twf.storage import open_store
+from twf.storage import configured_store
 from twf.store import parse_run_id
 
 log = logging.getLogger("twf.scheduler")
@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     model = get_model(args.model)
-    storage = open_store(args.data_root.resolve() if args.data_root else load_settings().data_root)
+    storage = configured_store(args.data_root)
     names = tuple(args.source)  # empty: each run picks the model's sources in the order its age suits
     sources = chosen_sources(model, names, None)  # bad values fail here, before any worker starts
     wanted = args.vars.split(",") if args.vars else []

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.conftest import GFS_RUN, HRRR_RUN
+from tests.conftest import GFS_RUN, HRRR_RUN, S3_BUCKET, s3_environ, s3_store, upload_tree
 
 from twf import store
 from twf.artifacts import ArtifactKind
@@ -31,6 +31,7 @@ from twf.builder.pipeline import build_frame
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
 from twf.storage import LocalStore
+from twf.storage.seaweed import ObjectServer
 from twf.store import parse_run_id
 
 HRRR_FRAMES = {("tmp2m", 0): "wrfsfcf00.tmp2m-prate", ("tmp2m", 1): "wrfsfcf01.tmp2m-prate",
@@ -141,11 +142,22 @@ def start_server(data_root: Path, log: Path, command: str = "serve", **env: str)
 
 
 @pytest.fixture(scope="session")
-def server(published: Published, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`twf serve` over the published data root (debug scan off, no web viewer)."""
-    log = tmp_path_factory.mktemp("logs") / "serve.log"
+def s3_published(published: Published, object_server: ObjectServer) -> str:
+    """The published data root's objects in the session's object store (uploaded once): their URL."""
+    url = object_server.url(S3_BUCKET, "api")
+    upload_tree(published.root, s3_store(url))
+    return url
+
+
+@pytest.fixture(scope="session", params=["local", "s3"])
+def server(request: pytest.FixtureRequest, published: Published,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`twf serve` over the published state (debug scan off, no web viewer): once on the local data root, once
+    on the same objects in S3 (every API test runs against both; its id says which)."""
+    log = tmp_path_factory.mktemp("logs") / f"serve-{request.param}.log"
     no_viewer = str(log.parent / "none")
-    yield from start_server(published.root, log, TWF_ENABLE_DEBUG_SCAN="", TWF_WEB_DIST=no_viewer)
+    s3 = s3_environ(request.getfixturevalue("s3_published")) if request.param == "s3" else {}
+    yield from start_server(published.root, log, TWF_ENABLE_DEBUG_SCAN="", TWF_WEB_DIST=no_viewer, **s3)
 
 
 @pytest.fixture(scope="session")

@@ -11,12 +11,12 @@ from twf import store
 from twf.api.manifest_cache import ManifestCache
 from twf.errors import InvalidRunId, NotPublished
 from twf.manifest import empty_manifest, load_manifest, write_latest, write_manifest
-from twf.storage import LocalStore
+from twf.storage import LocalStore, ObjectStore
 
 NOW = datetime(2026, 1, 29, 18, tzinfo=UTC)
 
 
-def commit(storage: LocalStore, run: str, fhs: set[int]) -> None:
+def commit(storage: ObjectStore, run: str, fhs: set[int]) -> None:
     loaded = load_manifest(storage, "hrrr", run)
     manifest = empty_manifest("hrrr", run, NOW) if loaded is None else loaded[0]
     write_manifest(storage, manifest.with_frames("tmp2m", "continuous", "°F", 19, fhs, NOW),
@@ -33,8 +33,8 @@ class CountingStore(LocalStore):
         return super().get_with_info(key)
 
 
-def test_unchanged_manifest_is_served_from_memory_and_a_rewrite_is_seen(data_root: Path) -> None:
-    storage = LocalStore(data_root)
+def test_unchanged_manifest_is_served_from_memory_and_a_rewrite_is_seen(empty_store: ObjectStore) -> None:
+    storage = empty_store
     cache = ManifestCache(storage)
     commit(storage, "20260129_17z", {0})
     first = cache.manifest("hrrr", "20260129_17z")
@@ -43,8 +43,8 @@ def test_unchanged_manifest_is_served_from_memory_and_a_rewrite_is_seen(data_roo
     assert cache.manifest("hrrr", "20260129_17z").value.variables["tmp2m"].fhs == (0, 1)
 
 
-def test_run_list_and_latest_follow_commits(data_root: Path) -> None:
-    storage = LocalStore(data_root)
+def test_run_list_and_latest_follow_commits(empty_store: ObjectStore) -> None:
+    storage = empty_store
     cache = ManifestCache(storage)
     assert cache.runs("hrrr").value == [] and cache.latest("hrrr") is None
     commit(storage, "20260129_16z", {0})

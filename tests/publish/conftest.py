@@ -3,10 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import S3_BUCKET, clone, s3_store, upload_tree
 
-from twf.storage import LocalStore
+from twf.storage import LocalStore, ObjectStore
+from twf.storage.s3 import S3Store
 
-from .frames import NEW_FRAMES, NEW_RUN, OLD_FRAMES, OLD_RUN, digests, stage_frames
+from .frames import NEW_FRAMES, NEW_RUN, OLD_FRAMES, OLD_RUN, digests, link_copy, stage_frames
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +28,20 @@ def expected_bytes(staged_template: Path) -> dict[tuple[str, str, int], dict[str
         out.update({(run, *frame): files for frame, files in digests(storage, run, frames).items()})
     return out
 
+
+
+@pytest.fixture(scope="session")
+def s3_staged_template(staged_template: Path, object_server) -> S3Store:
+    """The staged template's objects in the session's object store, uploaded once."""
+    storage = s3_store(object_server.url(S3_BUCKET, "staged-template"))
+    upload_tree(staged_template, storage)
+    return storage
+
+
+@pytest.fixture(params=["local", "s3"])
+def staged_store(request: pytest.FixtureRequest, staged_template: Path, tmp_path: Path) -> ObjectStore:
+    """A fresh store holding the staged template: a hard-link copy of the folder, or a server-side copy of the
+    uploaded prefix (the test id says which)."""
+    if request.param == "local":
+        return link_copy(staged_template, tmp_path / "v3")
+    return clone(request.getfixturevalue("s3_staged_template"), request.getfixturevalue("s3_url"))

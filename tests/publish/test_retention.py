@@ -1,50 +1,51 @@
-"""Retention keeps the newest K runs per model, deletes manifest and folders together, and spares LATEST."""
+"""Retention keeps the newest K runs per model, deletes index entry, manifest and objects together, and spares
+LATEST; on each store backend."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from twf import store
 from twf.artifacts import SIDECAR
 from twf.manifest import empty_manifest, list_runs, write_latest, write_manifest
 from twf.retention import apply_retention, known_runs
-from twf.storage import LocalStore
+from twf.storage import ObjectStore
 
 NOW = datetime(2026, 1, 29, 18, 30, tzinfo=UTC)
 RUNS = [f"20260129_{h:02d}z" for h in range(10, 16)]  # oldest first
 
 
-def _commit(storage: LocalStore, run: str) -> None:
+def _commit(storage: ObjectStore, run: str) -> None:
     storage.put(SIDECAR.key(store.published_frame("hrrr", run, "tmp2m", 0)), b"{}")
     manifest = empty_manifest("hrrr", run, NOW).with_frames("tmp2m", "continuous", "°F", 19, {0}, NOW)
     write_manifest(storage, manifest, None)
 
 
-def test_retention_keeps_the_newest_runs_and_deletes_manifest_and_folder_together(data_root: Path) -> None:
-    storage = LocalStore(data_root)
+def test_retention_keeps_the_newest_runs_and_deletes_manifest_and_objects_together(
+        empty_store: ObjectStore) -> None:
+    storage = empty_store
     for run in RUNS:
         _commit(storage, run)
     write_latest(storage, "hrrr", RUNS[-1], NOW)
     removed = apply_retention(storage, "hrrr", keep=4)
     assert removed == [RUNS[1], RUNS[0]]
     assert list_runs(storage, "hrrr") == RUNS[2:][::-1]
-    left = sorted(p.name for p in storage.path(store.published_model("hrrr")).iterdir())
-    assert left == sorted([*RUNS[2:], "LATEST.json"])
+    assert storage.children(store.published_model("hrrr")) == {*RUNS[2:], "LATEST.json"}
+    assert storage.children(store.manifests("hrrr")) == {*(f"{run}.json" for run in RUNS[2:]), "runs.json"}
 
 
-def test_retention_never_deletes_the_run_latest_names(data_root: Path) -> None:
-    storage = LocalStore(data_root)
+def test_retention_never_deletes_the_run_latest_names(empty_store: ObjectStore) -> None:
+    storage = empty_store
     for run in RUNS:
         _commit(storage, run)
     write_latest(storage, "hrrr", RUNS[0], NOW)  # e.g. the newer runs never got a first frame of every var
     apply_retention(storage, "hrrr", keep=2)
     assert list_runs(storage, "hrrr") == [RUNS[-1], RUNS[-2], RUNS[0]]
-    assert storage.path(store.published_run("hrrr", RUNS[0])).is_dir()
+    assert list(storage.list(store.published_run("hrrr", RUNS[0])))
 
 
-def test_retention_cleans_runs_known_only_by_staging_or_an_orphan_folder(data_root: Path) -> None:
-    storage = LocalStore(data_root)
+def test_retention_cleans_runs_known_only_by_staging_or_orphan_objects(empty_store: ObjectStore) -> None:
+    storage = empty_store
     for run in RUNS[2:]:
         _commit(storage, run)
     storage.put(SIDECAR.key(store.staging_frame("hrrr", RUNS[0], "tmp2m", 0)), b"{}")
@@ -52,5 +53,5 @@ def test_retention_cleans_runs_known_only_by_staging_or_an_orphan_folder(data_ro
     storage.put(SIDECAR.key(store.published_frame("hrrr", RUNS[1], "tmp2m", 0)), b"{}")
     assert known_runs(storage, "hrrr") == RUNS[::-1]
     assert apply_retention(storage, "hrrr", keep=4) == [RUNS[1], RUNS[0]]
-    assert not storage.path(store.staging_run("hrrr", RUNS[0])).exists()
-    assert not storage.path(store.published_run("hrrr", RUNS[1])).exists()
+    assert list(storage.list(store.staging_run("hrrr", RUNS[0]))) == []
+    assert list(storage.list(store.published_run("hrrr", RUNS[1]))) == []

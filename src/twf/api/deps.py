@@ -30,7 +30,8 @@ class Services:
     exports: ExportCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.storage = open_store(self.settings.data_root)
+        self.storage = open_store(self.settings.storage_location, self.settings)
+        self.storage.check()  # an unusable store stops the server at start, in one line
         self.manifests = ManifestCache(self.storage)
         budget = self.settings.cache_mb << 20
         value_bytes = int(budget * VALUE_SHARE)

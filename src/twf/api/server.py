@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser, default_port: int = DEFAULT_P
 def settings_from(args: argparse.Namespace):
     settings = load_settings()
     if args.data_root is not None:
-        settings = dataclasses.replace(settings, data_root=args.data_root.resolve())
+        settings = dataclasses.replace(settings, data_root=args.data_root.resolve(), storage_url=None)
     return settings
 
 

@@ -82,7 +82,7 @@ def _build_one(task: FrameTask, storage: ObjectStore, var: str, gribs: list[Path
 def run_task(task: FrameTask) -> TaskResult:
     """Fetch once for all the task's variables (falling back to one fetch per variable if that fails, so one
     missing message costs one frame), then build each frame. Runs in a worker process."""
-    storage = open_store(task.storage_url)
+    storage = open_store(task.storage_url)  # credentials from this worker's own environment
     grib_prefix = store.staging_grib(task.model, task.run, task.fh)
     grib_dir = storage.scratch_dir(grib_prefix)
     outcomes: list[FrameOutcome] = []

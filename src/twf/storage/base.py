@@ -33,6 +33,11 @@ class ObjectStore(ABC):
     revalidate_seconds: float = 0.0
 
     @abstractmethod
+    def check(self) -> None:
+        """StorageUnavailable (one line) unless the store can be used: the bucket exists, the credentials are
+        accepted, the endpoint answers. Commands call it before doing anything."""
+
+    @abstractmethod
     def put(self, key: str, data: bytes) -> ObjectInfo:
         """Write a whole object, durably and atomically (replacing any previous one)."""
 

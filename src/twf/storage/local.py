@@ -55,6 +55,9 @@ class LocalStore(ObjectStore):
     def __hash__(self) -> int:
         return hash(self.root)
 
+    def check(self) -> None:
+        """A folder needs nothing checked ahead: writers create what they need, readers find nothing."""
+
     def path(self, key: str) -> Path:
         """The file of `key`. Keys are relative and plain (the layout validates every segment); anything else
         is refused, so no key names a file outside the root."""

@@ -1,0 +1,120 @@
+"""Serving from S3 (SeaweedFS on 127.0.0.1) against serving from a local data root, over HTTP, same frame.
+
+One run builds a real frame (HRRR tmp2m f01 from the NOAA samples) with the real builder and publisher into a
+local data root, uploads the same objects into a bucket of a local SeaweedFS (`twf.storage.seaweed`), and
+starts two `twf serve` processes, one per store. On the same 500 random in-bounds tiles at z3-z10 and 500
+random points it measures, for each:
+
+- cold first tile: a freshly started server's first tile of the frame (manifest, geometry and level reads
+  from the store), the median of a few restarts;
+- warm tile p50/p95 over HTTP (sequential, keep-alive, after one warm-up pass);
+- warm sample p50/p95 over HTTP.
+
+Targets (issue 14): warm tile p50 from S3 within 1.5x of the local store's; cold first tile ≤ 40 ms;
+sample p50 ≤ 2 ms warm.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.bench_tiles import (
+    FH,
+    GRIB,
+    MODEL,
+    RUN,
+    SEED,
+    TILES,
+    VAR,
+    http_latency,
+    p50_p95,
+    publish_frame,
+    random_tiles,
+    server,
+)
+from twf.config import S3Credentials
+from twf.storage.seaweed import running
+
+BUCKET = "twf-bench"
+CREDENTIALS = S3Credentials("twf-bench-key", "twf-bench-secret")
+COLD_RESTARTS = 5
+COLD_TILE = (5, 6, 11)  # a z5 tile over the Pacific Northwest, as a viewer's first screen asks
+
+
+def cold_first_tile_ms(command: list[str], env: dict[str, str]) -> float:
+    """The median first-tile latency of freshly started servers (each answers /docs first, so the process is
+    up, but has read nothing of the store)."""
+    z, x, y = COLD_TILE
+    path = f"/tiles/v3/{MODEL}/{RUN}/{VAR}/{FH}/{z}/{x}/{y}.png"
+    samples = []
+    for _ in range(COLD_RESTARTS):
+        with server(command, env) as url, httpx.Client(base_url=url, timeout=30) as client:
+            t0 = time.perf_counter()
+            status = client.get(path).status_code
+            samples.append((time.perf_counter() - t0) * 1000)
+            assert status == 200, status
+    return statistics.median(samples)
+
+
+def main() -> None:
+    if not GRIB.is_file():
+        print(f"skipped: NOAA sample {GRIB} not found")
+        return
+    from twf.storage.local import LocalStore
+    from twf.storage.s3 import S3Store
+
+    with tempfile.TemporaryDirectory(prefix="bench-storage-") as tmp:
+        work = Path(tmp)
+        root = work / "data" / "v3"
+        publish_frame(root)
+        with running(work / "objectstore", CREDENTIALS, (BUCKET,)) as objects:
+            url = objects.url(BUCKET, "bench")
+            s3 = S3Store(url, CREDENTIALS)
+            local = LocalStore(root)
+            for key in local.list(""):
+                s3.put_file(key, local.path(key))
+            serve = [sys.executable, "-m", "twf", "serve", "--log-level", "warning"]
+            stores = {
+                "local": ({"TWF_DATA_ROOT": str(root), "TWF_STORAGE_URL": ""}, ),
+                "S3": ({"TWF_STORAGE_URL": url, "AWS_ACCESS_KEY_ID": CREDENTIALS.access_key_id,
+                        "AWS_SECRET_ACCESS_KEY": CREDENTIALS.secret_access_key}, ),
+            }
+            tiles = [f"/tiles/v3/{MODEL}/{RUN}/{VAR}/{FH}/{z}/{x}/{y}.png" for z, x, y in random_tiles()]
+            rng = random.Random(SEED)
+            query = f"/api/v3/sample?model={MODEL}&run={RUN}&var={VAR}&fh={FH}"
+            samples = [f"{query}&lat={rng.uniform(30, 47):.4f}&lon={rng.uniform(-120, -75):.4f}"
+                       for _ in range(TILES)]
+            results: dict[str, dict[str, object]] = {}
+            for name, (env,) in stores.items():
+                cold = cold_first_tile_ms(serve, env)
+                with server(serve, env) as base:
+                    tile_ms, tile_err = http_latency(base, tiles)
+                    sample_ms, sample_err = http_latency(base, samples)
+                results[name] = {"cold": cold, "tile": tile_ms, "sample": sample_ms,
+                                 "errors": tile_err + sample_err}
+    local_p50 = statistics.median(results["local"]["tile"])
+    s3_p50 = statistics.median(results["S3"]["tile"])
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{TILES} random tiles z3-z10 and {TILES} points of {MODEL} {RUN} {VAR} f{FH:03d}; one uvicorn "
+          f"worker per server; SeaweedFS `weed mini` on 127.0.0.1; load average {load}")
+    rows = [
+        ("cold first tile, median of 5 restarts (ms)",
+         *(f"{results[n]['cold']:.1f}" for n in ("local", "S3")), "S3 ≤ 40"),
+        ("warm tile p50 / p95 over HTTP (ms)", *(p50_p95(results[n]["tile"]) for n in ("local", "S3")),
+         f"S3/local {s3_p50 / local_p50:.2f}x ≤ 1.5x"),
+        ("warm sample p50 / p95 over HTTP (ms)", *(p50_p95(results[n]["sample"]) for n in ("local", "S3")),
+         "S3 p50 ≤ 2"),
+        ("errors", *(str(results[n]["errors"]) for n in ("local", "S3")), "0"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'':{width}}  {'local store':>14}  {'S3 store':>14}  target")
+    for name, local_v, s3_v, target in rows:
+        print(f"{name:{width}}  {local_v:>14}  {s3_v:>14}  {target}")
