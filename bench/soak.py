@@ -1,7 +1,7 @@
 """`make soak`: a crowd on the API while a new run is published, with faults nowhere but load everywhere.
 
     python -m bench.soak [--seconds 300] [--clients 64] [--server-workers 2] [--build-workers 2]
-                         [--hours 0-12] [--hour-seconds 20] [--vars all] [--think 0.5]
+                         [--hours 0-12] [--hour-seconds 20] [--vars all]
 
 1. The demo runs (`make demo-data`) are the published state a new run arrives into (hard-linked into a fresh
    data root under `data/soak/`), and a new HRRR run (`LIVE_RUN`, synthetic, written once into the demo
@@ -38,7 +38,8 @@ from pathlib import Path
 import httpx
 
 from bench.soak_publish import Drip, ListingMonitor, compare_runs, publish_unloaded, start_scheduler
-from bench.soak_viewers import Tally, crowd, percentile
+from bench.soak_tally import ROUTES, Tally, percentile
+from bench.soak_viewers import crowd
 from twf import store
 from twf.api.server import KEEP_ALIVE_S
 from twf.config import load_settings
@@ -53,7 +54,6 @@ from twf.synthetic.mirror import write_mirror
 HOST = "127.0.0.1"
 LIVE_MODEL = "hrrr"
 LIVE_RUN = "20260129_18z"  # one cycle after the demo's HRRR run, so `latest` moves to it
-ROUTES = ("models", "vars", "frames", "tile", "sample", "contours")
 LATENCY_TARGET_P95_S = 30.0
 
 
@@ -73,7 +73,6 @@ class SoakConfig:
     # workers build an hour's ten frames (~9 s unloaded), so the queue does not grow without bound.
     hour_seconds: float = 20.0
     variables: tuple[str, ...] | None = None  # None: every variable of the model
-    think_s: float = 0.5
     interval: float = 30.0
     rss_limit_mib: float = 1024.0
     run: str = LIVE_RUN
@@ -125,8 +124,10 @@ def workers_of(pid: int) -> list[int]:
     return sorted(found)
 
 
-def start_server(data_root: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "TWF_DATA_ROOT": str(data_root), "TWF_WEB_DIST": str(log.parent / "no-viewer")}
+def start_server(data_root: Path, port: int, workers: int, log: Path, **env: str) -> subprocess.Popen:
+    """`workers` > 1: a supervisor and its worker processes; 1: one process that serves."""
+    env = {**os.environ, "TWF_DATA_ROOT": str(data_root), "TWF_WEB_DIST": str(log.parent / "no-viewer"),
+           **env}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "twf.api.server:app_from_env", "--host", HOST,
@@ -137,7 +138,7 @@ def start_server(data_root: Path, port: int, workers: int, log: Path) -> subproc
     while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(f"http://{HOST}:{port}/healthz", timeout=2).status_code == 200 \
-                    and len(workers_of(proc.pid)) >= workers:
+                    and (workers == 1 or len(workers_of(proc.pid)) >= workers):
                 return proc
         except httpx.TransportError:
             pass
@@ -178,7 +179,7 @@ async def drive(config: SoakConfig, url: str, server: subprocess.Popen, monitor:
     done = asyncio.Event()
     until = time.monotonic() + config.seconds
     clients = asyncio.create_task(
-        crowd(url, config.clients, config.seconds, config.think_s, config.seed, tally))
+        crowd(url, config.clients, config.seconds, config.seed, tally))
     watcher = asyncio.create_task(monitor.watch(until + 120, done))
     print(HEADER, flush=True)
     started, last, previous = time.monotonic(), 0, time.monotonic()
@@ -192,6 +193,7 @@ async def drive(config: SoakConfig, url: str, server: subprocess.Popen, monitor:
         print(f"{now - started:6.0f} {tally.requests:9d} {rate:6.0f} {tally.server_errors:5d} "
               f"{len(monitor.listed_at):7d}/{planned:<5d}  {workers}", flush=True)
         last, previous = tally.requests, now
+    clients.result()  # a crowd that crashed is a broken soak, not a quiet one
     deadline = time.monotonic() + 120  # the crowd is gone: give the last hours time to publish
     while len(monitor.listed_at) < planned and time.monotonic() < deadline:
         await asyncio.sleep(1)
@@ -268,8 +270,11 @@ def summary(config: SoakConfig, result: SoakResult) -> str:
              f"statuses {dict(sorted(tally.statuses.items()))}"]
     for route in ROUTES:
         values = tally.latencies.get(route, [])
-        lines.append(f"  {route:9s} n={len(values):7d}  p50 {percentile(values, 50):7.1f} ms  "
-                     f"p95 {percentile(values, 95):7.1f} ms  p99 {percentile(values, 99):7.1f} ms")
+        lines.append(f"  {route:12s} n={len(values):7d}  p50 {percentile(values, 50):8.1f} ms  "
+                     f"p95 {percentile(values, 95):8.1f} ms  p99 {percentile(values, 99):8.1f} ms")
+    ticks = tally.advances + tally.stalls
+    lines.append(f"  playback: {tally.advances} frames shown, {tally.stalls} stalled ticks "
+                 f"({tally.stalls / max(ticks, 1):.1%} of ticks waited for a frame to load)")
     for pid, samples in result.rss.items():
         warm = samples[1] if len(samples) > 1 else samples[0]
         lines.append(f"  server worker {pid}: RSS {samples[0]:.0f} MiB at the first row, {warm:.0f} after "
@@ -298,8 +303,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hour-seconds", type=float, default=defaults.hour_seconds,
                         help="seconds between two hours arriving in the mirror")
     parser.add_argument("--vars", help="comma-separated variables of the live run (default: all)")
-    parser.add_argument("--think", type=float, default=defaults.think_s,
-                        help="mean pause of a viewer between two actions, seconds")
     parser.add_argument("--interval", type=float, default=defaults.interval, help="seconds per report row")
     parser.add_argument("--rss-limit-mib", type=float, default=defaults.rss_limit_mib)
     parser.add_argument("--data-root", type=Path, help="published runs to start from (default TWF_DATA_ROOT)")
@@ -314,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         base_root=(args.data_root or load_settings().data_root).resolve(), seconds=args.seconds,
         clients=args.clients, server_workers=args.server_workers, build_workers=args.build_workers,
         hours=tuple(parse_hours(args.hours)), hour_seconds=args.hour_seconds,
-        variables=tuple(args.vars.split(",")) if args.vars else None, think_s=args.think,
+        variables=tuple(args.vars.split(",")) if args.vars else None,
         interval=args.interval, rss_limit_mib=args.rss_limit_mib)
     result = run_soak(config)
     print(summary(config, result), flush=True)

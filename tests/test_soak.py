@@ -15,7 +15,7 @@ def test_a_crowd_during_a_live_publish_sees_no_error_and_the_run_is_published_un
     _, hours = synthetic_mirror_runs["hrrr"]
     config = SoakConfig(work=tmp_path / "soak", source_mirror=synthetic_mirror, seconds=25.0, clients=8,
                         server_workers=2, build_workers=1, hours=hours[:2], hour_seconds=3.0,
-                        variables=("tmp2m", "refc"), think_s=0.2, interval=5.0, run=HRRR_RUN)
+                        variables=("tmp2m", "refc"), interval=5.0, run=HRRR_RUN)
     result = run_soak(config)
     print(summary(config, result))
     assert result.passed, result.failures
