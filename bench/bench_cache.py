@@ -1,110 +1,108 @@
-"""What the decoded-raster cache budget (TWF_CACHE_MB) costs in tile latency: the default vs the old size.
+"""What tiles cost a server that starts cold under a crowd of viewers, per cache budget (TWF_CACHE_MB).
 
-Replays one seeded, viewer-like sequence of tile requests (the `make soak` pattern: a 3×3 viewport of 512 px
-tiles at one zoom of 4–9 over one to four consecutive frames of a random dataset) through the tile route
-in-process, once per cache budget, on the published runs under TWF_DATA_ROOT (the demo runs). Reported per
-budget: p50/p95/mean per tile and the share of requests that had to decode a level. Reference: 1280 MiB,
-the budget fixed in code before TWF_CACHE_MB (1 GiB RGBA + 256 MiB values).
+Replays one seeded sequence of tile requests the way the viewers of `make soak` ask for them (each visit
+animates one dataset over one region's view: every frame of the run, 3×3 512 px tiles each, fetched once as a
+browser caches them; eight visits at a time, their requests interleaved) against a fresh `twf serve` process
+(one worker) on the published runs under TWF_DATA_ROOT (the demo runs), once per budget. Reported per budget:
+p50/p95/mean latency of a tile over HTTP (one request at a time) and the CPU seconds the server spent on the
+whole sequence. Reference: 1280 MiB, the budget fixed in code before TWF_CACHE_MB (1 GiB RGBA + 256 MiB
+values).
 
     python -m bench cache
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
+import os
 import random
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
-from bench.soak_viewers import VIEWPORT, ZOOMS, clamp, tile_xy
-from twf import store
-from twf.api import tiles as tile_route
-from twf.api.deps import Services
-from twf.api.published import committed_object
-from twf.api.webmercator import tile_bounds
-from twf.artifacts import RGBA
+import httpx
+
+from bench.soak import HOST, free_port, start_server
+from bench.soak_viewers import MODEL_WEIGHTS, VAR_WEIGHTS, frame_tiles, region_camera, weighted
+from twf.api.regions import load_regions
 from twf.config import DEFAULT_CACHE_MB, load_settings
-from twf.grid import CONUS_BOUNDS_3857, CONUS_BOUNDS_4326
 from twf.manifest import list_runs, read_manifest
 from twf.models import REGISTRY
 from twf.storage import LocalStore, ObjectStore
 
 BUDGETS_MB = (DEFAULT_CACHE_MB, 1280)
-VIEWS, SEED = 150, 15
+VISITS, AT_ONCE, SEED = 48, 8, 15
 
 
-def published_frames(storage: ObjectStore) -> list[tuple[str, str, str, int]]:
-    frames = []
+def datasets(storage: ObjectStore) -> dict[tuple[str, str, str], list[int]]:
+    """(model, run, var) → its published forecast hours."""
+    found: dict[tuple[str, str, str], list[int]] = {}
     for model in REGISTRY:
         for run in list_runs(storage, model):
-            frames += [(model, run, var, fh) for var, fh in read_manifest(storage, model, run).frames()]
-    return frames
+            for var, fh in read_manifest(storage, model, run).frames():
+                found.setdefault((model, run, var), []).append(fh)
+    return {key: sorted(hours) for key, hours in found.items()}
 
 
-def viewer_tiles(frames: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str, int, int, int, int]]:
-    """(model, run, var, fh, z, x, y) in the order a crowd of viewers asks for them."""
+def crowd_tiles(published: dict[tuple[str, str, str], list[int]]) -> list[str]:
+    """Tile paths in the order a crowd of viewers asks for them."""
     rng = random.Random(SEED)
-    by_dataset: dict[tuple[str, str, str], list[int]] = {}
-    for model, run, var, fh in frames:
-        by_dataset.setdefault((model, run, var), []).append(fh)
-    datasets = sorted(by_dataset)
-    around = range(-(VIEWPORT // 2), VIEWPORT // 2 + 1)
-    requests = []
-    west, south, east, north = CONUS_BOUNDS_4326
-    for _ in range(VIEWS):
-        dataset = rng.choice(datasets)
-        hours = sorted(by_dataset[dataset])
-        z = rng.choice(ZOOMS)
-        cx, cy = tile_xy(rng.uniform(west, east), rng.uniform(south, north), z)
-        start = rng.randrange(len(hours))
-        for k in range(rng.randint(1, 4)):
-            fh = hours[(start + k) % len(hours)]
-            n = 2**z
-            requests += [(*dataset, fh, z, (cx + dx) % n, clamp(cy + dy, n))
-                         for dx in around for dy in around]
-    return requests
+    regions = [r.model_dump() for r in load_regions().regions]
+    names = sorted(published)
+    visits = []
+    for _ in range(VISITS):
+        model = weighted(rng, sorted({n[0] for n in names}), MODEL_WEIGHTS)
+        candidates = [n for n in names if n[0] == model]
+        model, run, var = rng.choices(candidates, [VAR_WEIGHTS.get(n[2], 1) for n in candidates])[0]
+        camera = region_camera(rng.choice(regions), rng)
+        template = f"/tiles/v3/{model}/{run}/{var}/{{fh}}/{{z}}/{{x}}/{{y}}.png"
+        visits.append([tile for fh in published[(model, run, var)]
+                       for tile in frame_tiles(template.replace("{fh}", str(fh)), camera)])
+    order = []
+    for start in range(0, VISITS, AT_ONCE):
+        group = visits[start:start + AT_ONCE]
+        for i in range(max(len(v) for v in group)):
+            order += [visit[i] for visit in group if i < len(visit)]
+    return order
 
 
-def must_decode(services: Services, model: str, run: str, var: str, fh: int, z: int, x: int, y: int) -> bool:
-    """Whether this tile finds its level not decoded yet (tiles outside CONUS decode nothing)."""
-    bounds = tile_bounds(z, x, y)
-    if not bounds.intersects(CONUS_BOUNDS_3857):
-        return False
-    key = RGBA.key(store.published_frame(model, run, var, fh))
-    info = committed_object(services, services.manifests.manifest(model, run), key)
-    target_res = (bounds.right - bounds.left) / 512
-    return info is not None and services.rgba.cached(services.storage.gdal_path(key), info.identity,
-                                                     target_res) is None
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def replay(budget_mb: int, requests: list) -> tuple[list[float], float]:
-    services = Services(dataclasses.replace(load_settings(), cache_mb=budget_mb))
-    loop = asyncio.new_event_loop()
-    times, decoded = [], 0
-    try:
-        for model, run, var, fh, z, x, y in requests:
-            decoded += must_decode(services, model, run, var, fh, z, x, y)
-            start = time.perf_counter()
-            loop.run_until_complete(tile_route.tile(model, run, var, fh, z, x, f"{y}@2x", services=services))
-            times.append((time.perf_counter() - start) * 1000)
-    finally:
-        loop.close()
-    return times, decoded / len(requests)
+def replay(root: Path, budget_mb: int, tiles: list[str]) -> tuple[list[float], float]:
+    """Latencies (ms) of the tiles and the server's CPU seconds for them, on a fresh single-worker server."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as work:
+        server = start_server(root, port, 1, Path(work) / "serve.log", TWF_CACHE_MB=str(budget_mb))
+        try:
+            before, times = cpu_seconds(server.pid), []
+            with httpx.Client(base_url=f"http://{HOST}:{port}", timeout=60) as client:
+                for path in tiles:
+                    start = time.perf_counter()
+                    status = client.get(path).status_code
+                    times.append((time.perf_counter() - start) * 1000)
+                    if status not in (200, 204):
+                        raise SystemExit(f"bench_cache: {status} for {path}")
+            return times, cpu_seconds(server.pid) - before
+        finally:
+            server.terminate()
+            server.wait()
 
 
 def main() -> None:
-    storage = LocalStore(load_settings().data_root)
-    frames = published_frames(storage)
-    if not frames:
-        print(f"skipped: no published run under {storage.root} (make demo-data)")
+    root = load_settings().data_root
+    published = datasets(LocalStore(root))
+    if not published:
+        print(f"skipped: no published run under {root} (make demo-data)")
         return
-    requests = viewer_tiles(frames)
-    print(f"{len(requests)} tile requests (512 px) over {len(frames)} frames under {storage.root}")
-    print("  TWF_CACHE_MB   p50 ms   p95 ms   mean ms   requests that decoded a level")
+    tiles = crowd_tiles(published)
+    print(f"{len(tiles)} tile requests (512 px) of {VISITS} viewer visits over {len(published)} datasets "
+          f"under {root}; load average {os.getloadavg()[0]:.1f}")
+    print("  TWF_CACHE_MB   p50 ms   p95 ms   mean ms   server CPU s")
     for budget in BUDGETS_MB:
-        times, decoded = replay(budget, requests)
-        ordered = sorted(times)
-        p95 = ordered[int(0.95 * (len(ordered) - 1))]
-        print(f"  {budget:12d} {statistics.median(times):8.1f} {p95:8.1f} {statistics.fmean(times):9.1f}   "
-              f"{decoded:6.1%}", flush=True)
+        times, cpu = replay(root, budget, tiles)
+        p95 = sorted(times)[int(0.95 * (len(times) - 1))]
+        print(f"  {budget:12d} {statistics.median(times):8.1f} {p95:8.1f} {statistics.fmean(times):9.1f} "
+              f"{cpu:14.1f}   (load average {os.getloadavg()[0]:.1f})", flush=True)

@@ -20,6 +20,8 @@ from tests.api.test_tiles import decode_png
 from tests.conftest import HRRR_RUN
 
 from twf.api.deps import Services
+from twf.api.raster_cache import RasterCache
+from twf.api.tile_render import premultiply, render_rgba
 from twf.api.webmercator import tile_bounds
 from twf.config import Settings
 from twf.export.boundaries import boundaries
@@ -157,15 +159,18 @@ def test_cli_refuses_an_unknown_extension_and_an_oversized_width(published: Publ
     assert not list(tmp_path.iterdir())
 
 
-def test_an_export_window_renders_what_the_whole_decoded_level_renders(published: Published) -> None:
+def test_an_export_frame_decodes_only_the_blocks_its_region_covers_and_equals_the_whole_level(
+        published: Published) -> None:
     services = Services(Settings(data_root=published.root, cache_dir=published.root / "cache",
                                  enable_debug_scan=False))
     request = build_request("hrrr", "tmp2m", run=HRRR_RUN, fhs="1", region="pnw", width=720)
+    view = request.view
     frame = request_frames(services, request)[0]
-    windowed = frame_pixels(services, frame, request.view)  # nothing decoded yet: a window of the level
+    pixels = frame_pixels(services, frame, view)
     path, identity = frame_file(services, frame)
-    target_res = (request.view.bounds.right - request.view.bounds.left) / request.view.width
-    services.rgba.load(path, identity, target_res)
-    whole = frame_pixels(services, frame, request.view)  # now from the server's decoded level
-    assert windowed.shape == (request.view.height, 720, 4)
-    assert np.array_equal(windowed, whole)
+    target_res = (view.bounds.right - view.bounds.left) / 720
+    whole = RasterCache(max_bytes=1 << 30, prepare=premultiply).load(path, identity, target_res)
+    expected = render_rgba(whole.array, whole.geometry, view.bounds, 720, "bilinear", height=view.height)
+    assert pixels.shape == (view.height, 720, 4) and np.array_equal(pixels, expected)
+    level_blocks = math.ceil(whole.geometry.width / 512) * math.ceil(whole.geometry.height / 512)
+    assert 0 < services.rgba.decodes < level_blocks / 2

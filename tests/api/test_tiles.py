@@ -19,7 +19,7 @@ from rio_tiler.io import Reader
 from tests.api.conftest import Published, Server
 from tests.conftest import HRRR_RUN
 
-from twf.api.raster_cache import RasterCache
+from twf.api.block_cache import BlockCache
 from twf.api.tile_render import premultiply, render_rgba
 from twf.api.webmercator import tile_bounds
 from twf.artifacts import RGBA
@@ -70,8 +70,9 @@ def test_nearest_tiles_above_native_zoom_are_pixel_identical_to_rio_tiler(publis
     path = rgba_path(published)
     bounds = tile_bounds(z, x, y)
     target_res = (bounds.right - bounds.left) / size
-    level = RasterCache(max_bytes=1 << 30, prepare=premultiply).load(path, path.stat().st_ino, target_res)
-    ours = render_rgba(level.array, level.geometry, bounds, size, "nearest")
+    level = BlockCache(max_bytes=1 << 30, prepare=premultiply).window(path, path.stat().st_ino, target_res,
+                                                                      bounds)
+    ours = render_rgba(level.array, level.geometry, bounds, size, "nearest", origin=level.origin)
     ref = rio_tiler_rgba(path, z, x, y, size, "nearest")
     opaque = ref[..., 3] == 255
     assert np.array_equal(ours[..., 3], ref[..., 3])

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from twf.api.block_cache import BlockCache
 from twf.api.difference_cache import DifferenceCache
 from twf.api.manifest_cache import ManifestCache
 from twf.api.raster_cache import RasterCache
@@ -24,7 +25,7 @@ class Services:
     settings: Settings
     storage: ObjectStore = field(init=False)
     manifests: ManifestCache = field(init=False)
-    rgba: RasterCache = field(init=False)
+    rgba: BlockCache = field(init=False)
     values: RasterCache = field(init=False)
     differences: DifferenceCache = field(init=False)
     exports: ExportCache = field(init=False)
@@ -35,7 +36,7 @@ class Services:
         self.manifests = ManifestCache(self.storage)
         budget = self.settings.cache_mb << 20
         value_bytes = int(budget * VALUE_SHARE)
-        self.rgba = RasterCache(max_bytes=budget - value_bytes, prepare=premultiply)
+        self.rgba = BlockCache(max_bytes=budget - value_bytes, prepare=premultiply)
         self.values = RasterCache(max_bytes=value_bytes)
         self.differences = DifferenceCache(self.values)
         self.exports = ExportCache()

@@ -1,9 +1,10 @@
 """Decoded COG levels kept in memory, keyed by file identity, bounded by bytes (least recently used out).
 
-Tiles and samples are windows of a few canonical rasters; decoding a whole level once (~40 ms for a 3 km
-RGBA frame) and then slicing numpy arrays is far cheaper than a GDAL read per request. Published frames are
-never rewritten in place, but the key still carries the file identity so a replaced file is never served
-stale.
+Samples read a few pixels of a small value raster; decoding its whole level once (~5 ms for a 3 km frame's
+value COG) and then indexing numpy arrays is far cheaper than a GDAL read per request. The RGBA rasters tiles
+read are decoded block by block instead (`twf.api.block_cache`), with the level geometry read here. Published
+frames are never rewritten in place, but the key still carries the file identity so a replaced file is never
+served stale.
 """
 
 from __future__ import annotations
@@ -35,21 +36,34 @@ class LevelGeometry:
 
 @dataclass(frozen=True)
 class Level:
+    """Decoded pixels of one level, or of a window of it whose first pixel is `origin` (row, col) of the
+    level: renderers index the level's pixel grid, so a window renders what the whole level renders."""
+
     geometry: LevelGeometry
     array: np.ndarray  # (h, w, bands) uint8 pixel-interleaved for RGBA; (h, w) float32 for values
+    origin: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A COG's levels (full resolution first, then each overview) and the size of its internal tiles."""
+
+    levels: tuple[LevelGeometry, ...]
+    block: tuple[int, int]  # (rows, cols) of every level's internal tiles
 
 
 Key = tuple[str, FileIdentity]
 
 
-def _read_geometries(path: Path) -> tuple[LevelGeometry, ...]:
+def read_layout(path: str | Path) -> Layout:
     with rasterio.open(path) as ds:
         overviews = len(ds.overviews(1))
-        geoms = [_geometry(0, ds)]
+        levels = [_geometry(0, ds)]
+        block = ds.block_shapes[0]
     for k in range(1, overviews + 1):
         with rasterio.open(path, overview_level=k - 1) as ov:
-            geoms.append(_geometry(k, ov))
-    return tuple(geoms)
+            levels.append(_geometry(k, ov))
+    return Layout(tuple(levels), block)
 
 
 def _geometry(index: int, ds: rasterio.DatasetReader) -> LevelGeometry:
@@ -57,13 +71,20 @@ def _geometry(index: int, ds: rasterio.DatasetReader) -> LevelGeometry:
     return LevelGeometry(index, t.c, t.f, t.a, -t.e, ds.width, ds.height)
 
 
-def _read_level(path: Path, geometry: LevelGeometry) -> np.ndarray:
-    options = {} if geometry.index == 0 else {"overview_level": geometry.index - 1}
-    with rasterio.open(path, **options) as ds:
-        data = ds.read()
+def open_level(path: str | Path, geometry: LevelGeometry) -> rasterio.DatasetReader:
+    return rasterio.open(path, **({} if geometry.index == 0 else {"overview_level": geometry.index - 1}))
+
+
+def pixel_interleaved(data: np.ndarray) -> np.ndarray:
+    """rasterio's (bands, h, w) as what renderers index: (h, w) for one band, (h, w, bands) otherwise."""
     if data.shape[0] == 1:
         return data[0]
     return np.ascontiguousarray(data.transpose(1, 2, 0))
+
+
+def _read_level(path: str | Path, geometry: LevelGeometry) -> np.ndarray:
+    with open_level(path, geometry) as ds:
+        return pixel_interleaved(ds.read())
 
 
 def choose_level(geometries: tuple[LevelGeometry, ...], target_res: float) -> LevelGeometry:
@@ -82,30 +103,33 @@ def choose_level(geometries: tuple[LevelGeometry, ...], target_res: float) -> Le
 DECODE_SLOTS = 2
 
 
-def read_window(path: Path, target_res: float, bounds: tuple[float, float, float, float],
-                margin: int = 2) -> Level:
-    """The part of the level for `target_res` that covers `bounds` (left, bottom, right, top) with `margin`
-    pixels around it, decoded alone: a one-off render of a small area (an exported region) reads a tenth of
-    what decoding the whole level would, and leaves the cache of the levels tiles use alone."""
-    geometry = choose_level(_read_geometries(path), target_res)
-    left, bottom, right, top = bounds
-    col0 = max(int((left - geometry.left) // geometry.res_x) - margin, 0)
-    col1 = min(int((right - geometry.left) // geometry.res_x) + 1 + margin, geometry.width)
-    row0 = max(int((geometry.top - top) // geometry.res_y) - margin, 0)
-    row1 = min(int((geometry.top - bottom) // geometry.res_y) + 1 + margin, geometry.height)
-    col1, row1 = max(col1, col0 + 1), max(row1, row0 + 1)
-    options = {} if geometry.index == 0 else {"overview_level": geometry.index - 1}
-    with rasterio.open(path, **options) as ds:
-        data = ds.read(window=((row0, row1), (col0, col1)))
-    array = data[0] if data.shape[0] == 1 else np.ascontiguousarray(data.transpose(1, 2, 0))
-    window = LevelGeometry(geometry.index, geometry.left + col0 * geometry.res_x,
-                           geometry.top - row0 * geometry.res_y, geometry.res_x, geometry.res_y,
-                           col1 - col0, row1 - row0)
-    return Level(window, array)
+class Layouts:
+    """Each file's `Layout`, read once per file identity (a few hundred bytes each; forgotten wholesale when
+    there are very many, as after weeks of runs)."""
+
+    LIMIT = 65536
+
+    def __init__(self) -> None:
+        self._layouts: dict[Key, Layout] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Key) -> Layout | None:
+        return self._layouts.get(key)
+
+    def load(self, key: Key) -> Layout:
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = read_layout(key[0])
+            with self._lock:
+                if len(self._layouts) > self.LIMIT:
+                    self._layouts.clear()
+                self._layouts[key] = layout
+        return layout
 
 
 class RasterCache:
-    """`prepare` turns a decoded level into the form its readers use (e.g. premultiplied RGBA), once.
+    """Whole levels (the value COGs hover samples, series and differences read: 1 MB for a 3 km frame).
+    `prepare` turns a decoded level into the form its readers use, once.
 
     Levels live in a `BoundedCache`: every thread asking for one level shares its build, and a thread whose
     decode failed never hands the next ones a fresh gate while another still decodes.
@@ -116,30 +140,22 @@ class RasterCache:
                  decode_slots: int = DECODE_SLOTS) -> None:
         self.max_bytes = max_bytes
         self._prepare = prepare
-        self._geometries: dict[Key, tuple[LevelGeometry, ...]] = {}
+        self._layouts = Layouts()
         self._levels: BoundedCache[Level] = BoundedCache(max_bytes, lambda level: level.array.nbytes)
-        self._lock = threading.Lock()
         self._decoding = threading.BoundedSemaphore(decode_slots)
 
-    def cached(self, path: Path, identity: FileIdentity, target_res: float = 0.0) -> Level | None:
+    def cached(self, path: str | Path, identity: FileIdentity, target_res: float = 0.0) -> Level | None:
         """The level for `target_res` if it is already decoded: the hot path, no I/O."""
         key = (str(path), identity)
-        geometries = self._geometries.get(key)
-        if geometries is None:
+        layout = self._layouts.get(key)
+        if layout is None:
             return None
-        return self._levels.get((key, choose_level(geometries, target_res).index))
+        return self._levels.get((key, choose_level(layout.levels, target_res).index))
 
-    def load(self, path: Path, identity: FileIdentity, target_res: float = 0.0) -> Level:
+    def load(self, path: str | Path, identity: FileIdentity, target_res: float = 0.0) -> Level:
         """Decode the level for `target_res` once, even under concurrent requests; blocking: use a thread."""
         key = (str(path), identity)
-        geometries = self._geometries.get(key)
-        if geometries is None:
-            geometries = _read_geometries(path)
-            with self._lock:
-                if len(self._geometries) > 65536:  # a few hundred bytes each; forget old files wholesale
-                    self._geometries.clear()
-                self._geometries[key] = geometries
-        geometry = choose_level(geometries, target_res)
+        geometry = choose_level(self._layouts.load(key).levels, target_res)
 
         def decode() -> Level:
             with self._decoding:

@@ -94,10 +94,15 @@ def _nearest_window(array: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np
 
 
 def render_rgba(array: np.ndarray, geom: LevelGeometry, bounds: Bounds, size: int,
-                resampling: Resampling, height: int | None = None) -> np.ndarray:
+                resampling: Resampling, height: int | None = None,
+                origin: tuple[int, int] = (0, 0)) -> np.ndarray:
     """The (size, size, 4) uint8 tile of `bounds` from a `premultiply`-ed level (`height` rows instead of
-    `size` for a window that is not square, e.g. an exported frame); outside the level: transparent."""
+    `size` for a window that is not square, e.g. an exported frame); outside the level: transparent.
+
+    `array` is the level, or a window of it starting at pixel `origin` (row, col) that holds every pixel the
+    tile reads (`block_cache`): indices are taken in the level's grid, so both render the same bytes."""
     rows = height or size
+    row0, col0 = origin
     step_x = (bounds.right - bounds.left) / size
     step_y = (bounds.top - bounds.bottom) / rows
     u = _source_coords(bounds.left + step_x / 2, step_x, size, geom.left, geom.res_x)
@@ -105,12 +110,12 @@ def render_rgba(array: np.ndarray, geom: LevelGeometry, bounds: Bounds, size: in
     inside_x = (u >= 0) & (u < geom.width)
     inside_y = (v >= 0) & (v < geom.height)
     if resampling == "nearest":
-        tile = _nearest_window(array, _nearest(v, geom.height), _nearest(u, geom.width))
+        tile = _nearest_window(array, _nearest(v, geom.height) - row0, _nearest(u, geom.width) - col0)
     else:
         y0, y1, wy = _bilinear(v, geom.height)
         x0, x1, wx = _bilinear(u, geom.width)
         r0, r1, c0, c1 = int(y0.min()), int(y1.max()), int(x0.min()), int(x1.max())
-        window = array[r0:r1 + 1, c0:c1 + 1]
+        window = array[r0 - row0:r1 - row0 + 1, c0 - col0:c1 - col0 + 1]
         tile = _bilinear_window(window, (y0 - r0, y1 - r0, wy), (x0 - c0, x1 - c0, wx))
     _unpremultiply(tile)
     if not inside_y.all():

@@ -1,8 +1,8 @@
 """`GET /tiles/v3/{model}/{run}/{var}/{fh}/{z}/{x}/{y}.png` (and `{y}@2x.png`): PNG tiles from the RGBA COG.
 
-The route is async and renders inline when the raster level is already decoded (the common case: ~1-3 ms of
-numpy + zlib); only a first touch decodes the level in a worker thread. Tiles wholly outside the canonical
-extent are 204 with an empty body, logged at DEBUG: viewers ask for them routinely.
+The route is async and renders inline when the raster blocks it reads are already decoded (the common case:
+~1-3 ms of numpy + deflate); only a first touch decodes the blocks it lacks in a worker thread. Tiles wholly
+outside the canonical extent are 204 with an empty body, logged at DEBUG: viewers ask for them routinely.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ async def tile(
         return Response(status_code=204, headers={"Cache-Control": cache_control})
     _, path, identity = locate(services, frame, RGBA)
     target_res = (bounds.right - bounds.left) / size
-    level = services.rgba.cached(path, identity, target_res)
+    level = services.rgba.cached_window(path, identity, target_res, bounds)
     if level is None:
-        level = await run_in_threadpool(services.rgba.load, path, identity, target_res)
-    rgba = render_rgba(level.array, level.geometry, bounds, size, frame.var.resampling)
+        level = await run_in_threadpool(services.rgba.window, path, identity, target_res, bounds)
+    rgba = render_rgba(level.array, level.geometry, bounds, size, frame.var.resampling, origin=level.origin)
     return Response(encode_rgba(rgba), media_type="image/png", headers={"Cache-Control": cache_control})

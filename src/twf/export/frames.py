@@ -1,5 +1,5 @@
 """The one place an export reads published artifacts: its frames, resolved through the committed manifests,
-and each frame's RGBA raster at the export's resolution (through the server's decoded-level cache)."""
+and each frame's RGBA raster at the export's resolution (through the server's block cache)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import numpy as np
 from twf.api.deps import Services
 from twf.api.identity import FileIdentity
 from twf.api.published import FrameRef, locate, resolve_frame, resolve_model, resolve_variable
-from twf.api.raster_cache import Level, read_window
-from twf.api.tile_render import premultiply, render_rgba
+from twf.api.tile_render import render_rgba
 from twf.api.trend import trend_frames
 from twf.artifacts import RGBA
 from twf.errors import NotPublished
@@ -54,16 +53,13 @@ def frame_file(services: Services, frame: FrameRef) -> tuple[str, FileIdentity]:
 
 def frame_pixels(services: Services, frame: FrameRef, view: View) -> np.ndarray:
     """(height, width, 4) uint8 straight-alpha colours of `view`: what the frame's tiles show there, sampled
-    from the same raster level a tile of that resolution reads (the server's decoded level when it holds
-    it, else just the window of it the view covers)."""
+    from the same raster level a tile of that resolution reads, through the server's block cache (only the
+    blocks the view covers are decoded)."""
     path, identity = frame_file(services, frame)
     target_res = (view.bounds.right - view.bounds.left) / view.width
-    level = services.rgba.cached(path, identity, target_res)
-    if level is None:
-        window = read_window(path, target_res, view.bounds)
-        level = Level(window.geometry, premultiply(window.array))
+    level = services.rgba.window(path, identity, target_res, view.bounds)
     return render_rgba(level.array, level.geometry, view.bounds, view.width, frame.var.resampling,
-                       height=view.height)
+                       height=view.height, origin=level.origin)
 
 
 def demo_run(services: Services, frame: FrameRef) -> bool:
