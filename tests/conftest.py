@@ -246,3 +246,37 @@ def clone(template: S3Store, url: str) -> S3Store:
     for key in template.list(""):
         root.copy(f"{template.location.prefix}/{key}", f"{target.location.prefix}/{key}")
     return target
+
+
+# Capabilities that let root ignore file modes; a process without them is refused by the kernel like any user.
+FILE_OVERRIDES = "-dac_override,-dac_read_search,-fowner"
+
+
+@dataclass(frozen=True)
+class Unprivileged:
+    """Commands run as a process file permissions apply to: the tests' own user, or, when the tests run as
+    root (as here), root without the capabilities that override file modes (`setpriv`, util-linux). A folder
+    made read-only then refuses its writes with a real EACCES from the kernel, as on a misconfigured host."""
+
+    path: Path
+
+    def run(self, args: list[str], timeout: float = 240) -> subprocess.CompletedProcess:
+        drop = ["setpriv", "--bounding-set", FILE_OVERRIDES, "--"] if os.geteuid() == 0 else []
+        return subprocess.run([*drop, *args], capture_output=True, text=True, timeout=timeout)
+
+    @staticmethod
+    def deny_writes(folder: Path) -> None:
+        folder.chmod(0o555)
+
+    @staticmethod
+    def allow_writes(folder: Path) -> None:
+        folder.chmod(0o755)
+
+
+@pytest.fixture
+def unprivileged(tmp_path: Path) -> Iterator[Unprivileged]:
+    """An `Unprivileged` working in `tmp_path`; every folder writable again afterwards (for the clean-up)."""
+    yield Unprivileged(tmp_path)
+    for folder in [tmp_path, *tmp_path.rglob("*")]:
+        if folder.is_dir() and not folder.is_symlink():
+            folder.chmod(0o755)

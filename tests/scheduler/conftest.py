@@ -24,15 +24,20 @@ def mirror_template(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Pat
     return root
 
 
+def scheduler_command(mirror: Path, root: Path, *args: str) -> list[str]:
+    """`twf scheduler --once` of HRRR from a mirror folder, with quick retries."""
+    return [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--once",
+            "--source", f"mirror:{mirror}", "--workers", "2", "--data-root", str(root),
+            "--retry-seconds", "0.05", "--max-attempts", "2", *args]
+
+
 @pytest.fixture
 def scheduler(data_root: Path) -> Scheduler:
     """Run `twf scheduler --once` as a user would, against `data_root`; returns the finished process."""
 
     def run(mirror: Path, *args: str, root: Path = data_root, timeout: float = 240) -> CompletedProcess:
-        cmd = [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--once",
-               "--source", f"mirror:{mirror}", "--workers", "2", "--data-root", str(root),
-               "--retry-seconds", "0.05", "--max-attempts", "2", *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(scheduler_command(mirror, root, *args), capture_output=True, text=True,
+                              timeout=timeout)
 
     return run
 

@@ -1,4 +1,5 @@
-"""A full disk while staging leaves committed state untouched, and a newer run supersedes an older one."""
+"""A full disk or a staging folder the scheduler may not write leaves committed state untouched, and a newer
+run supersedes an older one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import rasterio
+from tests.conftest import Unprivileged
 
 from twf import store
 from twf.artifacts import RGBA, SIDECAR, VALUE
@@ -20,7 +22,7 @@ from twf.manifest import list_runs, read_latest, read_manifest
 from twf.models import get_model
 from twf.storage import LocalStore
 
-from .conftest import Scheduler
+from .conftest import Scheduler, scheduler_command
 from .mirror import OLDER_RUN, REAL_RUN, write_real, write_synthetic
 
 
@@ -51,6 +53,33 @@ def test_disk_full_during_staging_leaves_published_state_intact(
 
     filler.unlink()
     done = scheduler(mirror, "--vars", "refc", root=root)
+    assert done.returncode == 0, done.stderr
+    assert set(read_manifest(storage, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
+    assert read_latest(storage, "hrrr").run == REAL_RUN
+
+
+def test_staging_the_scheduler_may_not_write_fails_the_pass_and_leaves_published_state_intact(
+    unprivileged: Unprivileged, hrrr_grib_dir: Path
+) -> None:
+    root, mirror = unprivileged.path / "v3", unprivileged.path / "mirror"
+    write_synthetic(mirror, OLDER_RUN, [0, 1])
+    command = scheduler_command(mirror, root, "--vars", "refc")
+    assert unprivileged.run(command).returncode == 0
+    storage = LocalStore(root)
+    before = committed_state(storage)
+    write_real(mirror, hrrr_grib_dir)
+
+    staging = storage.scratch_dir(store.staging_model("hrrr"))
+    unprivileged.deny_writes(staging)
+    done = unprivileged.run(command)
+    assert done.returncode == 1, done.stderr
+    assert "Permission denied" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert committed_state(storage) == before
+    assert list_runs(storage, "hrrr") == [OLDER_RUN] and read_latest(storage, "hrrr").run == OLDER_RUN
+    assert check_model(storage, get_model("hrrr")) == []
+
+    unprivileged.allow_writes(staging)
+    done = unprivileged.run(command)
     assert done.returncode == 0, done.stderr
     assert set(read_manifest(storage, "hrrr", REAL_RUN).frames()) == {("refc", 0), ("refc", 1)}
     assert read_latest(storage, "hrrr").run == REAL_RUN
