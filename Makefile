@@ -63,7 +63,8 @@ clean:
 
 # Demo runs: synthetic GRIB2 on the real model grids, written into a bucket-layout mirror marked DEMO.json,
 # then the live path (scheduler: mirror → fetch → build → publish) into TWF_DATA_ROOT. Fixed run ids, so a
-# re-run keeps every mirror file and every published frame and only fills in what is missing.
+# re-run keeps every mirror file and every published frame and only fills in what is missing. GFS is every 3 h
+# from f006 on; f001-f003 hourly give its 1 h precipitation frames.
 DEMO_MIRROR ?= ./data/demo-mirror
 DEMO_HRRR_RUN := 20260129_17z
 DEMO_GFS_RUN := 20260129_12z
@@ -72,7 +73,7 @@ DEMO_NBM_RUN := 20260129_17z
 demo-data: venv
 	$(TWF) demo-data --model hrrr --run $(DEMO_HRRR_RUN) --fhs 0-12 --mirror $(DEMO_MIRROR)
 	$(TWF) scheduler --model hrrr --once --run $(DEMO_HRRR_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
-	$(TWF) demo-data --model gfs --run $(DEMO_GFS_RUN) --fhs 0-48:3 --mirror $(DEMO_MIRROR)
+	$(TWF) demo-data --model gfs --run $(DEMO_GFS_RUN) --fhs 0-3,6-48:3 --mirror $(DEMO_MIRROR)
 	$(TWF) scheduler --model gfs --once --run $(DEMO_GFS_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
 	$(TWF) demo-data --model nbm --run $(DEMO_NBM_RUN) --fhs 1-6 --mirror $(DEMO_MIRROR)
 	$(TWF) scheduler --model nbm --once --run $(DEMO_NBM_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)

@@ -26,7 +26,7 @@ def write_tiny_file(path: Path, model_name: str, ref_time: datetime, fh: int,
     records = file_requests(model_name, fh)
     wanted = [r for r in records if fields is None or (r.element, r.level.idx) in fields]
     messages = [SyntheticMessage(r.element, r.level, np.zeros(_SHAPE, np.float32), ref_time, r.fh, r.window,
-                                 r.average, r.qualifier) for r in wanted]
+                                 r.process, r.qualifier) for r in wanted]
     write_grib2(path, tiny, messages)
     write_idx(path)
     return path

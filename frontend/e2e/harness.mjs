@@ -48,10 +48,19 @@ export function publishRun(args, stdio = ['ignore', 'pipe', 'inherit']) {
   execFileSync(join(VENV_BIN, 'python'), [join(FRONTEND, 'e2e', 'publish_run.py'), ...args], { stdio });
 }
 
-/** A fresh data root holding the real HRRR sample run, built and published by the real pipeline. */
+/**
+ * A fresh data root holding the real HRRR sample run and a synthetic GFS run of the whole catalogue at one hour
+ * (its pickers, legends and overlays), built and published by the real pipeline.
+ */
 export function publishSampleRun() {
   const root = mkdtempSync(join(tmpdir(), 'twf-e2e-data-'));
   publishRun(['samples', root]);
+  const mirror = mkdtempSync(join(tmpdir(), 'twf-e2e-mirror-'));
+  try {
+    publishRun(['catalogue', root, '--mirror', mirror]);
+  } finally {
+    rmSync(mirror, { recursive: true, force: true });
+  }
   return root;
 }
 

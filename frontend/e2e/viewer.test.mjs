@@ -1,6 +1,7 @@
 /**
  * The viewer in Debian's headless Chromium against the real backend (`twf serve`) serving a real run built and
- * published from the NOAA HRRR samples (tmp2m f00/f01, refc f01).
+ * published from the NOAA HRRR samples (tmp2m f00/f01, refc f01), and a synthetic GFS run holding f006 of every
+ * variable that hour can make (the catalogue's picker, legends and overlays).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { launchBrowser, publishSampleRun, removeDir, REPO, startServer } from '.
 import { camera, firstFrame, mapIdle, openViewer as openPage, perf, shareUnlike } from './page.mjs';
 
 const RUN = '20260129_17z';
+const GFS_RUN = '20260129_12z';
 const DOCS_SHOT = join(REPO, 'docs', 'viewer.png');
 const BACKGROUND_RGB = [0xdf, 0xe6, 0xec];
 const DISCOVERY = /^\/api\/(v3\/(models|[a-z0-9_]+\/(runs|[^/]+\/(vars|manifest|[^/]+\/frames)))|regions)/;
@@ -214,5 +216,69 @@ describe('viewer', () => {
     if (process.env.TWF_UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(shot, DOCS_SHOT);
     else assert.ok(readFileSync(DOCS_SHOT).equals(docsShotAtStart), 'docs/viewer.png changed by a test run');
     await page.close();
+  });
+});
+
+async function legendTickBoxes(page) {
+  return page.evaluate(() => {
+    const legend = document.querySelector('[data-testid=legend]').getBoundingClientRect();
+    const spans = [...document.querySelectorAll('[data-testid=legend-ticks] span')];
+    return { legend: { left: legend.left, right: legend.right },
+      ticks: spans.map((s) => { const r = s.getBoundingClientRect(); return { text: s.textContent, left: r.left, right: r.right }; }) };
+  });
+}
+
+describe('the catalogue', () => {
+  it('groups the variables by section and narrows them with a quick filter; Enter picks the first match', async () => {
+    const { page, errors } = await openViewer(`?model=gfs&run=${GFS_RUN}`);
+    const groups = await page.locator('[data-testid=pick-var] optgroup').evaluateAll((gs) => gs.map((g) => g.label));
+    assert.deepEqual(groups, ['Surface', 'Precipitation', 'Winter', 'Upper air', 'Severe & moisture']);
+    const vars = await (await fetch(`${server.origin}/api/v3/gfs/${GFS_RUN}/vars`)).json();
+    assert.equal(await page.locator('[data-testid=pick-var] option').count(), vars.variables.length);
+    await page.locator('[data-testid=var-filter]').fill('snow');
+    const shown = await page.locator('[data-testid=pick-var] option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(shown, ['tmp2m', 'snowfall_total', 'snowfall_kuchera', 'snow_ratio', 'snow_depth']);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.get('var') === 'snowfall_total');
+    assert.match(await page.locator('[data-testid=legend]').innerText(), /Total snowfall \(10:1\) \(in\)/);
+    assert.equal(await page.locator('[data-testid=var-filter]').inputValue(), '');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('keeps the keyboard shortcuts: / focuses the filter, ] and [ step through the variables', async () => {
+    const { page } = await openViewer(`?model=gfs&run=${GFS_RUN}&var=tmp2m`);
+    await page.locator('[data-testid=map]').click({ position: { x: 600, y: 400 } });
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'var-filter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press(']');
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.get('var') === 'dp2m');
+    await page.keyboard.press('[');
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.get('var') === 'tmp2m');
+    await page.close();
+  });
+
+  it('never overlaps legend labels, for every variable, in the wide and the narrow layout', async () => {
+    const vars = (await (await fetch(`${server.origin}/api/v3/gfs/${GFS_RUN}/vars`)).json()).variables;
+    const narrow = await launchBrowser({ width: 400, height: 800 });
+    try {
+      for (const context of [browser.context, narrow.context]) {
+        const page = await context.newPage();
+        await page.goto(`${server.origin}/?model=gfs&run=${GFS_RUN}`);
+        await firstFrame(page);
+        for (const v of vars.filter((x) => x.available_frames > 0 && x.legend.kind !== 'categorical')) {
+          await page.locator('[data-testid=pick-var]').selectOption(v.id);
+          await page.waitForFunction((label) => document.querySelector('[data-testid=legend]')?.innerText.startsWith(label), v.label);
+          const { legend, ticks } = await legendTickBoxes(page);
+          assert.ok(ticks.length >= 2, `${v.id}: ${ticks.length} labels`);
+          for (const t of ticks) assert.ok(t.left >= legend.left && t.right <= legend.right, `${v.id} ${t.text} outside`);
+          ticks.slice(1).forEach((t, i) => assert.ok(t.left >= ticks[i].right, `${v.id}: ${ticks[i].text} overlaps ${t.text}`));
+        }
+        await page.close();
+      }
+    } finally {
+      await narrow.close();
+    }
   });
 });

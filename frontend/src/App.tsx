@@ -2,7 +2,7 @@
  * The viewer: composes the state hooks (URL view, regions, catalog, frames, playback, hover sample) with the map
  * and the controls. Region only ever reaches the map's viewport; dataset hooks take `{model, run, var}` alone.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { createApi } from './lib/api';
 import type { Camera } from './lib/urls';
@@ -13,7 +13,7 @@ import { useFrames } from './hooks/useFrames';
 import { usePlayback } from './hooks/usePlayback';
 import { useModeSamples } from './hooks/useModeSamples';
 import { useKeyboard } from './hooks/useKeyboard';
-import { chooseVariable } from './lib/variables';
+import { adjacentVariable, chooseVariable } from './lib/variables';
 import { MapView, type HoverPoint } from './map/MapView';
 import type { FrameReadiness } from './map/frameLayers';
 import { Toolbar } from './components/Toolbar';
@@ -68,7 +68,15 @@ export function App() {
 
   const setIndex = useCallback((i: number) => frameList[i] && update({ fh: frameList[i].fh }), [frameList, update]);
   const playback = usePlayback(frameList.length, index, setIndex, readiness.ready);
-  useKeyboard(playback);
+  const variableFilter = useRef<HTMLInputElement>(null);
+  useKeyboard({
+    playback,
+    focusFilter: () => variableFilter.current?.focus(),
+    stepVariable: (step) => {
+      const next = variable !== null ? adjacentVariable(catalog.variables, variable, step) : null;
+      if (next) update({ var: next });
+    },
+  });
 
   const identity = view.mode === 'single' && current && frame
     ? { model: current.model, run: current.run, var: current.var, fh: frame.fh } : null;
@@ -127,6 +135,7 @@ export function App() {
         run={view.run}
         variables={catalog.variables}
         variable={variable ?? ''}
+        variableFilter={variableFilter}
         regions={regions.regions}
         region={region?.id ?? ''}
         contoursAvailable={contourKey !== undefined}
@@ -165,7 +174,7 @@ export function App() {
           )}
         </>
       )}
-      {hover && (view.mode === 'single' || view.mode === 'trend') && <HoverReadout sample={sample} x={hover.x} y={hover.y} />}
+      {hover && (view.mode === 'single' || view.mode === 'trend') && <HoverReadout sample={sample} decimals={legend?.decimals ?? 1} x={hover.x} y={hover.y} />}
       {hover && (view.mode === 'compare' || view.mode === 'diff') && (
         <CompareReadout a={sample} b={sampleB} diff={diffSample} x={hover.x} y={hover.y} />
       )}

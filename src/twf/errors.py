@@ -68,6 +68,22 @@ class CorruptGrib(TWFError):
     http_status = 502
 
 
+class ImplausibleInput(TWFError):
+    """Decoded inputs that cannot be what the variable needs (a profile with no level above ground, a
+    surface pressure in the wrong unit): that frame fails, the run goes on."""
+
+    exit_code = 3
+    http_status = 502
+
+
+class MissingRunningTotal(TWFError):
+    """A running-total frame (Kuchera snowfall) whose predecessor's total is not in staging: it is built
+    once the frame it continues is."""
+
+    exit_code = 3
+    http_status = 404
+
+
 class GridDrift(TWFError):
     """A built raster whose CRS, transform or shape is not its model's canonical grid."""
 

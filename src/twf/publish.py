@@ -42,7 +42,7 @@ from twf.manifest import (
 )
 from twf.models import get_variable
 from twf.models.base import ModelSpec
-from twf.models.requirements import frame_hours
+from twf.models.requirements import frame_plans
 from twf.sidecar import Sidecar
 from twf.storage import ObjectInfo, ObjectStore
 from twf.store import FrameKeys, parse_run_id
@@ -53,19 +53,32 @@ Validator = Callable[[ObjectStore, FrameKeys, ModelSpec], Sidecar]
 
 @dataclass(frozen=True)
 class RunPlan:
-    """The frames a run should end up with: variable → forecast hours, from the model's spec."""
+    """The frames a run should end up with: variable → forecast hours, from the model's spec.
+
+    A variable the cycle cannot make at all (24 h changes in an 18 h HRRR run) is not planned. `after` holds
+    the frames a running total continues (`FramePlan.continues`): frame → the frame it must follow; `files`
+    the forecast hours of the upstream files each frame reads (a 1 h window reads the hour before too).
+    """
 
     model: ModelSpec
     run: str
     hours: Mapping[str, tuple[int, ...]]
     demo: bool = False  # the frames come from synthetic demo data: the manifest says so (`Manifest.demo`)
+    after: Mapping[Frame, Frame] = field(default_factory=dict)
+    files: Mapping[Frame, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
     def for_run(cls, model: ModelSpec, run: str, variables: Sequence[str] | None = None, *,
                 demo: bool = False) -> RunPlan:
         cycle = parse_run_id(run).hour
         names = list(variables) if variables else list(model.variables)
-        return cls(model, run, {v: frame_hours(model, get_variable(model, v), cycle) for v in names}, demo)
+        plans = {v: frame_plans(model, get_variable(model, v), cycle) for v in names}
+        hours = {v: tuple(by_fh) for v, by_fh in plans.items() if by_fh}
+        after = {(v, fh): (v, plan.continues) for v in hours for fh, plan in plans[v].items()
+                 if plan.continues is not None}
+        files = {(v, fh): frozenset(r.fh for r in plan.requests())
+                 for v in hours for fh, plan in plans[v].items()}
+        return cls(model, run, hours, demo, after, files)
 
     def frames(self) -> list[Frame]:
         """Every planned frame, earliest forecast hour first so a run fills front to back across variables."""

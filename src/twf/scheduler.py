@@ -37,7 +37,7 @@ from twf.retention import DEFAULT_KEEP_RUNS, apply_retention
 from twf.scheduling.runner import Progress, RunContext, run_pass
 from twf.scheduling.state import RetryPolicy, RunState
 from twf.storage import configured_store
-from twf.store import parse_run_id
+from twf.store import parse_run_id, staging_totals
 
 log = logging.getLogger("twf.scheduler")
 
@@ -157,6 +157,8 @@ class Scheduler:
         why (`RunState.unavailable`)."""
         unavailable = state.unavailable(final=True)
         publish_frames(self.ctx.storage, state.plan, [], final=True, unavailable=unavailable)
+        if state.done:  # nothing will continue a running total any more
+            self.ctx.storage.delete_prefix(staging_totals(self.model.name, state.plan.run))
         self.summary(state, how)
 
     def summary(self, state: RunState, how: str) -> None:

@@ -22,6 +22,7 @@ from twf.errors import InvalidPathSegment, InvalidRunId
 RUN_ID_RE = re.compile(r"^(\d{8})_(\d{2})z$")
 _SEGMENT_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 
+RUNNING_TOTALS = "_totals"  # beside a run's variable prefixes; never a variable (those start [a-z0-9])
 FRAME_FILE_RE = re.compile(r"^fh(\d{3})\.")  # any file of a frame: fhXXX.<suffix>
 
 
@@ -109,6 +110,18 @@ staging_model, staging_run = STAGING.model, STAGING.run
 staging_var, staging_frame = STAGING.var, STAGING.frame
 published_model, published_run = PUBLISHED.model, PUBLISHED.run
 published_var, published_frame = PUBLISHED.var, PUBLISHED.frame
+
+
+def running_totals(var_prefix: str) -> str:
+    """Where a running-total variable (`VarSpec.running`) whose frames go under `var_prefix` keeps each
+    frame's native-grid total: `{run}/_totals/{var}` (`twf.builder.running_total`)."""
+    parent, _, name = var_prefix.rpartition("/")
+    return "/".join(part for part in (parent, RUNNING_TOTALS, name) if part)
+
+
+def staging_totals(model: str, run: str) -> str:
+    """The run's running totals (`running_totals` of each variable), removed once the run is done."""
+    return f"{staging_run(model, run)}/{RUNNING_TOTALS}"
 
 
 def staging_grib(model: str, run: str, fh: int, var: str | None = None) -> str:

@@ -57,6 +57,14 @@ def test_vars_carry_registry_labels_counts_and_legend(client: httpx.Client) -> N
     assert tmp["legend"]["palette"] == "temperature_f" and tmp["legend"]["stops"]
 
 
+def test_vars_name_their_picker_group_and_the_decimals_a_reading_deserves(client: httpx.Client) -> None:
+    variables = {v["id"]: v for v in client.get(f"/api/v3/hrrr/{HRRR_RUN}/vars").json()["variables"]}
+    groups = {name: v["group"] for name, v in variables.items()}
+    assert groups == {"tmp2m": "surface", "mslp": "surface", "refc": "precipitation",
+                      "radar_ptype": "precipitation"}
+    assert (variables["tmp2m"]["legend"]["decimals"], variables["refc"]["legend"]["decimals"]) == (1, 0)
+
+
 def test_reflectivity_legend_is_stepped_as_its_tiles_are(client: httpx.Client) -> None:
     variables = client.get(f"/api/v3/hrrr/{HRRR_RUN}/vars").json()["variables"]
     kinds = {v["id"]: v["legend"]["kind"] for v in variables}

@@ -67,8 +67,8 @@ def _build(root: Path, model: str, run: str, var: str, fh: int, gribs: list[Path
 
 
 def _msg(element: str, level: Level, values: np.ndarray, ref: datetime, fh: int,
-         window: tuple[int, int] | None = None, average: bool = False) -> SyntheticMessage:
-    return SyntheticMessage(element, level, values.astype(np.float32), ref, fh, window, average)
+         window: tuple[int, int] | None = None, process: str = "acc") -> SyntheticMessage:
+    return SyntheticMessage(element, level, values.astype(np.float32), ref, fh, window, process)
 
 
 def _quadrants(shape: tuple[int, int]) -> dict[str, np.ndarray]:
@@ -126,7 +126,7 @@ def _gfs_synthetic(directory: Path) -> list[Path]:
             _msg("APCP", SURFACE, np.full(shape, run_total), ref, end, (0, end)),
             _msg("APCP", SURFACE, np.full(shape, amount), ref, end, (start, end)),
             _msg("CSNOW", SURFACE, np.full(shape, 1.0 - snow), ref, end),  # the instantaneous trap
-            _msg("CSNOW", SURFACE, np.full(shape, snow), ref, end, (start, end), average=True),
+            _msg("CSNOW", SURFACE, np.full(shape, snow), ref, end, (start, end), process="ave"),
         ]
         files.append(write_grib2(directory / f"gfs.t12z.pgrb2.0p25.f{end:03d}", model, messages))
     return files

@@ -20,7 +20,7 @@ def test_every_variable_names_a_palette_with_a_legend_in_the_api_shape():
     assert names <= set(PALETTES)
     for name in names:
         entry = legend(name)
-        assert set(entry) == {"palette", "units", "kind", "stops"}
+        assert set(entry) == {"palette", "units", "kind", "decimals", "stops"}
         assert entry["stops"] and all(re.fullmatch(r"#[0-9a-f]{6}", s["color"]) for s in entry["stops"])
         assert all(set(s) <= {"value", "color", "label"} for s in entry["stops"])
 

@@ -10,9 +10,10 @@ from pyproj import Transformer
 from scipy.ndimage import map_coordinates
 
 from twf.artifacts import CONTOURS, VALUE
-from twf.builder.contours import isolines, smooth
+from twf.builder.contours import isolines
 from twf.builder.decode import decode
-from twf.builder.derive import derive
+from twf.builder.derive import Inputs, convert, derive
+from twf.builder.smoothing import smooth
 from twf.builder.warp import warp
 from twf.grid import CONUS_BOUNDS_4326, CRS
 from twf.models import get_model
@@ -27,7 +28,7 @@ def hrrr_tmp2m_full(hrrr_samples):
     var = model.variables["tmp2m"]
     [message] = decode([hrrr_samples / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2"], messages_for(model, var, 1),
                        parse_run_id("20260129_17z"))
-    field = derive(var.derive, var.convert, {"value": [message.data]})
+    field = convert(var.convert, derive(var.derive, Inputs(model.native_grid, {"value": [message.data]})))
     return warp(field, message.crs, message.transform, model.grid, "bilinear")
 
 

@@ -53,18 +53,18 @@ def test_windows_and_statistics_are_matched_exactly(tmp_path):
     shape = model.native_grid.shape
     path = write_grib2(tmp_path / "f006", model, [
         SyntheticMessage("CSNOW", SURFACE, np.full(shape, 1, np.float32), ref, 6),
-        SyntheticMessage("CSNOW", SURFACE, np.full(shape, 0, np.float32), ref, 6, (0, 6), average=True),
+        SyntheticMessage("CSNOW", SURFACE, np.full(shape, 0, np.float32), ref, 6, (0, 6), process="ave"),
         SyntheticMessage("APCP", SURFACE, np.full(shape, 7, np.float32), ref, 6, (0, 6)),
         SyntheticMessage("APCP", SURFACE, np.full(shape, 3, np.float32), ref, 6, (5, 6)),
     ])
-    requests = [MessageRequest(6, "CSNOW", SURFACE, (0, 6), average=True),
+    requests = [MessageRequest(6, "CSNOW", SURFACE, (0, 6), "ave"),
                 MessageRequest(6, "CSNOW", SURFACE),
                 MessageRequest(6, "APCP", SURFACE, (5, 6)),
                 MessageRequest(6, "APCP", SURFACE, (0, 6))]
     got = decode([path], requests, ref)
     assert [float(m.data[0, 0]) for m in got] == [0.0, 1.0, 3.0, 7.0]
     with pytest.raises(MessageNotFound, match="APCP 0-SFC 0-6 h ave"):
-        decode([path], [MessageRequest(6, "APCP", SURFACE, (0, 6), average=True)], ref)
+        decode([path], [MessageRequest(6, "APCP", SURFACE, (0, 6), "ave")], ref)
 
 
 def test_gdal_window_suffix_on_element_names_is_understood():

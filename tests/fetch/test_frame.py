@@ -6,6 +6,7 @@ import dataclasses
 import re
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from twf.fetch.sources import Source, parse_source
 from twf.fetch.transport import Transport
 from twf.fetch.validate import grib_message_lengths
 from twf.models import get_model
+from twf.models.base import ISBL_850, Selector
 from twf.store import parse_run_id
 
 from .conftest import FAST, HRRR_RUN, NAM_RUN, hrrr_file, put_file, put_hrrr, put_nam
@@ -51,7 +53,7 @@ def test_only_the_needed_bytes_are_downloaded(hrrr_server, transport, tmp_path, 
     files = fetch_frame_files(
         HRRR, HRRR_RUN, 1, ["tmp2m", "wspd10m"], tmp_path, [source], transport=transport
     )
-    fetched = files[1]
+    fetched = files[(1, "wrfsfc")]
     idx_bytes = len(bucket.objects[F01_KEY + ".idx"].data)
     assert fetched.messages == (
         "TMP:2 m above ground:1 hour fcst",
@@ -75,8 +77,9 @@ def _range_of_messages(idx: str, first: int, last: int) -> str:
 def test_last_message_of_a_file_is_fetched_to_the_end(hrrr_server, transport, tmp_path, real_messages):
     bucket, _, source = hrrr_server
     files = fetch_frame_files(HRRR, HRRR_RUN, 1, ["radar_ptype"], tmp_path, [source], transport=transport)
-    assert files[1].messages[-1] == "CSNOW:surface:1 hour fcst"
-    assert grib_message_lengths(files[1].path.read_bytes())[-1] == len(real_messages["prate_f01"])
+    assert files[(1, "wrfsfc")].messages[-1] == "CSNOW:surface:1 hour fcst"
+    last = grib_message_lengths(files[(1, "wrfsfc")].path.read_bytes())[-1]
+    assert last == len(real_messages["prate_f01"])
     assert any(r[3].endswith("-") for r in bucket.requests_for(F01_KEY))
 
 
@@ -112,8 +115,8 @@ def test_200_instead_of_206_falls_back_to_the_next_source(make_server, real_mess
     put_hrrr(backup, real_messages)
     primary.fail(F01_KEY, "full200")
     files = fetch_frame_files(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [first, second], transport=transport)
-    assert files[1].source == second.name
-    assert files[1].path.read_bytes() == real_messages["tmp2m_f01"]
+    assert files[(1, "wrfsfc")].source == second.name
+    assert files[(1, "wrfsfc")].path.read_bytes() == real_messages["tmp2m_f01"]
 
 
 def test_truncated_body_is_rejected(hrrr_server, transport, tmp_path):
@@ -227,10 +230,11 @@ def test_summed_run_total_fetches_each_bucket_file(make_server, transport, tmp_p
     files = fetch_frame_files(
         NAM, NAM_RUN, 7, ["precip_total", "tmp2m"], tmp_path, [source], transport=transport
     )
-    assert sorted(files) == [3, 6, 7]
-    assert files[3].messages == ("APCP:surface:0-3 hour acc fcst",)
-    assert files[7].messages == ("TMP:2 m above ground:7 hour fcst", "APCP:surface:6-7 hour acc fcst")
-    assert files[7].path.name == "nam.t12z.conusnest.hiresf07.tm00.precip_total-tmp2m.grib2"
+    assert sorted(files) == [(3, "conusnest"), (6, "conusnest"), (7, "conusnest")]
+    assert files[(3, "conusnest")].messages == ("APCP:surface:0-3 hour acc fcst",)
+    assert files[(7, "conusnest")].messages == (
+        "TMP:2 m above ground:7 hour fcst", "APCP:surface:6-7 hour acc fcst")
+    assert files[(7, "conusnest")].path.name == "nam.t12z.conusnest.hiresf07.tm00.precip_total-tmp2m.grib2"
 
 
 def test_a_run_totals_files_are_fetched_concurrently(make_server, transport, tmp_path, real_messages):
@@ -364,3 +368,23 @@ def test_a_body_trickling_past_the_deadline_is_abandoned_and_retried(hrrr_server
         path = fetch_frame(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)
     assert path.read_bytes() == real_messages["tmp2m_f01"]
     assert time.monotonic() - started < bucket.slow_seconds
+
+
+def test_a_field_of_a_second_file_product_is_fetched_from_that_products_file(
+        make_server, transport, tmp_path, real_messages):
+    # HRRR with a variable reading the pressure-level product (`wrfprs`) beside a surface-file variable
+    prs_var = replace(HRRR.variables["tmp850"], name="tmp850_prs",
+                      inputs={"value": Selector("TMP", ISBL_850, product="wrfprs")})
+    model = replace(HRRR, variables={**HRRR.variables, prs_var.name: prs_var})
+    bucket, _, source = make_server()
+    ref = parse_run_id(HRRR_RUN)
+    put_file(bucket, model.file_key(ref, 1), *hrrr_file(1, real_messages))
+    put_file(bucket, model.file_key(ref, 1, "wrfprs"),
+             *build_file("2026012917", [("TMP:850 mb:1 hour fcst", real_messages["tmp2m_f01"])]))
+    files = fetch_frame_files(model, HRRR_RUN, 1, ["tmp2m", "tmp850_prs"], tmp_path, [source],
+                              transport=transport)
+    assert sorted(files) == [(1, "wrfprs"), (1, "wrfsfc")]
+    assert files[(1, "wrfprs")].messages == ("TMP:850 mb:1 hour fcst",)
+    assert files[(1, "wrfsfc")].messages == ("TMP:2 m above ground:1 hour fcst",)
+    assert files[(1, "wrfprs")].path.name == "hrrr.t17z.wrfprsf01.tmp2m-tmp850_prs.grib2"
+    assert bucket.requests_for(model.file_key(ref, 1, "wrfprs") + ".idx")

@@ -48,7 +48,7 @@ def test_day_spelled_windows_match_their_hours(gfs_samples, hrrr_samples):
 
 def test_averages_and_accumulations_are_different_messages(gfs_samples):
     f024 = entries(gfs_samples, "gfs.t12z.pgrb2.0p25.f024.idx")
-    [ave] = select(f024, [MessageRequest(24, "CSNOW", SURFACE, (18, 24), average=True)])
+    [ave] = select(f024, [MessageRequest(24, "CSNOW", SURFACE, (18, 24), "ave")])
     assert ave.forecast_text == "18-24 hour ave fcst"
     with pytest.raises(MessageNotFound, match="CSNOW 0-SFC 18-24 h acc in f024"):
         select(f024, [MessageRequest(24, "CSNOW", SURFACE, (18, 24))])

@@ -27,11 +27,12 @@ def idx_gets(bucket, model, run: str, hours) -> dict[int, int]:
 
 def test_several_variables_of_one_hour_read_its_inventory_once(hrrr_server, transport, tmp_path):
     bucket, _, source = hrrr_server
-    first = fetch_frame_files(HRRR, HRRR_RUN, 1, ["tmp2m"], tmp_path, [source], transport=transport)[1]
-    later = [
-        fetch_frame_files(HRRR, HRRR_RUN, 1, [var], tmp_path, [source], transport=transport)[1]
-        for var in ("refc", "wspd10m")
-    ]
+    def fetch(var: str):
+        files = fetch_frame_files(HRRR, HRRR_RUN, 1, [var], tmp_path, [source], transport=transport)
+        return files[(1, "wrfsfc")]
+
+    first = fetch("tmp2m")
+    later = [fetch(var) for var in ("refc", "wspd10m")]
     assert len(bucket.requests_for(F01_IDX)) == 1
     idx_bytes = len(bucket.objects[F01_IDX].data)
     assert first.bytes_downloaded == first.bytes_written + idx_bytes

@@ -20,9 +20,10 @@ from twf.models.requirements import MessageRequest, frame_hours, messages_for
 from twf.synthetic.inventory import idx_path
 from twf.synthetic.plan import file_requests
 
-# model → (fixture of the folder, path template, file hours, cycle of the run)
+# model → (fixture of the folder, path template, file hours, cycle whose frames read them). HRRR's files of
+# f00-f06 are alike in every cycle; a long one (18z, to f48) also has the 24 h windows, which read f06.
 REAL = {
-    "hrrr": ("samples_dir", "hrrr/20260129_17z/hrrr.t17z.wrfsfcf{fh:02d}.grib2.idx", (0, 1, 3, 6), 17),
+    "hrrr": ("samples_dir", "hrrr/20260129_17z/hrrr.t17z.wrfsfcf{fh:02d}.grib2.idx", (0, 1, 3, 6), 18),
     "gfs": ("samples_dir", "gfs/20260129_12z/gfs.t12z.pgrb2.0p25.f{fh:03d}.idx", (0, 6, 24), 12),
     "nbm": ("inventories_dir", "nbm/20260805_12z/blend.t12z.core.f{fh:03d}.co.grib2.idx", (12,), 12),
     "nam": ("inventories_dir", "nam/20260805_12z/nam.t12z.awphys{fh:02d}.tm00.grib2.idx", (6,), 12),

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from twf.models import REGISTRY, get_model
-from twf.models.base import SURFACE
+from twf.models.base import SURFACE, Selector
 from twf.models.requirements import MessageRequest, frame_hours, messages_for
 
 
 def _windows(model: str, var: str, fh: int) -> list[tuple]:
     spec = get_model(model)
-    return [(r.fh, r.element, r.window, r.average) for r in messages_for(spec, spec.variables[var], fh)]
+    return [(r.fh, r.element, r.window, r.statistic) for r in messages_for(spec, spec.variables[var], fh)]
 
 
 def test_instantaneous_variables_read_one_message_from_the_frames_own_file():
@@ -23,35 +23,35 @@ def test_instantaneous_variables_read_one_message_from_the_frames_own_file():
 
 @pytest.mark.parametrize("model", ["hrrr", "gfs"])
 def test_models_with_a_run_total_message_read_the_0_to_fh_window(model):
-    assert _windows(model, "precip_total", 6) == [(6, "APCP", (0, 6), False)]
-    assert _windows(model, "precip_total", 13) == [(13, "APCP", (0, 13), False)]
+    assert _windows(model, "precip_total", 6) == [(6, "APCP", (0, 6), "acc")]
+    assert _windows(model, "precip_total", 13) == [(13, "APCP", (0, 13), "acc")]
 
 
 def test_hrrr_snowfall_is_its_own_run_total_asnow():
-    assert _windows("hrrr", "snowfall_total", 5) == [(5, "ASNOW", (0, 5), False)]
+    assert _windows("hrrr", "snowfall_total", 5) == [(5, "ASNOW", (0, 5), "acc")]
 
 
 def test_nam_sums_three_hour_resetting_buckets():
     assert _windows("nam", "precip_total", 7) == [
-        (3, "APCP", (0, 3), False), (6, "APCP", (3, 6), False), (7, "APCP", (6, 7), False)]
+        (3, "APCP", (0, 3), "acc"), (6, "APCP", (3, 6), "acc"), (7, "APCP", (6, 7), "acc")]
 
 
 def test_nam_10_to_1_snowfall_pairs_each_bucket_with_the_snow_flag_at_its_end():
     assert _windows("nam", "snowfall_total", 5) == [
-        (3, "APCP", (0, 3), False), (5, "APCP", (3, 5), False),
-        (3, "CSNOW", None, False), (5, "CSNOW", None, False)]
+        (3, "APCP", (0, 3), "acc"), (5, "APCP", (3, 5), "acc"),
+        (3, "CSNOW", None, None), (5, "CSNOW", None, None)]
 
 
 def test_gfs_10_to_1_snowfall_uses_six_hour_buckets_and_bucket_averaged_snow():
     assert _windows("gfs", "snowfall_total", 9) == [
-        (6, "APCP", (0, 6), False), (9, "APCP", (6, 9), False),
-        (6, "CSNOW", (0, 6), True), (9, "CSNOW", (6, 9), True)]
+        (6, "APCP", (0, 6), "acc"), (9, "APCP", (6, 9), "acc"),
+        (6, "CSNOW", (0, 6), "ave"), (9, "CSNOW", (6, 9), "ave")]
 
 
 def test_nbm_tiles_six_hour_buckets_then_hourly_ones():
     assert _windows("nbm", "precip_total", 14) == [
-        (6, "APCP", (0, 6), False), (12, "APCP", (6, 12), False), (13, "APCP", (12, 13), False),
-        (14, "APCP", (13, 14), False)]
+        (6, "APCP", (0, 6), "acc"), (12, "APCP", (6, 12), "acc"), (13, "APCP", (12, 13), "acc"),
+        (14, "APCP", (13, 14), "acc")]
 
 
 def test_nbm_hours_its_buckets_cannot_tile_are_not_frame_hours():
@@ -67,7 +67,9 @@ def test_accumulations_start_after_f000_and_instantaneous_fields_at_the_first_fi
         for var in model.variables.values():
             hours = frame_hours(model, var, cycle)
             assert hours and set(hours) <= set(model.forecast_hours(cycle))
-            if any(s.window for s in var.inputs.values()):
+            if var.change_hours:
+                assert hours[0] >= var.change_hours
+            elif any(isinstance(s, Selector) and s.window for s in var.inputs.values()):
                 assert 0 not in hours
             else:
                 assert hours == model.forecast_hours(cycle)
@@ -85,3 +87,7 @@ def test_every_request_reads_a_file_the_model_publishes_with_a_window_ending_the
 
 def test_describe_names_element_level_window_and_file():
     assert MessageRequest(6, "APCP", SURFACE, (0, 6)).describe() == "APCP 0-SFC 0-6 h acc in f006"
+
+
+def test_the_hrrr_catalogue_has_35_or_more_variables():
+    assert len(get_model("hrrr").variables) >= 35

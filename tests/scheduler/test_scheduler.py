@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import rasterio
@@ -14,6 +15,9 @@ from twf.check import check_model
 from twf.manifest import list_runs, read_latest, read_manifest
 from twf.models import get_model
 from twf.storage import LocalStore
+from twf.store import parse_run_id
+from twf.synthetic.forecast import forecast_messages
+from twf.synthetic.grib import write_grib2, write_idx
 
 from .conftest import Scheduler
 from .mirror import OLDER_RUN, REAL_RUN, corrupt, mirror_file, write_real, write_synthetic
@@ -99,3 +103,23 @@ def test_corrupt_grib_fails_only_its_frames_and_absent_records_are_given_up_at_o
     assert read_latest(storage, "hrrr").run == REAL_RUN
     assert list_runs(storage, "hrrr") == [REAL_RUN, OLDER_RUN]
     assert check_model(storage, get_model("hrrr")) == []
+
+
+def test_a_frame_with_implausible_inputs_fails_alone_with_one_line_and_the_rest_publishes(
+    mirror_template: Path, tmp_path: Path, data_root: Path, scheduler: Scheduler
+) -> None:
+    mirror = tmp_path / "mirror"
+    shutil.copytree(mirror_template, mirror)
+    # f02 as a broken upstream file might hold it: surface pressure in hPa instead of Pa
+    hrrr, ref = get_model("hrrr"), parse_run_id(REAL_RUN)
+    messages = [replace(m, values=m.values / 100) if m.element == "PRES" else m
+                for m in forecast_messages(hrrr, ref, 2)]
+    write_idx(write_grib2(mirror_file(mirror, REAL_RUN, 2), hrrr, messages))
+    done = scheduler(mirror, "--vars", "snow_ratio,tmp2m")
+    assert done.returncode == 0, done.stderr
+    failed = [line for line in done.stderr.splitlines() if "snow_ratio fh002 failed" in line]
+    assert len(failed) == 2 and failed[-1].endswith(
+        "(attempt 2, given up): ImplausibleInput: surface pressure spans 728..1021 Pa, not 30000..110000 Pa")
+    committed = set(read_manifest(LocalStore(data_root), "hrrr", REAL_RUN).frames())
+    assert {("tmp2m", fh) for fh in range(4)} | {("snow_ratio", 3)} <= committed
+    assert ("snow_ratio", 2) not in committed

@@ -69,3 +69,46 @@ def test_when_done_every_variable_without_frames_says_why() -> None:
     state.failed(("tmp2m", 0), "fetch failed", now=0.0)
     assert state.unavailable() == {}
     assert state.unavailable(final=True) == {"tmp2m": "fetch failed", "refc": NOTHING_UPSTREAM}
+
+
+KUCHERA = RunPlan.for_run(get_model("hrrr"), "20260129_17z", ["snowfall_kuchera", "tmp2m"])
+
+
+def test_a_running_total_frame_waits_for_the_frame_it_continues() -> None:
+    state = RunState(KUCHERA, RetryPolicy())
+    assert state.due(0.0, {0, 1, 2}) == {0: ("tmp2m",), 1: ("snowfall_kuchera", "tmp2m"), 2: ("tmp2m",)}
+    state.start(1, ("snowfall_kuchera", "tmp2m"))
+    state.succeeded(("snowfall_kuchera", 1))
+    state.succeeded(("tmp2m", 1))
+    assert state.due(0.0, {0, 1, 2}) == {0: ("tmp2m",), 2: ("snowfall_kuchera", "tmp2m")}
+
+
+def test_a_running_total_is_given_up_with_the_frame_it_continues() -> None:
+    state = RunState(KUCHERA, RetryPolicy(max_attempts=1))
+    state.start(1, ("snowfall_kuchera",))
+    state.failed(("snowfall_kuchera", 1), "MessageNotFound: WEASD", now=0.0)
+    state.due(0.0, {1, 2, 3})
+    assert state.given_up[("snowfall_kuchera", 2)] == "continues snowfall_kuchera f001, which failed"
+    state.due(0.0, {1, 2, 3})
+    assert state.given_up[("snowfall_kuchera", 3)] == "continues snowfall_kuchera f002, which failed"
+
+
+def test_an_hour_with_frames_in_flight_gets_no_second_task() -> None:
+    state = RunState(PLAN, RetryPolicy())
+    state.start(1, ("tmp2m",))
+    assert state.due(0.0, {1, 2}) == {2: ("refc", "tmp2m")}
+
+
+def test_a_variable_the_cycle_cannot_make_is_not_planned() -> None:
+    short = RunPlan.for_run(get_model("hrrr"), "20260129_17z", ["precip_24h", "tmp2m"])  # f00-f18
+    long = RunPlan.for_run(get_model("hrrr"), "20260129_18z", ["precip_24h", "tmp2m"])  # f00-f48
+    assert list(short.hours) == ["tmp2m"]
+    assert long.hours["precip_24h"] == tuple(range(24, 49))
+
+
+def test_a_frame_is_due_only_once_every_file_it_reads_is_there() -> None:
+    # GFS's 1 h precipitation at f003 reads the f002 run total: a mirror of every third hour cannot make it
+    plan = RunPlan.for_run(get_model("gfs"), "20260129_12z", ["precip_1h", "tmp2m"])
+    state = RunState(plan, RetryPolicy())
+    assert state.due(0.0, {0, 3}) == {0: ("tmp2m",), 3: ("tmp2m",)}
+    assert state.due(0.0, {0, 2, 3}) == {0: ("tmp2m",), 2: ("tmp2m",), 3: ("precip_1h", "tmp2m")}

@@ -12,7 +12,7 @@ from pyproj import CRS
 
 from twf.builder.decode import band_key
 from twf.models import REGISTRY, get_model
-from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, SURFACE
+from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, SURFACE, Profile
 from twf.synthetic.codes import PARAMETERS
 from twf.synthetic.grib import SyntheticMessage, write_grib2, write_idx
 from twf.synthetic.inventory import inventory
@@ -27,10 +27,11 @@ GFS_REF = datetime(2026, 1, 29, 12, tzinfo=UTC)
 def test_frame_files_hold_every_kind_of_message_the_specs_read() -> None:
     for name in REGISTRY:
         requests = file_requests(name, FRAMES[name][2])
-        kinds = {(r.element, r.level, r.window is None, r.average) for r in requests}
+        kinds = {(r.element, r.level, r.window is None, r.statistic) for r in requests}
         for var in get_model(name).variables.values():
-            for selector in var.inputs.values():
-                assert (selector.element, selector.level) in {k[:2] for k in kinds}, (name, selector)
+            for input_ in var.inputs.values():
+                for selector in input_.selectors() if isinstance(input_, Profile) else (input_,):
+                    assert (selector.element, selector.level) in {k[:2] for k in kinds}, (name, selector)
         assert any(not instantaneous for _, _, instantaneous, _ in kinds), name
 
 
@@ -59,7 +60,8 @@ def test_values_and_tags_round_trip_through_gdal_on_the_native_grid(frame_files,
             template = message.qualifier.template(windowed)[0] if message.qualifier else plain
             assert tags["GRIB_PDS_PDTN"] == str(template)
             decimals = PARAMETERS[message.element].decimals
-            tolerance = 0.51 * 10.0 ** -(max(decimals, 2) if message.average else decimals)
+            averaged = message.window is not None and message.process == "ave"
+            tolerance = 0.51 * 10.0 ** -(max(decimals, 2) if averaged else decimals)
             np.testing.assert_allclose(ds.read(band), message.values, atol=tolerance, rtol=1e-6)
 
 
@@ -104,7 +106,7 @@ def test_idx_lines_are_spelled_as_in_the_real_upstream_inventory(
     samples_dir: Path, tmp_path: Path, model_name: str, ref: datetime, fh: int, real_idx: str, plan,
 ) -> None:
     shape = get_model(model_name).native_grid.shape
-    messages = [SyntheticMessage(r.element, r.level, np.zeros(shape), ref, r.fh, r.window, r.average)
+    messages = [SyntheticMessage(r.element, r.level, np.zeros(shape), ref, r.fh, r.window, r.process)
                 for r in plan(model_name, fh)]
     idx = write_idx(write_grib2(tmp_path / "f.grib2", get_model(model_name), messages))
     real = {line.split(":", 2)[2] for line in (samples_dir / real_idx).read_text().splitlines()}
@@ -118,12 +120,13 @@ def test_idx_lines_are_spelled_as_in_the_real_upstream_inventory(
 def test_hrrr_decoys_are_spelled_as_wgrib2_would(tmp_path: Path) -> None:
     shape = get_model("hrrr").native_grid.shape
     decoys = [r for r in file_requests("hrrr", 6) if r not in needed_requests("hrrr", 6)]
-    messages = [SyntheticMessage(r.element, r.level, np.zeros(shape), HRRR_REF, r.fh, r.window, r.average)
+    messages = [SyntheticMessage(r.element, r.level, np.zeros(shape), HRRR_REF, r.fh, r.window, r.process)
                 for r in decoys]
     idx = write_idx(write_grib2(tmp_path / "f.grib2", get_model("hrrr"), messages))
     assert [line.split(":", 3)[3] for line in idx.read_text().splitlines()] == [
         "TMP:2 mb:6 hour fcst:", "UGRD:10 mb:6 hour fcst:", "VGRD:10 mb:6 hour fcst:",
         "APCP:surface:5-6 hour acc fcst:", "ASNOW:surface:5-6 hour acc fcst:",
+        "FRZR:surface:5-6 hour acc fcst:",
     ]
 
 

@@ -97,7 +97,7 @@ def test_decoys_sit_beside_the_needed_messages_with_other_values(synthetic_mirro
 def test_gfs_averaged_snow_flag_keeps_its_fractions_in_the_file(synthetic_mirror, synthetic_mirror_runs):
     run, hours = synthetic_mirror_runs["gfs"]
     model, fh = get_model("gfs"), hours[-1]
-    band = 1 + [(r.element, r.average) for r in file_requests("gfs", fh)].index(("CSNOW", True))
+    band = 1 + [(r.element, r.statistic) for r in file_requests("gfs", fh)].index(("CSNOW", "ave"))
     with rasterio.open(synthetic_mirror / model.file_key(parse_run_id(run), fh), USE_IDX="NO") as ds:
         average = ds.read(band)
     assert ((average > 0.05) & (average < 0.95)).any()  # not rounded to whole flags

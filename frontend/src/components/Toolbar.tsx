@@ -2,10 +2,10 @@
  * Dataset and view pickers: model, run, variable, region, contours and city-label toggles; and the demo-data
  * label. On a phone the pickers fold into one control that names the dataset and opens them.
  */
-import { useState } from 'react';
+import { useState, type RefObject } from 'react';
 import type { ModelInfo, Region, RunInfo, VariableInfo } from '../lib/types';
-import { variableOptions } from '../lib/variables';
 import { Picker } from './Picker';
+import { VariablePicker } from './VariablePicker';
 
 interface Props {
   models: ModelInfo[];
@@ -15,6 +15,7 @@ interface Props {
   run: string;
   variables: VariableInfo[];
   variable: string;
+  variableFilter: RefObject<HTMLInputElement | null>;
   regions: Region[];
   region: string;
   contoursAvailable: boolean;
@@ -56,8 +57,7 @@ export function Toolbar(p: Props) {
       <Picker label="Model" name="model" value={p.model} onChange={p.onModel}
         options={p.models.map((m) => ({ value: m.id, label: m.label }))} />
       <Picker label="Run" name="run" value={p.run} onChange={p.onRun} options={runOptions} />
-      <Picker label="Variable" name="var" value={p.variable} onChange={p.onVariable}
-        options={variableOptions(p.variables)} />
+      <VariablePicker ref={p.variableFilter} variables={p.variables} value={p.variable} onChange={p.onVariable} />
       <Picker label="Region" name="region" value={p.region} onChange={p.onRegion}
         options={p.regions.map((r) => ({ value: r.id, label: r.label }))} />
       {p.contoursAvailable && (

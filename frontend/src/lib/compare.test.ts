@@ -7,7 +7,7 @@ const frame = (fh: number, valid: string, run = '20260129_17z'): Frame => ({
 });
 const listing = (model: string, run: string, frames: Frame[]): FramesResponse => ({
   model, run, var: 'tmp2m', units: '°F', kind: 'continuous',
-  legend: { palette: 'temperature_f', units: '°F', kind: 'continuous', stops: [] }, frames,
+  legend: { palette: 'temperature_f', units: '°F', kind: 'continuous', decimals: 0, stops: [] }, frames,
 });
 
 describe('compare: frames paired by valid time', () => {

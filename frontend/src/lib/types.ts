@@ -40,14 +40,20 @@ export interface Legend {
   palette: string;
   units: string;
   kind: LegendKind;
+  /** Decimals a reading in these units deserves (2 for inches of precipitation, 0 for dBZ). */
+  decimals: number;
   stops: LegendStop[];
 }
+
+/** The picker's sections, in display order. */
+export type VariableGroup = 'surface' | 'precipitation' | 'winter' | 'upper_air' | 'severe';
 
 export interface VariableInfo {
   id: string;
   label: string;
   units: string;
   kind: Kind;
+  group: VariableGroup;
   expected_frames: number;
   available_frames: number;
   /** Why the run cannot show it (no frame, every frame tried given up); null while it has or may get frames. */
@@ -121,7 +127,7 @@ export interface Sample extends SampleQuery {
   units: string;
   valid_time: string;
   method: 'bilinear' | 'nearest';
-  /** Class-coded variables (radar_ptype) only: `value` is the dBZ and this the precipitation type. */
+  /** Class-coded variables (radar_ptype, ptype_rate) only: `value` is the intensity and this the type. */
   ptype?: string;
   ptype_label?: string;
 }

@@ -82,13 +82,16 @@ async def variables(model: str, run: str, request: Request, services: ServicesDe
 
 def _vars_body(spec: ModelSpec, manifest: Manifest) -> dict[str, Any]:
     listed = []
-    for name, entry in manifest.variables.items():
-        var = spec.variables.get(name)
-        if var is None:  # a variable the registry no longer defines: nothing could render it
+    # in the model spec's display order; a variable the registry no longer defines is left out (nothing
+    # could render it)
+    for name, var in spec.variables.items():
+        entry = manifest.variables.get(name)
+        if entry is None:
             continue
         listed.append({"id": name, "label": var.label, "units": var.units, "kind": var.kind,
-                       "expected_frames": entry.expected_frames, "available_frames": entry.available_frames,
-                       "unavailable": entry.unavailable, "legend": legend(var.palette)})
+                       "group": var.group, "expected_frames": entry.expected_frames,
+                       "available_frames": entry.available_frames, "unavailable": entry.unavailable,
+                       "legend": legend(var.palette)})
     return {"model": spec.name, "run": manifest.run, "variables": listed}
 
 

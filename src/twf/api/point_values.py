@@ -9,8 +9,8 @@ and applied to any stack of values per cell: one frame (a sample), many points o
 every forecast hour of one point (a series). The blend is the same float64 arithmetic in the same order
 whatever the stack, so a series or batch value is the sample's value bit for bit.
 
-Class-coded variables (radar_ptype: family x 100 + dBZ) read as the dBZ and the precipitation type, never the
-stored code.
+Class-coded variables (radar_ptype: family x 100 + dBZ; ptype_rate: family x 100 + in/h) read as the
+intensity and the precipitation type, never the stored code.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def reading(value: float, var: VarSpec) -> Reading:
     """A blended value → its reading, rounded to `DECIMALS`."""
     if is_class_coded(var):
         decoded = ptype_of(value)
-        return Reading(round(decoded.dbz, DECIMALS), decoded.key, decoded.label)
+        return Reading(round(decoded.intensity, DECIMALS), decoded.key, decoded.label)
     return Reading(round(value, DECIMALS))
 
 

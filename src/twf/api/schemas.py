@@ -51,6 +51,7 @@ class VariableOut(BaseModel):
     label: str
     units: str
     kind: str
+    group: str  # the picker's section: surface, precipitation, winter, upper_air or severe
     expected_frames: int
     available_frames: int
     unavailable: str | None = None  # why the run cannot show it (no frame, every frame tried given up)

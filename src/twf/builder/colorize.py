@@ -1,4 +1,5 @@
-"""Values in display units → RGBA uint8 through a palette; NaN and sub-threshold values get alpha 0.
+"""Values in display units → RGBA uint8 through a palette; NaN and values outside the palette's painted range
+(`transparent_below`, `transparent_above`) get alpha 0.
 
 Interpolated palettes go through a 4096-entry lookup table (under 0.05 °F per entry across the temperature
 range, far below what a colour step can show) read as one uint32 gather. Stepped palettes use a table with
@@ -75,9 +76,11 @@ def colorize(values: np.ndarray, palette: Palette) -> np.ndarray:
     pixels = words[position.astype(np.int32)]
     if palette.interpolate:
         _sharpen_breaks(pixels, values, palette, step)
-    if palette.transparent_below is not None:
-        with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):
+        if palette.transparent_below is not None:
             hidden |= values < palette.transparent_below
+        if palette.transparent_above is not None:
+            hidden |= values > palette.transparent_above
     pixels[hidden] = 0
     # A band-first view of pixel-interleaved memory: GDAL writes it as is, so no 17 MB transposed copy.
     return pixels.view(np.uint8).reshape(*values.shape, 4).transpose(2, 0, 1)

@@ -9,6 +9,7 @@ inventory label. Only the matched bands are decoded. Units stay as GRIB stores t
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,16 @@ _END_MARKER = b"7777"
 _UNIT_HOURS = {0: 1 / 60, 1: 1, 2: 24, 10: 3, 11: 6, 12: 12, 13: 1 / 3600}
 _PROBABILITY_TEMPLATES = frozenset({5, 9})  # GDAL names their bands `ProbAPCP06`, `ProbTMP12`
 _PERCENTILE_TEMPLATES = frozenset({6, 10})  # and these `ASNOW50`
+# Chemistry fields (HRRR-Smoke's MASSDEN) may be written with the aerosol templates instead of 4.0:
+# deterministic too, they only add the aerosol's type. Only a request for such a field (`aerosol`) takes them.
+_AEROSOL_TEMPLATES = frozenset({44, 48})
+# GDAL's GRIB driver reads every message's sections when it opens a file (~10 ms a message on HRRR; a
+# scheduler's hour subset holds ~45 for the whole catalogue), and a worker builds every variable of the
+# hour from that one file: so the last few files stay open, keyed by their identity on disk. Decoding one
+# HRRR message (complex packing) costs 0.1-0.3 s and several variables read the same ones (850 hPa
+# temperature, surface pressure, the Kuchera profile): the last decoded arrays are kept too, read-only.
+OPEN_FILES_KEPT = 4
+DECODED_BYTES_KEPT = 128 * 2**20
 
 
 @dataclass(frozen=True)
@@ -52,12 +63,15 @@ class BandKey:
     # What wgrib2 prints after the forecast field ("" for the deterministic record); None for a product
     # template this project does not read, which matches no request.
     qualifier: str | None = ""
+    aerosol: bool = False  # an aerosol product template (instantaneous)
 
     def matches(self, request: MessageRequest) -> bool:
         if (self.element, self.level, self.fh, self.window) != (
             request.element, request.level.gdal, request.fh, request.window,
         ):
             return False
+        if self.aerosol:
+            return request.aerosol and request.window is None and request.qualifier is None
         return self.statistic == request.statistic and self.qualifier == request.qualifier_text
 
 
@@ -67,7 +81,7 @@ class Message:
 
     request: MessageRequest
     file: Path
-    data: np.ndarray  # float32, NaN where the message has no value
+    data: np.ndarray  # float32, NaN where the message has no value; read-only (decoded arrays are shared)
     crs: CRS
     transform: Affine
     ref_time: datetime
@@ -126,7 +140,8 @@ def band_key(tags: dict[str, str]) -> BandKey:
         window = (round(start_h), round(start_h + length_h)) if length_h == length_h else None
     fh = window[1] if window else round(start_h)
     element = _element(tags.get("GRIB_ELEMENT", ""), template, window)
-    return BandKey(element, tags.get("GRIB_SHORT_NAME", ""), fh, window, statistic, qualifier)
+    return BandKey(element, tags.get("GRIB_SHORT_NAME", ""), fh, window, statistic, qualifier,
+                   template in _AEROSOL_TEMPLATES)
 
 
 def _element(name: str, template: int, window: tuple[int, int] | None) -> str:
@@ -146,6 +161,66 @@ def _utc(tags: dict[str, str], name: str) -> datetime:
     return datetime.fromtimestamp(int(tags[name].split()[0]), tz=UTC)
 
 
+@dataclass(frozen=True)
+class _Band:
+    number: int
+    key: BandKey
+    ref_time: datetime
+    valid_time: datetime
+
+
+@dataclass(frozen=True)
+class _OpenFile:
+    dataset: rasterio.DatasetReader
+    bands: tuple[_Band, ...]  # the bands with a reference time, with their identity
+
+
+_open_files: OrderedDict[tuple, _OpenFile] = OrderedDict()
+_decoded: OrderedDict[tuple, np.ndarray] = OrderedDict()
+
+
+def _open(path: Path) -> _OpenFile:
+    """The file opened and its bands' identities read, reused while the file on disk is the same one."""
+    identity = _identity(path)
+    if identity in _open_files:
+        _open_files.move_to_end(identity)
+        return _open_files[identity]
+    dataset = rasterio.open(path, **GDAL_OPEN_OPTIONS)
+    try:
+        bands = []
+        for number in range(1, dataset.count + 1):
+            tags = dataset.tags(number)
+            if "GRIB_REF_TIME" in tags:
+                bands.append(_Band(number, band_key(tags), _utc(tags, "GRIB_REF_TIME"),
+                                   _utc(tags, "GRIB_VALID_TIME")))
+    except BaseException:
+        dataset.close()
+        raise
+    _open_files[identity] = _OpenFile(dataset, tuple(bands))
+    while len(_open_files) > OPEN_FILES_KEPT:
+        _open_files.popitem(last=False)[1].dataset.close()
+    return _open_files[identity]
+
+
+def _identity(path: Path) -> tuple:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _decoded_band(path: Path, ds: rasterio.DatasetReader, band: int) -> np.ndarray:
+    """`_read`, or the array this band of this very file decoded to lately (read-only: shared)."""
+    key = (*_identity(path), band)
+    if key in _decoded:
+        _decoded.move_to_end(key)
+        return _decoded[key]
+    data = _read(ds, band)
+    data.flags.writeable = False
+    _decoded[key] = data
+    while sum(a.nbytes for a in _decoded.values()) > DECODED_BYTES_KEPT:
+        _decoded.popitem(last=False)
+    return data
+
+
 def decode(gribs: Sequence[Path], requests: Iterable[MessageRequest], ref_time: datetime) -> list[Message]:
     """Decode each request's message from whichever of `gribs` holds it (first match wins).
 
@@ -161,17 +236,13 @@ def decode(gribs: Sequence[Path], requests: Iterable[MessageRequest], ref_time: 
             if not pending:
                 break
             try:
-                with rasterio.open(path, **GDAL_OPEN_OPTIONS) as ds:
-                    for band in range(1, ds.count + 1):
-                        tags = ds.tags(band)
-                        if "GRIB_REF_TIME" not in tags or _utc(tags, "GRIB_REF_TIME") != ref_time:
-                            continue
-                        key = band_key(tags)
-                        for request in [r for r in pending if r not in found and key.matches(r)]:
-                            found[request] = Message(
-                                request, path, _read(ds, band), ds.crs, ds.transform,
-                                _utc(tags, "GRIB_REF_TIME"), _utc(tags, "GRIB_VALID_TIME"),
-                            )
+                opened = _open(path)
+                ds = opened.dataset
+                for band in (b for b in opened.bands if b.ref_time == ref_time):
+                    for request in [r for r in pending if r not in found and band.key.matches(r)]:
+                        data = _decoded_band(path, ds, band.number)
+                        found[request] = Message(request, path, data, ds.crs, ds.transform, band.ref_time,
+                                                 band.valid_time)
             except RasterioError as exc:
                 raise CorruptGrib(f"{path.name}: GDAL cannot read it ({str(exc).splitlines()[0]})") from None
             except (ValueError, IndexError, KeyError) as exc:  # tags GDAL could not fill in sensibly

@@ -24,14 +24,15 @@ from twf.artifacts import CONTOURS, DATA_ARTIFACTS, RGBA, SIDECAR, VALUE
 from twf.builder import cog_writer, sidecar
 from twf.builder.colorize import colorize
 from twf.builder.decode import Message, decode
-from twf.builder.derive import derive
+from twf.builder.field import native_field
+from twf.builder.running_total import RunningTotals
 from twf.builder.validate import validate_frame
 from twf.builder.warp import block_mean, warp
 from twf.errors import ForecastHourOutOfRange, GridDrift
 from twf.grid import VALUE_DOWNSAMPLE
 from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec, VarSpec
-from twf.models.requirements import MessageRequest, bucketed_inputs
+from twf.models.requirements import FramePlan, frame_plan
 from twf.palettes import get_palette
 from twf.sidecar import Sidecar
 from twf.storage import LocalStore, ObjectStore
@@ -57,13 +58,13 @@ class _Clock:
         self._last = now
 
 
-def plan_inputs(model: ModelSpec, var: VarSpec, run: str, fh: int) -> dict[str, tuple[MessageRequest, ...]]:
+def plan_inputs(model: ModelSpec, var: VarSpec, run: str, fh: int) -> FramePlan:
     """The messages of each input; raises if the model does not produce this frame."""
     check_frame(model, run, fh)
-    plan = bucketed_inputs(model, var, fh)
+    plan = frame_plan(model, var, fh)
     if plan is None:
         raise ForecastHourOutOfRange(f"{model.name} {var.name} cannot be built at f{fh:03d} (the model's "
-                                     f"files hold no accumulation covering 0-{fh} h)")
+                                     f"files hold no {var.label.lower()} window ending there)")
     return plan
 
 
@@ -79,13 +80,6 @@ def _check_native_grid(model: ModelSpec, messages: list[Message]) -> None:
 def _write_rgba(path: Path, full: np.ndarray, spec: ModelSpec, var_spec: VarSpec) -> None:
     rgba = colorize(full, get_palette(var_spec.palette))
     cog_writer.write_rgba_cog(path, rgba, spec.grid, var_spec.kind == "categorical")
-
-
-def _native_field(var_spec: VarSpec, plan: dict[str, tuple[MessageRequest, ...]],
-                  messages: list[Message]) -> np.ndarray:
-    by_request = {m.request: m for m in messages}
-    return derive(var_spec.derive, var_spec.convert,
-                  {name: [by_request[r].data for r in rs] for name, rs in plan.items()})
 
 
 def _write_frame(scratch: Path, fh: int, spec: ModelSpec, var_spec: VarSpec, native: np.ndarray,
@@ -130,15 +124,17 @@ def _place(scratch: Path, storage: ObjectStore, frame: FrameKeys, var_spec: VarS
 def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], storage: ObjectStore,
                 prefix: str = "") -> BuiltFrame:
     """Build one frame into `storage` under `prefix` (e.g. the run's staging prefix for the variable; a
-    `LocalStore` of any folder for `twf build-frame --out`) and return where it is and its sidecar."""
+    `LocalStore` of any folder for `twf build-frame --out`) and return where it is and its sidecar. A running
+    total reads and keeps its totals beside `prefix` (`twf.builder.running_total`)."""
     clock = _Clock()
     spec = get_model(model)
     var_spec = get_variable(spec, var)
     plan = plan_inputs(spec, var_spec, run, fh)
-    messages = decode([Path(g) for g in gribs], [r for rs in plan.values() for r in rs], parse_run_id(run))
+    messages = decode([Path(g) for g in gribs], plan.requests(), parse_run_id(run))
     _check_native_grid(spec, messages)
     clock.lap("decode")
-    native = _native_field(var_spec, plan, messages)
+    totals = RunningTotals(storage, prefix)
+    native = native_field(spec, var_spec, fh, plan, messages, totals)
     source = messages[0]  # all inputs share the native grid (checked)
     full = warp(native, source.crs, source.transform, spec.grid, var_spec.resampling)
     clock.lap("derive+warp")

@@ -16,7 +16,7 @@ from twf.errors import InvalidParameter, TWFError
 from twf.hours import parse_hours
 from twf.models import check_frame, get_model
 from twf.store import parse_run_id
-from twf.synthetic.mirror import write_forecast_file
+from twf.synthetic.mirror import write_forecast_files
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,18 +34,19 @@ def run(args: argparse.Namespace) -> int:
         check_frame(model, args.run, fh)
     if args.mirror.exists() and not args.mirror.is_dir():
         raise InvalidParameter(f"--mirror {args.mirror} is not a folder")
-    written = 0
+    written = files = 0
     started = time.monotonic()
     try:
         record_run(args.mirror, model.name, args.run)
         for fh in hours:
-            path, was_written = write_forecast_file(args.mirror, model, ref_time, fh)
-            written += was_written
-            print(f"{'wrote' if was_written else 'kept '}\t{path}", flush=True)
+            for path, was_written in write_forecast_files(args.mirror, model, ref_time, fh):
+                written += was_written
+                files += 1
+                print(f"{'wrote' if was_written else 'kept '}\t{path}", flush=True)
     except OSError as exc:
         where = exc.filename or args.mirror
         raise TWFError(f"cannot write the mirror: {exc.strerror or exc} ({where})") from None
     elapsed = time.monotonic() - started
-    kept = len(hours) - written
+    kept = files - written
     print(f"{model.name} {args.run}: {written} written, {kept} already complete ({elapsed:.1f} s)")
     return 0

@@ -45,9 +45,9 @@ def explain_frame(
     with borrowed(transport) as t:
         for var in variables:
             plan = frame_requests(model, run, fh, [var])
-            files = tuple(select_file(model, ref_time, file_fh, requests, sources, transport=t, now=now,
-                                      inventories=inventories)
-                          for file_fh, requests in plan.items())
+            files = tuple(select_file(model, ref_time, file_fh, requests, sources, transport=t,
+                                      product=product, now=now, inventories=inventories)
+                          for (file_fh, product), requests in plan.items())
             reads.append(VariableReads(var, files))
     return reads
 

@@ -2,7 +2,8 @@
 that serves them whole.
 
 For each upstream file the frame needs (its own hour, plus earlier hours whose buckets a summed run total
-needs; those files are fetched concurrently), the `.idx` is read (or reused if read moments ago: `inventory`),
+or a change over hours needs, of each file product the variables read; those files are fetched
+concurrently), the `.idx` is read (or reused if read moments ago: `inventory`),
 the requested messages are selected exactly (`twf.models.requirements` decides which), their inclusive byte
 ranges are merged and fetched concurrently, and every range must be a 206 of exactly the requested bytes made
 of whole GRIB2 messages. Any failure moves on to the next source; nothing partial is ever written: each subset
@@ -46,6 +47,8 @@ from twf.store import parse_run_id
 
 _MAX_TAG_CHARS = 80  # file-name tag of the variable set; longer sets use a digest
 T = TypeVar("T")
+# An upstream file: (forecast hour, file product).
+FileKey = tuple[int, str]
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class FetchedFile:
     """One written subset file and what it cost."""
 
     fh: int
+    product: str
     path: Path
     source: str
     url: str
@@ -66,6 +70,7 @@ class Selection:
     """The records one upstream file holds for a frame, as one source's inventory lists them."""
 
     fh: int
+    product: str
     source: str
     url: str  # the GRIB2 file
     entries: tuple[IdxEntry, ...]  # the chosen inventory lines, in file order
@@ -76,20 +81,21 @@ class Selection:
 
 def frame_requests(
     model: ModelSpec, run: str, fh: int, variables: Sequence[str]
-) -> dict[int, list[MessageRequest]]:
-    """The messages of every variable at `fh`, grouped by the forecast hour of the file that holds them."""
+) -> dict[FileKey, list[MessageRequest]]:
+    """The messages of every variable at `fh`, grouped by the file (forecast hour, product) holding them."""
     check_frame(model, run, fh)
     if not variables:
         raise UnknownVariable(f"no variable given for {model.name} {run} f{fh:03d}")
-    by_fh: dict[int, list[MessageRequest]] = defaultdict(list)
+    by_file: dict[FileKey, list[MessageRequest]] = defaultdict(list)
     for name in variables:
         requests = messages_for(model, get_variable(model, name), fh)
         if not requests:
             raise ForecastHourOutOfRange(f"{model.name} {name} has no frame at f{fh:03d} (run {run})")
         for request in requests:
-            if request not in by_fh[request.fh]:
-                by_fh[request.fh].append(request)
-    return dict(sorted(by_fh.items()))
+            file = (request.fh, request.product or model.main_product)
+            if request not in by_file[file]:
+                by_file[file].append(request)
+    return dict(sorted(by_file.items()))
 
 
 def subset_name(file_key: str, variables: Sequence[str]) -> str:
@@ -113,26 +119,28 @@ def fetch_frame_files(
     transport: Transport | None = None,
     now: datetime | None = None,
     inventories: InventoryCache = PROCESS_INVENTORIES,
-) -> dict[int, FetchedFile]:
-    """Every subset file frame `fh` needs, keyed by upstream forecast hour (`fh` itself always included).
+) -> dict[FileKey, FetchedFile]:
+    """Every subset file frame `fh` needs, keyed by (upstream forecast hour, product); the main product's
+    file of `fh` itself is always among them.
 
     The files are fetched concurrently (a summed run total needs one per earlier bucket); if any fails, the
-    first failure in forecast-hour order is raised once all have finished.
+    first failure in (forecast hour, product) order is raised once all have finished.
     """
     plan = frame_requests(model, run, fh, variables)
     ref_time = parse_run_id(run)
     with borrowed(transport) as t:
 
-        def one(file_fh: int) -> FetchedFile:
-            out_path = out_dir / subset_name(model.file_key(ref_time, file_fh), variables)
+        def one(file: FileKey) -> FetchedFile:
+            file_fh, product = file
+            out_path = out_dir / subset_name(model.file_key(ref_time, file_fh, product), variables)
             return fetch_file(
-                model, ref_time, file_fh, plan[file_fh], out_path, sources,
+                model, ref_time, file_fh, plan[file], out_path, sources, product=product,
                 transport=t, cache=cache, now=now, inventories=inventories,
             )
 
         with ThreadPoolExecutor(max_workers=max(1, min(len(plan), t.policy.concurrency))) as pool:
-            futures = {file_fh: pool.submit(one, file_fh) for file_fh in plan}
-        return {file_fh: future.result() for file_fh, future in futures.items()}
+            futures = {file: pool.submit(one, file) for file in plan}
+        return {file: future.result() for file, future in futures.items()}
 
 
 def fetch_frame(
@@ -157,7 +165,7 @@ def fetch_frame(
         model, run, fh, variables, out_dir, sources,
         cache=cache, transport=transport, now=now, inventories=inventories,
     )
-    return files[fh].path
+    return files[(fh, model.main_product)].path
 
 
 def fetch_file(
@@ -169,18 +177,21 @@ def fetch_file(
     sources: Sequence[Source],
     *,
     transport: Transport,
+    product: str | None = None,
     cache: DownloadCache | None = None,
     now: datetime | None = None,
     inventories: InventoryCache = PROCESS_INVENTORIES,
 ) -> FetchedFile:
-    """Try the sources in order; the first that serves every message whole wins. Errors name every attempt."""
+    """Try the sources in order; the first that serves every message whole wins. Errors name every attempt.
+    `product`: the file product (default: the model's main one)."""
+    file = (fh, product or model.main_product)
 
     def attempt(source: Source) -> FetchedFile:
-        selection = _select_from(source, model, ref_time, fh, requests, transport, now, inventories)
+        selection = _select_from(source, model, ref_time, file, requests, transport, now, inventories)
         try:
             return _fetch_selected(selection, out_path, transport, cache, source, now or datetime.now(UTC))
         except FetchError:
-            inventories.forget(source.idx_url(model, ref_time, fh))  # it may be stale: read it afresh next
+            inventories.forget(source.idx_url(model, ref_time, *file))  # it may be stale: read it afresh
             raise
 
     return _first_source(model, sources, attempt)
@@ -194,13 +205,15 @@ def select_file(
     sources: Sequence[Source],
     *,
     transport: Transport,
+    product: str | None = None,
     now: datetime | None = None,
     inventories: InventoryCache = PROCESS_INVENTORIES,
 ) -> Selection:
-    """What a fetch of the file at `fh` would read: the first source whose inventory holds every message.
-    Reads inventories only."""
+    """What a fetch of the file of `product` (default: the main one) at `fh` would read: the first source
+    whose inventory holds every message. Reads inventories only."""
+    file = (fh, product or model.main_product)
     return _first_source(
-        model, sources, lambda source: _select_from(source, model, ref_time, fh, requests, transport, now,
+        model, sources, lambda source: _select_from(source, model, ref_time, file, requests, transport, now,
                                                     inventories))
 
 
@@ -228,14 +241,15 @@ def _select_from(
     source: Source,
     model: ModelSpec,
     ref_time: datetime,
-    fh: int,
+    file: FileKey,
     requests: Sequence[MessageRequest],
     transport: Transport,
     now: datetime | None,
     inventories: InventoryCache,
 ) -> Selection:
     now = now or datetime.now(UTC)
-    idx_url = source.idx_url(model, ref_time, fh)
+    fh, product = file
+    idx_url = source.idx_url(model, ref_time, fh, product)
     inventory, idx_bytes = _read_inventory(source, idx_url, transport, inventories, now)
     try:
         entries = select(parse_idx(inventory.body.decode("utf-8", "replace"), url=idx_url), requests,
@@ -245,7 +259,7 @@ def _select_from(
             raise RecordAbsent(f"{exc} (the inventory is complete and stable: not retried)") from None
         raise
     version = inventory.last_modified.isoformat() if inventory.last_modified else ""
-    return Selection(fh, source.name, source.file_url(model, ref_time, fh), tuple(entries),
+    return Selection(fh, product, source.name, source.file_url(model, ref_time, fh, product), tuple(entries),
                      tuple(merge_ranges(entries)), version, idx_bytes)
 
 
@@ -268,6 +282,7 @@ def _fetch_selected(selection: Selection, out_path: Path, transport: Transport, 
     write_atomic(out_path, data)
     return FetchedFile(
         fh=selection.fh,
+        product=selection.product,
         path=out_path,
         source=selection.source,
         url=url,

@@ -57,14 +57,15 @@ class Source:
         """URL prefix for `model`, or None when this named source does not carry the model."""
         return self.base if self.base is not None else model.sources.get(self.name)
 
-    def file_url(self, model: ModelSpec, ref_time: datetime, fh: int) -> str:
+    def file_url(self, model: ModelSpec, ref_time: datetime, fh: int, product: str | None = None) -> str:
+        """The URL of one forecast-hour file of `product` (default: the model's main one)."""
         prefix = self.prefix(model)
         if prefix is None:
             raise FetchError(f"source {self.name!r} does not carry model {model.name}")
-        return prefix + quote(model.file_key(ref_time, fh))
+        return prefix + quote(model.file_key(ref_time, fh, product))
 
-    def idx_url(self, model: ModelSpec, ref_time: datetime, fh: int) -> str:
-        return self.file_url(model, ref_time, fh) + model.idx_suffix
+    def idx_url(self, model: ModelSpec, ref_time: datetime, fh: int, product: str | None = None) -> str:
+        return self.file_url(model, ref_time, fh, product) + model.idx_suffix
 
 
 def parse_source(text: str) -> Source:

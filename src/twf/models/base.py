@@ -6,12 +6,16 @@ by name. To add a model:
 
 1. Write `twf/models/<name>.py` with `SPEC = ModelSpec(...)`:
    - `cycles` and `forecast_hours(cycle)`: which runs exist and which hours each run produces;
-   - `key_template`: the object key of one forecast-hour file, as laid out in the NOAA buckets (and so in a
-     local mirror), with `{date}` (YYYYMMDD), `{cycle}` (int) and `{fh}` (int) fields;
+   - `products`: the object key of each forecast-hour file product (`wrfsfc`, `pgrb2.0p25`...), as laid out
+     in the NOAA buckets (and so in a local mirror), with `{date}` (YYYYMMDD), `{cycle}` (int) and `{fh}`
+     (int) fields; the first is the main product, the one run discovery looks for, and a `Selector` names
+     another only when its field lives there (HRRR `wrfprs`, GFS `pgrb2b.0p25`);
    - `sources`: URL prefixes that the key is appended to, by source name (`aws`, `nomads`, `google`);
    - `resolution_m`: the fixed display resolution of the model on the canonical CONUS grid;
-   - `native_grid`: the upstream grid as GDAL reads the model's files (CRS, transform, shape);
-   - `variables`: `VarSpec`s whose `inputs` select GRIB messages by exact element + level (+ window).
+   - `native_grid`: the upstream grid as GDAL reads the model's files (CRS, transform, shape, and whether its
+     winds are grid-relative);
+   - `variables`: `VarSpec`s whose `inputs` select GRIB messages by exact element + level (+ window), or one
+     element over several levels (`Profile`), grouped for the viewer's picker (`VarSpec.group`).
 2. Add it to `REGISTRY` in `twf/models/__init__.py`.
 3. Give it its `native_grid` (and `grib_generating_process`): synthetic GRIB2 for tests and the demo
    (`twf.synthetic`) is then written on its real grid with every input its variables read.
@@ -30,6 +34,9 @@ from twf.models.products import Qualifier
 
 Kind = Literal["continuous", "discrete", "categorical"]
 Resampling = Literal["bilinear", "nearest"]
+# The picker's sections, in display order (`VarSpec.group`).
+Group = Literal["surface", "precipitation", "winter", "upper_air", "severe"]
+GROUPS: tuple[Group, ...] = ("surface", "precipitation", "winter", "upper_air", "severe")
 
 
 @dataclass(frozen=True)
@@ -39,11 +46,31 @@ class Level:
     gdal: str  # GDAL's GRIB_SHORT_NAME, e.g. "2-HTGL"; isobaric levels are in Pa ("85000-ISBL")
     idx: str  # the wgrib2 inventory text, e.g. "2 m above ground"
 
+    @property
+    def pressure_pa(self) -> float | None:
+        """The pressure of an isobaric level (Pa), None for any other kind of level."""
+        value, _, kind = self.gdal.partition("-")
+        return float(value) if kind == "ISBL" else None
+
+
+def isobaric(hpa: int) -> Level:
+    """The `hpa` hPa isobaric level (`85000-ISBL`, `850 mb`)."""
+    return Level(f"{hpa * 100}-ISBL", f"{hpa} mb")
+
+
+def layer_above_ground(top: int, bottom: int, units: Literal["m", "mb"]) -> Level:
+    """A layer between two heights (m) or pressure depths (hPa) above ground, as NCEP writes them top first:
+    `3000-0 m above ground` (GDAL `3000-0-HTGL`), `90-0 mb above ground` (GDAL `9000-0-SPDL`, in Pa)."""
+    if units == "m":
+        return Level(f"{top}-{bottom}-HTGL", f"{top}-{bottom} m above ground")
+    return Level(f"{top * 100}-{bottom * 100}-SPDL", f"{top}-{bottom} mb above ground")
+
+
 
 SURFACE = Level("0-SFC", "surface")
 HTGL_2M = Level("2-HTGL", "2 m above ground")
 HTGL_10M = Level("10-HTGL", "10 m above ground")
-ISBL_850 = Level("85000-ISBL", "850 mb")
+ISBL_850 = isobaric(850)
 ENTIRE_ATMOSPHERE = Level("0-EATM", "entire atmosphere")  # fixed-surface type 10 (HRRR, GFS)
 # Type 200, which NAM's post-processor writes for REFC; GDAL names both types 0-EATM, wgrib2 tells them apart.
 ENTIRE_ATMOSPHERE_LAYER = Level("0-EATM", "entire atmosphere (considered as a single layer)")
@@ -51,8 +78,9 @@ MEAN_SEA_LEVEL = Level("0-MSL", "mean sea level")
 
 # Accumulation windows an input may ask for. "run_total" is 0..fh (read directly where the model's files
 # carry it, else summed from buckets); "bucket" is each of the buckets that tile 0..fh (see `Accumulation`);
-# "bucket_average" is the time average over each such bucket; None is an instantaneous field.
-Window = Literal["run_total", "bucket", "bucket_average"] | None
+# "bucket_average" is the time average over each such bucket; "interval_max" is the maximum over the hour
+# since the previous file (HRRR's `5-6 hour max` updraft helicity); None is an instantaneous field.
+Window = Literal["run_total", "bucket", "bucket_average", "interval_max"] | None
 
 
 @dataclass(frozen=True)
@@ -92,6 +120,10 @@ class NativeGrid:
     # GRIB2 scanning mode 0x50 (NBM): every second row runs east to west. GDAL puts such rows back in order
     # when it decodes (tests/synthetic/test_scanning.py); synthetic files of the model are written that way.
     alternate_rows_reversed: bool = False
+    # Wind components along the grid's own x/y axes rather than east/north (GRIB2 resolution and component
+    # flags, bit 5): Lambert grids of HRRR and NAM. They are rotated to earth-relative before any direction
+    # is drawn or sampled (`twf.builder.geometry`).
+    grid_relative_winds: bool = False
 
     @property
     def height(self) -> int:
@@ -109,12 +141,43 @@ class Selector:
     Without a `qualifier` only the deterministic record matches (an inventory line with nothing after the
     forecast field); a probability, percentile or spread twin is read only when named here on purpose,
     e.g. `qualifier=Probability(above=0.254)` for NBM's `prob >0.254` (see `twf.models.products`).
+    `product` names the file product that holds it when that is not the model's main one. `aerosol`: the
+    field comes from the model's chemistry (HRRR-Smoke's MASSDEN) and may be written with the aerosol
+    product templates (4.44/4.48) rather than the plain one; nothing else is ever accepted in their place.
     """
 
     element: str
     level: Level
     window: Window = None
     qualifier: Qualifier | None = None
+    product: str | None = None
+    aerosol: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One element on several isobaric levels, read as one input: a temperature profile for the Kuchera
+    ratio without one hand-named input per level.
+
+    The derivation receives, for each time the input is read (the frame's hour, or each bucket's end), a
+    `twf.builder.derive.ProfileField`: the arrays in the order of `levels` (surface-most first) with their
+    pressures. Every level is one message; a level a file lacks fails the frame like any missing message.
+    """
+
+    element: str
+    levels: tuple[Level, ...]
+    product: str | None = None
+
+    def __post_init__(self) -> None:
+        pressures = [level.pressure_pa for level in self.levels]
+        if not pressures or None in pressures or pressures != sorted(pressures, reverse=True):
+            raise ValueError(f"{self.element} profile: isobaric levels surface first, not {self.levels}")
+
+    def selectors(self) -> tuple[Selector, ...]:
+        return tuple(Selector(self.element, level, product=self.product) for level in self.levels)
+
+
+Input = Selector | Profile
 
 
 @dataclass(frozen=True)
@@ -156,12 +219,39 @@ class VarSpec:
     label: str
     units: str
     kind: Kind
-    inputs: Mapping[str, Selector]
+    inputs: Mapping[str, Input]
     palette: str
+    group: Group
     derive: str = "single"
     convert: str = "identity"
     contours: tuple[ContourSpec, ...] = ()
     resampling_override: Resampling | None = None
+    # A change over time: the field at h minus the same field `change_hours` earlier (24 h precipitation from
+    # two run totals, the 24 h temperature change). Accumulations never go below zero and start from zero at
+    # f000; a frame exists only where the earlier hour is one too.
+    change_hours: int | None = None
+    # A running total over the model's buckets (Kuchera snowfall): each frame adds its newest bucket to the
+    # total of the frame at that bucket's start, so it reads one bucket's messages, not every bucket's since
+    # f000 (`twf.models.requirements.FramePlan.continues`).
+    running: bool = False
+
+    def __post_init__(self) -> None:
+        if self.running and self.change_hours:
+            raise ValueError(f"{self.name}: a running total cannot also be a change over time")
+        if self.running and not self.bucketed:
+            raise ValueError(f"{self.name}: a running total needs bucket inputs")
+
+    @property
+    def bucketed(self) -> bool:
+        """Reads the model's buckets (each one's messages), rather than a run total or an instant."""
+        return any(isinstance(s, Selector) and s.window in ("bucket", "bucket_average")
+                   for s in self.inputs.values())
+
+    @property
+    def accumulated(self) -> bool:
+        """A sum over time (precipitation, snowfall, ice): never negative, zero at f000."""
+        return any(isinstance(s, Selector) and s.window in ("run_total", "bucket")
+                   for s in self.inputs.values())
 
     @property
     def resampling(self) -> Resampling:
@@ -180,7 +270,7 @@ class ModelSpec:
     native_grid: NativeGrid  # the upstream grid, as GDAL reads it
     cycles: tuple[int, ...]
     forecast_hours: Callable[[int], tuple[int, ...]]
-    key_template: str
+    products: Mapping[str, str]  # product name → object key template of its forecast-hour file; first = main
     sources: Mapping[str, str]
     variables: Mapping[str, VarSpec]
     accumulation: Accumulation = Accumulation()
@@ -202,9 +292,20 @@ class ModelSpec:
     def value_grid(self) -> CanonicalGrid:
         return self.grid.downsampled()
 
-    def file_key(self, ref_time: datetime, fh: int) -> str:
-        """The object key of one forecast-hour file (bucket layout, also the mirror layout)."""
-        return self.key_template.format(date=ref_time.strftime("%Y%m%d"), cycle=ref_time.hour, fh=fh)
+    @property
+    def main_product(self) -> str:
+        return next(iter(self.products))
+
+    @property
+    def key_template(self) -> str:
+        """The main product's key template: the files run discovery looks for."""
+        return self.products[self.main_product]
+
+    def file_key(self, ref_time: datetime, fh: int, product: str | None = None) -> str:
+        """The object key of one forecast-hour file of `product` (default: the main one), in the bucket layout
+        (also the mirror layout)."""
+        template = self.products[product or self.main_product]
+        return template.format(date=ref_time.strftime("%Y%m%d"), cycle=ref_time.hour, fh=fh)
 
     def has_forecast_hour(self, cycle: int, fh: int) -> bool:
         return cycle in self.cycles and fh in self.forecast_hours(cycle)

@@ -16,13 +16,29 @@ total 0..h. The longer window is not read as a run total: one f06 file cannot te
 the snow flag is set at each bucket's end. If the nest's inventory does not carry a bucket we ask for, the
 frame fails loudly (`MessageNotFound` naming the window and the file), it never reads another window: the
 `.idx` selection and the decoder both match the window exactly (`twf.fetch.idx`, `twf.builder.decode`).
+
+The catalogue beyond that, on the same inventory: ABSV and RH aloft, 925-500 hPa temperatures with 600 hPa
+(the Kuchera profile), CAPE only at the surface (and 180-0 hPa, not read), helicity only 0-3 km, total cloud
+on the type-200 level too, and no PRATE, so no precipitation-rate map. Its winds are grid-relative on the
+Lambert grid (inherited from HRRR's grid definition).
 """
 
 from dataclasses import replace
 
 from twf.models.base import ENTIRE_ATMOSPHERE_LAYER, Accumulation, Buckets, ModelSpec, Selector
 from twf.models.hrrr import NATIVE_GRID as HRRR_GRID
-from twf.models.variables import NCEP_VARIABLES, RADAR_PTYPE, REFC, catalog, with_inputs
+from twf.models.variables import (
+    CLOUD_TOTAL,
+    NCEP_CATALOGUE,
+    NCEP_VARIABLES,
+    RADAR_PTYPE,
+    REFC,
+    RH700,
+    SNOWFALL_TOTAL_10TO1,
+    catalog,
+    snowfall_24h,
+    with_inputs,
+)
 
 # conusnest.hiresf files are interpolated by the NAM product generator (NCEP nam prdgen script, domain
 # `conus`) with wgrib2 `-new_grid lambert:262.5:38.5:38.5 237.280:1799:3000 21.138:1059:3000`: HRRR's
@@ -46,14 +62,15 @@ SPEC = ModelSpec(
     native_grid=NATIVE_GRID,
     cycles=(0, 6, 12, 18),
     forecast_hours=forecast_hours,
-    key_template="nam.{date}/nam.t{cycle:02d}z.conusnest.hiresf{fh:02d}.tm00.grib2",
+    products={"conusnest": "nam.{date}/nam.t{cycle:02d}z.conusnest.hiresf{fh:02d}.tm00.grib2"},
     sources={
         "nomads": "https://nomads.ncep.noaa.gov/pub/data/nccf/com/nam/prod/",
         "aws": "https://noaa-nam-pds.s3.amazonaws.com/",
     },
     variables=catalog(
-        *NCEP_VARIABLES,
-        replacing=(with_inputs(REFC, value=_REFC), with_inputs(RADAR_PTYPE, refc=_REFC)),
+        *NCEP_VARIABLES, *NCEP_CATALOGUE, snowfall_24h(SNOWFALL_TOTAL_10TO1), RH700,
+        replacing=(with_inputs(REFC, value=_REFC), with_inputs(RADAR_PTYPE, refc=_REFC),
+                   with_inputs(CLOUD_TOTAL, value=Selector("TCDC", ENTIRE_ATMOSPHERE_LAYER))),
     ),
     accumulation=Accumulation(buckets=(Buckets(3),)),
     typical_delay_minutes=100,

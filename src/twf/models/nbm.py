@@ -10,8 +10,10 @@ hour acc`); the 0-12 h window exists only as a probability. Run totals are summe
 Beside nearly every deterministic record the file lists twins with the same element, level and window that
 must never be read in its place (`RECORD_LAYOUT`): `ens std dev` after 2 m temperature and dew point, 10 m
 wind and gust; APCP's `prob >0.254` probabilities before its QPF; ASNOW's percentiles (`50% level`) before and
-probabilities after each window's value. The selectors here name no qualifier, so only the deterministic
-record matches (`twf.models.products`).
+probabilities after each window's value; spreads, percentiles and probabilities after CAPE, total cloud,
+snow depth, visibility and the 6 h ice accretion (FICEAC, bucketed as APCP). The selectors here name no
+qualifier, so only the deterministic record matches (`twf.models.products`). Total cloud is a `surface`
+field.
 
 Display resolution 2.5 km: the blend's native spacing (2.54 km), kept so its detail is not thrown away.
 """
@@ -20,13 +22,34 @@ from dataclasses import replace
 
 from twf.models.base import HTGL_10M, SURFACE, Accumulation, Buckets, ModelSpec, NativeGrid, Selector, Twins
 from twf.models.products import EnsembleStdDev, Percentile, Probability
-from twf.models.variables import DP2M, PRECIP_TOTAL, TMP2M, WGST10M, WSPD10M, catalog, with_inputs
+from twf.models.variables import (
+    CLOUD_TOTAL,
+    DP2M,
+    ICE_TOTAL,
+    PRECIP_1H,
+    PRECIP_6H,
+    PRECIP_24H,
+    PRECIP_TOTAL,
+    RH2M,
+    SBCAPE,
+    SNOW_DEPTH,
+    TMP2M,
+    TMP2M_CHANGE_24H,
+    VISIBILITY,
+    WGST10M,
+    WSPD10M,
+    catalog,
+    snowfall_24h,
+    with_inputs,
+)
 
 SNOWFALL_TOTAL = replace(
     PRECIP_TOTAL, name="snowfall_total", label="Total snowfall",
     inputs={"value": Selector("ASNOW", SURFACE, window="run_total")}, convert="m_to_inches",
-    palette="snow_in",
+    palette="snow_in", group="winter",
 )
+ICE_TOTAL_NBM = replace(ICE_TOTAL, inputs={"value": Selector("FICEAC", SURFACE, window="run_total")},
+                        derive="run_total")
 
 # NCEP grid 187, the NDFD "west-expanded" CONUS 2.5 km grid, as a real core file's section 3 encodes it
 # (the degrib2 dump in ../shared/data/idx/nbm): tangent cone at 25N, LoV 265E, NDFD's sphere of R = 6371200 m,
@@ -40,14 +63,25 @@ NATIVE_GRID = NativeGrid(
     alternate_rows_reversed=True,
 )
 
-# The f012 inventory's order for the elements we read (line numbers there): DPT 35-36, APCP 77-79
-# (probabilities) then 99-100, ASNOW 120-167 (per window: percentiles, value, probabilities), TMP 192-193,
-# GUST 208-209, WIND 212-213. One twin of each kind stands for the real file's 1-15 of them.
+# The f012 inventory's order for the elements we read (line numbers there): CAPE 13-14 (its spread after it),
+# DPT 35-36, FICEAC 41-42 (the 1 h and 6 h windows; the 6 h one's percentiles and probabilities follow at
+# 44-63), APCP 77-79 (probabilities) then 99-100, RH 101, TCDC 102-103, ASNOW 120-167 (per window:
+# percentiles, value, probabilities), SNOD 168-171, TMP 192-193, VIS 198-202, GUST 208-209, WIND 212-213.
+# One twin of each kind stands for the real file's 1-15 of them, where the writer can spell it as the real
+# file does (VIS's `prob fcst 2/6` numbering, FICEAC's twins of one window only, are left out). PWAT is not
+# read: the blend lists it between APCP's probabilities and its QPF (89-98), an order this layout of grouped
+# twins cannot express, and a synthetic file unlike the real one would hide the trap it exists to set.
 RECORD_LAYOUT = (
+    Twins("CAPE", after=(EnsembleStdDev(),)),
     Twins("DPT", after=(EnsembleStdDev(),)),
+    Twins("FICEAC"),
     Twins("APCP", before=(Probability(above=0.254),), grouped=True),
+    Twins("RH"),
+    Twins("TCDC", after=(EnsembleStdDev(),)),
     Twins("ASNOW", before=(Percentile(50),), after=(Probability(above=0.0254),)),
+    Twins("SNOD", after=(Probability(above=0.0254),)),
     Twins("TMP", after=(EnsembleStdDev(),)),
+    Twins("VIS"),
     Twins("GUST", after=(EnsembleStdDev(),)),
     Twins("WIND", after=(EnsembleStdDev(),)),
 )
@@ -65,7 +99,7 @@ SPEC = ModelSpec(
     native_grid=NATIVE_GRID,
     cycles=tuple(range(24)),
     forecast_hours=forecast_hours,
-    key_template="blend.{date}/{cycle:02d}/core/blend.t{cycle:02d}z.core.f{fh:03d}.co.grib2",
+    products={"core": "blend.{date}/{cycle:02d}/core/blend.t{cycle:02d}z.core.f{fh:03d}.co.grib2"},
     sources={
         "nomads": "https://nomads.ncep.noaa.gov/pub/data/nccf/com/blend/prod/",
         "aws": "https://noaa-nbm-grib2-pds.s3.amazonaws.com/",
@@ -74,7 +108,10 @@ SPEC = ModelSpec(
         TMP2M, DP2M,
         replace(WSPD10M, inputs={"value": Selector("WIND", HTGL_10M)}, derive="single"),
         with_inputs(WGST10M, value=Selector("GUST", HTGL_10M)),
-        PRECIP_TOTAL, SNOWFALL_TOTAL,
+        PRECIP_TOTAL, SNOWFALL_TOTAL, RH2M, VISIBILITY,
+        with_inputs(CLOUD_TOTAL, value=Selector("TCDC", SURFACE)),
+        TMP2M_CHANGE_24H, PRECIP_1H, PRECIP_6H, PRECIP_24H, snowfall_24h(SNOWFALL_TOTAL), ICE_TOTAL_NBM,
+        SNOW_DEPTH, SBCAPE,
     ),
     accumulation=Accumulation(buckets=(Buckets(6, resetting=False), Buckets(1, resetting=False, until=36))),
     typical_delay_minutes=70,

@@ -4,31 +4,43 @@ The fetch stage matches `.idx` lines to `MessageRequest`s and the builder matche
 both read the same answer from here. A run total is read directly where the model's files carry a 0..fh
 window (`Accumulation.run_total_elements`), otherwise tiled from 0 by the model's bucket families, longest
 first, each bucket coming from the file at its end hour (NAM's 3-hour resetting buckets, NBM's 6 h + 1 h).
+
+A frame's plan (`FramePlan`) maps each input to its messages. Two spec shapes add to that:
+- a change over `VarSpec.change_hours` also plans the same inputs that many hours earlier; buckets both ends
+  share are dropped from both (24 h precipitation on NAM reads the buckets inside the window, not all since
+  f000), and an accumulation's earlier end at f000 is zero (no messages);
+- a running total (`VarSpec.running`) plans only the last bucket and names the frame hour whose total it
+  continues (the bucket's start), so each frame reads one bucket whatever its hour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from twf.models.base import Buckets, Level, ModelSpec, Selector, VarSpec
+from twf.models.base import Buckets, Input, Level, ModelSpec, Profile, Selector, VarSpec
 from twf.models.products import Qualifier
 
 # GRIB2 statistical process (code table 4.10) → the word wgrib2 inventories print for it; GDAL band tags give
 # the number, `.idx` lines the word, and a request names its kind by the word.
-STATISTICAL_PROCESSES: dict[int, str] = {0: "ave", 1: "acc"}
+STATISTICAL_PROCESSES: dict[int, str] = {0: "ave", 1: "acc", 2: "max", 3: "min"}
+
+Window = tuple[int, int]
 
 
 @dataclass(frozen=True)
 class MessageRequest:
-    """One GRIB message: the file (by forecast hour) that holds it, and its exact identity in that file."""
+    """One GRIB message: the file (by forecast hour and product) holding it, and its exact identity there."""
 
     fh: int  # forecast hour of the upstream file that holds the message
     element: str  # GRIB element, e.g. "APCP"
     level: Level  # both spellings (GDAL short name, wgrib2 inventory text)
-    window: tuple[int, int] | None = None  # accumulation/average window in hours; None = instantaneous
-    average: bool = False  # time-averaged field (GFS "0-6 hour ave fcst"), else accumulation
+    window: Window | None = None  # accumulation/average/maximum window in hours; None = instantaneous
+    process: str = "acc"  # statistic over the window (a `STATISTICAL_PROCESSES` word); unused without one
     qualifier: Qualifier | None = None  # None: the deterministic record, never a probability/spread twin
+    product: str | None = None  # the model's file product holding it; None = the main one
+    aerosol: bool = False  # may come with an aerosol product template (see `Selector.aerosol`)
 
     @property
     def qualifier_text(self) -> str:
@@ -37,17 +49,37 @@ class MessageRequest:
 
     @property
     def statistic(self) -> str | None:
-        """`acc` or `ave` for a windowed field, None for an instantaneous one."""
-        if self.window is None:
-            return None
-        return "ave" if self.average else "acc"
+        """`acc`, `ave`, `max` or `min` for a windowed field, None for an instantaneous one."""
+        return None if self.window is None else self.process
 
     def describe(self) -> str:
         """Human text for error messages, e.g. `APCP 0-SFC 0-6 h acc in f006` (`[prob >0.254:...]` after
-        the window for a qualified record)."""
+        the window for a qualified record, the product when it is not the main one)."""
         span = f" {self.window[0]}-{self.window[1]} h {self.statistic}" if self.window else ""
         qualified = f" [{self.qualifier_text}]" if self.qualifier else ""
-        return f"{self.element} {self.level.gdal}{span}{qualified} in f{self.fh:03d}"
+        where = f" {self.product}" if self.product else ""
+        return f"{self.element} {self.level.gdal}{span}{qualified} in{where} f{self.fh:03d}"
+
+
+Requests = tuple[MessageRequest, ...]
+
+
+@dataclass(frozen=True)
+class FramePlan:
+    """The messages one frame reads, per input (in the order the derivation receives them).
+
+    `earlier`: for a change over time, the same inputs `change_hours` before (empty tuples: an accumulation's
+    zero at f000). `continues`: for a running total, the frame hour whose total this frame adds to (None: it
+    starts from zero)."""
+
+    current: Mapping[str, Requests]
+    earlier: Mapping[str, Requests] | None = None
+    continues: int | None = None
+
+    def requests(self) -> Requests:
+        """Every message, without duplicates, in a stable order."""
+        sides = [self.current, *([self.earlier] if self.earlier is not None else [])]
+        return tuple(dict.fromkeys(r for side in sides for requests in side.values() for r in requests))
 
 
 def _bucket_end(family: Buckets, start: int, fh: int, hours: frozenset[int]) -> int | None:
@@ -73,10 +105,10 @@ def _file_hours(model_name: str) -> frozenset[int]:
     return frozenset(h for cycle in model.cycles for h in model.forecast_hours(cycle))
 
 
-def bucket_windows(model: ModelSpec, fh: int) -> tuple[tuple[int, int], ...] | None:
+def bucket_windows(model: ModelSpec, fh: int) -> tuple[Window, ...] | None:
     """The buckets that tile 0..fh, or None if the model's files cannot tile it (e.g. NBM f039)."""
     hours = _file_hours(model.name)
-    windows: list[tuple[int, int]] = []
+    windows: list[Window] = []
     start = 0
     while start < fh:
         ends = (_bucket_end(family, start, fh, hours) for family in model.accumulation.buckets)
@@ -88,52 +120,152 @@ def bucket_windows(model: ModelSpec, fh: int) -> tuple[tuple[int, int], ...] | N
     return tuple(windows) if windows else None
 
 
-def input_requests(model: ModelSpec, selector: Selector, fh: int) -> tuple[MessageRequest, ...] | None:
-    """The messages one input needs at `fh` (several for a summed run total); None if it cannot be built."""
-    element, level, qualifier = selector.element, selector.level, selector.qualifier
+def _previous_file_hour(model: ModelSpec, fh: int) -> int | None:
+    earlier = [h for h in _file_hours(model.name) if h < fh]
+    return max(earlier) if earlier else None
+
+
+def _selector_requests(model: ModelSpec, selector: Selector, fh: int) -> Requests | None:
+    """The messages one selector needs at `fh` (several for a summed run total); None if none can be built."""
+    def request(at: int, window: Window | None = None, process: str = "acc") -> MessageRequest:
+        return MessageRequest(at, selector.element, selector.level, window, process, selector.qualifier,
+                              selector.product, selector.aerosol)
+
     if selector.window is None:
-        return (MessageRequest(fh, element, level, qualifier=qualifier),)
-    if selector.window == "run_total" and element in model.accumulation.run_total_elements:
-        return (MessageRequest(fh, element, level, (0, fh), qualifier=qualifier),) if fh > 0 else None
+        return (request(fh),)
+    if selector.window == "interval_max":
+        previous = _previous_file_hour(model, fh)
+        return (request(fh, (previous, fh), "max"),) if previous is not None else None
+    if selector.window == "run_total" and selector.element in model.accumulation.run_total_elements:
+        return (request(fh, (0, fh)),) if fh > 0 else None
     windows = bucket_windows(model, fh)
     if windows is None:
         return None
-    average = selector.window == "bucket_average"
-    return tuple(MessageRequest(end, element, level, (start, end), average, qualifier)
-                 for start, end in windows)
+    process = "ave" if selector.window == "bucket_average" else "acc"
+    return tuple(request(end, (start, end), process) for start, end in windows)
 
 
-def bucketed_inputs(model: ModelSpec, var: VarSpec, fh: int) -> dict[str, tuple[MessageRequest, ...]] | None:
-    """Each of `var`'s inputs mapped to its requests, or None if any input cannot be built at `fh`.
+def _at(input_: Input, fh: int) -> Requests:
+    """An instantaneous input's messages at `fh`: one, or one per level of a profile."""
+    selectors = input_.selectors() if isinstance(input_, Profile) else (input_,)
+    return tuple(MessageRequest(fh, s.element, s.level, qualifier=s.qualifier, product=s.product,
+                                aerosol=s.aerosol) for s in selectors)
 
-    Instantaneous inputs of a variable that also has bucket inputs (NAM's CSNOW beside APCP buckets in 10:1
-    snowfall) are read at each bucket's end hour, so the two lists pair up bucket by bucket.
-    """
-    bucketed = any(s.window in ("bucket", "bucket_average") for s in var.inputs.values())
-    windows = bucket_windows(model, fh) if bucketed else None
-    if bucketed and windows is None:
+
+def _is_instant(input_: Input) -> bool:
+    return isinstance(input_, Profile) or input_.window is None
+
+
+def _tiled(model: ModelSpec, var: VarSpec) -> bool:
+    """Reads the model's buckets one by one: bucket inputs, or a run total the files do not carry whole."""
+    whole = model.accumulation.run_total_elements
+    return var.bucketed or any(isinstance(s, Selector) and s.window == "run_total" and s.element not in whole
+                               for s in var.inputs.values())
+
+
+PerBucket = dict[str, list[Requests]]
+
+
+def _windowed(model: ModelSpec, var: VarSpec, fh: int) -> tuple[tuple[Window, ...], PerBucket] | None:
+    """For a tiled variable (`_tiled`): the buckets tiling 0..fh and, per input, its messages bucket by bucket
+    (an instantaneous input, profiles included, is read at each bucket's end, so the lists pair up)."""
+    windows = bucket_windows(model, fh)
+    if windows is None:
         return None
-    plan: dict[str, tuple[MessageRequest, ...]] = {}
-    for name, selector in var.inputs.items():
-        if bucketed and selector.window is None:
-            requests = tuple(r for _, end in windows for r in input_requests(model, selector, end) or ())
+    per_bucket: PerBucket = {}
+    for name, input_ in var.inputs.items():
+        if _is_instant(input_):
+            per_bucket[name] = [_at(input_, end) for _, end in windows]
         else:
-            requests = input_requests(model, selector, fh)
+            requests = _selector_requests(model, input_, fh)
+            if requests is None or len(requests) != len(windows):
+                return None
+            per_bucket[name] = [(r,) for r in requests]
+    return windows, per_bucket
+
+
+def _flat(per_bucket: Mapping[str, list[Requests]], first: int = 0) -> dict[str, Requests]:
+    return {name: tuple(r for group in groups[first:] for r in group) for name, groups in per_bucket.items()}
+
+
+def _plain(model: ModelSpec, var: VarSpec, fh: int) -> dict[str, Requests] | None:
+    """Each input's messages at `fh` for a variable that is not tiled by buckets."""
+    plan: dict[str, Requests] = {}
+    for name, input_ in var.inputs.items():
+        requests = _at(input_, fh) if _is_instant(input_) else _selector_requests(model, input_, fh)
         if requests is None:
             return None
         plan[name] = requests
     return plan
 
 
-def messages_for(model: ModelSpec, var: VarSpec, fh: int) -> tuple[MessageRequest, ...]:
+def _change_plan(model: ModelSpec, var: VarSpec, fh: int, hours: int) -> FramePlan | None:
+    before = fh - hours
+    if not _earlier_exists(var, before, tuple(_file_hours(model.name))):
+        return None
+    if not _tiled(model, var):
+        current = _plain(model, var, fh)
+        if before == 0 and var.accumulated:
+            earlier: dict[str, Requests] | None = {name: () for name in var.inputs}
+        else:
+            earlier = _plain(model, var, before)
+        return FramePlan(current, earlier) if current is not None and earlier is not None else None
+    now = _windowed(model, var, fh)
+    then = _windowed(model, var, before) if before > 0 else ((), {name: [] for name in var.inputs})
+    if now is None or then is None:
+        return None
+    shared = 0
+    while shared < min(len(now[0]), len(then[0])) and now[0][shared] == then[0][shared]:
+        shared += 1
+    return FramePlan(_flat(now[1], shared), _flat(then[1], shared))
+
+
+def frame_plan(model: ModelSpec, var: VarSpec, fh: int) -> FramePlan | None:
+    """What frame `fh` of `var` reads, or None if the model's files cannot make that frame."""
+    if var.change_hours:
+        return _change_plan(model, var, fh, var.change_hours)
+    if not _tiled(model, var):
+        plan = _plain(model, var, fh)
+        return FramePlan(plan) if plan is not None else None
+    windowed = _windowed(model, var, fh)
+    if windowed is None:
+        return None
+    windows, per_bucket = windowed
+    if var.running:
+        start = windows[-1][0]
+        return FramePlan(_flat(per_bucket, len(windows) - 1), continues=start or None)
+    return FramePlan(_flat(per_bucket))
+
+
+def messages_for(model: ModelSpec, var: VarSpec, fh: int) -> Requests:
     """Every message needed to build frame `fh` of `var`, without duplicates, in a stable order.
 
     Empty when the frame cannot be built (see `frame_hours`).
     """
-    plan = bucketed_inputs(model, var, fh) or {}
-    return tuple(dict.fromkeys(r for requests in plan.values() for r in requests))
+    plan = frame_plan(model, var, fh)
+    return plan.requests() if plan is not None else ()
+
+
+def frame_plans(model: ModelSpec, var: VarSpec, cycle: int) -> dict[int, FramePlan]:
+    """The plan of every frame of `var` a `cycle` run can make, by forecast hour (accumulations start after
+    f000; a change over N hours starts at fN; a running total's frames need the frame they continue)."""
+    hours = model.forecast_hours(cycle)
+    plans: dict[int, FramePlan] = {}
+    for fh in hours:
+        plan = frame_plan(model, var, fh)
+        if plan is None or (plan.continues is not None and plan.continues not in plans):
+            continue
+        if var.change_hours and not _earlier_exists(var, fh - var.change_hours, hours):
+            continue
+        plans[fh] = plan
+    return plans
 
 
 def frame_hours(model: ModelSpec, var: VarSpec, cycle: int) -> tuple[int, ...]:
-    """The forecast hours of a `cycle` run at which `var` can be built (accumulations start after f000)."""
-    return tuple(fh for fh in model.forecast_hours(cycle) if bucketed_inputs(model, var, fh) is not None)
+    """The forecast hours of a `cycle` run at which `var` can be built (see `frame_plans`)."""
+    return tuple(frame_plans(model, var, cycle))
+
+
+def _earlier_exists(var: VarSpec, before: int, hours: tuple[int, ...]) -> bool:
+    """The earlier end of a change is among `hours` (or is an accumulation's zero at f000)."""
+    return (before == 0 and var.accumulated) or before in hours

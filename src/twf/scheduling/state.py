@@ -48,12 +48,24 @@ class RunState:
         return len(self.committed) + len(self.given_up) >= self.total
 
     def due(self, now: float, available: set[int]) -> dict[int, tuple[str, ...]]:
-        """Frames to build now, grouped by forecast hour (one fetch per hour), earliest hour first."""
+        """Frames to build now, grouped by forecast hour (one fetch per hour), earliest hour first.
+
+        A frame is due once every file it reads is available (a 1 h window needs the hour before too). A
+        running-total frame waits until the frame it continues is committed, and is given up with it. An
+        hour with frames in flight gets no second task until they are back (both would use its fetch folder).
+        """
         by_fh: dict[int, list[str]] = defaultdict(list)
+        busy = {fh for _, fh in self.in_flight}
         for var, fh in self.plan.frames():
             frame = (var, fh)
             settled = frame in self.committed or frame in self.given_up or frame in self.in_flight
-            if fh not in available or settled:
+            if settled or fh in busy or not self.plan.files.get(frame, {fh}) <= available:
+                continue
+            before = self.plan.after.get(frame)
+            if before is not None and before in self.given_up:
+                self.given_up[frame] = f"continues {before[0]} f{before[1]:03d}, which failed"
+                continue
+            if before is not None and before not in self.committed:
                 continue
             if self.retry_at.get(frame, 0.0) <= now:
                 by_fh[fh].append(var)

@@ -1,5 +1,6 @@
 """Write GRIB2 files that read back through GDAL exactly like NCEP's: same grid (and scanning order), element,
-level, times and product templates (4.0 instantaneous, 4.8 accumulations and averages; for qualified records
+level (layers included), times and product templates (4.0 instantaneous, 4.8 accumulations, averages and
+maxima; for qualified records
 NBM's 4.2/4.12 spread, 4.5/4.9 probabilities and 4.6/4.10 percentiles), so every stage downstream can be
 tested, and the demo can run, without internet.
 
@@ -24,7 +25,7 @@ from rasterio.shutil import copy as gdal_copy
 from twf.atomic import write_bytes_atomic
 from twf.models.base import Level, ModelSpec, NativeGrid
 from twf.models.products import Percentile, Qualifier
-from twf.synthetic.codes import ACCUMULATION, AVERAGE, PARAMETERS, surface_of
+from twf.synthetic.codes import PARAMETERS, STATISTIC_CODES, surfaces_of
 from twf.synthetic.inventory import write_idx
 
 __all__ = ["SyntheticMessage", "write_grib2", "write_idx", "message_bytes"]
@@ -57,8 +58,8 @@ class SyntheticMessage:
     values: np.ndarray  # the model's native_grid.shape
     ref_time: datetime
     fh: int  # forecast hour of the file holding the message (the window's end for accumulations)
-    window: tuple[int, int] | None = None  # accumulation/average window in hours (start, end)
-    average: bool = False  # time average over the window, else accumulation
+    window: tuple[int, int] | None = None  # accumulation/average/maximum window in hours (start, end)
+    process: str = "acc"  # the statistic over the window: "acc", "ave", "max" or "min"
     qualifier: Qualifier | None = None  # a probability/percentile/spread twin; None: the deterministic record
 
 
@@ -71,17 +72,17 @@ def _product_template(message: SyntheticMessage, process: int) -> tuple[int, str
     `6-12 hour acc@(fcst,dt=6 hour),missing=0`.
     """
     parameter = PARAMETERS[message.element]
-    surface, value = surface_of(message.level)
+    first, first_value, second, second_value = surfaces_of(message.level)
     start = message.window[0] if message.window else message.fh
     base = [parameter.category, parameter.number, _FORECAST, 0, process, 0, 0, _HOURS, start,
-            surface, 0, value, _MISSING, 0, 0]
+            first, 0, first_value, second, 0, second_value]
     template, extra = message.qualifier.template(message.window is not None) if message.qualifier else (
         8 if message.window else 0, ())
     if message.window is None:
         return template, " ".join(map(str, [*base, *extra]))
     begin, end = message.window
     t = message.ref_time.astimezone(UTC) + timedelta(hours=end)
-    stat = AVERAGE if message.average else ACCUMULATION
+    stat = STATISTIC_CODES[message.process]
     increment = (_HOURS, end - begin) if isinstance(message.qualifier, Percentile) else (_MISSING, 0)
     # end of interval; one time range, none missing; statistic over a window of `end - begin` hours
     interval = [t.year, t.month, t.day, t.hour, t.minute, t.second, 1, 0,
@@ -96,8 +97,8 @@ def _check(message: SyntheticMessage, grid: NativeGrid) -> None:
         raise ValueError(f"{message.element} values have shape {message.values.shape}, grid is {grid.shape}")
     if message.window is not None and message.window[1] != message.fh:
         raise ValueError(f"{message.element} window {message.window} does not end at file hour {message.fh}")
-    if message.qualifier is not None and message.average:
-        raise ValueError(f"{message.element}: no qualified time averages are written")
+    if message.qualifier is not None and message.window is not None and message.process != "acc":
+        raise ValueError(f"{message.element}: no qualified time averages or maxima are written")
 
 
 def message_bytes(model: ModelSpec, message: SyntheticMessage) -> bytes:
@@ -106,7 +107,8 @@ def message_bytes(model: ModelSpec, message: SyntheticMessage) -> bytes:
     _check(message, grid)
     parameter = PARAMETERS[message.element]
     template, assembled = _product_template(message, model.grib_generating_process)
-    decimals = max(parameter.decimals, _AVERAGE_DECIMALS) if message.average else parameter.decimals
+    averaged = message.window is not None and message.process == "ave"
+    decimals = max(parameter.decimals, _AVERAGE_DECIMALS) if averaged else parameter.decimals
     values = np.round(message.values.astype(np.float32), decimals)
     if grid.alternate_rows_reversed:
         values = _alternate_rows(values)

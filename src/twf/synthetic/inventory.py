@@ -1,10 +1,11 @@
 """wgrib2-style `.idx` inventories of GRIB2 files, read from the bytes themselves.
 
 Each line is `n:byte_offset:d=YYYYMMDDHH:ELEMENT:level:forecast:qualifier`, spelled as NCEP's inventories
-spell it (`2 m above ground`, `850 mb`, `anl`, `1 hour fcst`, `0-6 hour acc fcst`, `0-1 day acc fcst`,
-`6-12 hour acc@(fcst,dt=6 hour),missing=0`, and after the forecast field wgrib2's qualifiers of probability,
-percentile and spread records: `prob >0.254:prob fcst 255/255`, `50% level`, `ens std dev`), so a downloader
-can range-request synthetic files exactly as it does the NOAA buckets.
+spell it (`2 m above ground`, `850 mb`, `3000-0 m above ground`, `90-0 mb above ground`, `anl`, `1 hour fcst`,
+`0-6 hour acc fcst`, `0-1 day acc fcst`, `5-6 hour max fcst`, `6-12 hour acc@(fcst,dt=6 hour),missing=0`,
+and after the forecast field wgrib2's qualifiers of probability, percentile and spread records: `prob
+>0.254:prob fcst 255/255`, `50% level`, `ens std dev`), so a downloader can range-request synthetic files
+exactly as it does the NOAA buckets.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from twf.atomic import write_bytes_atomic
 from twf.models.products import Interval, interval, qualifier_text, template_values
 from twf.models.requirements import STATISTICAL_PROCESSES
-from twf.synthetic.codes import LEVEL_TEXTS, element_of
+from twf.synthetic.codes import LEVEL_TEXTS, NO_SURFACE, element_of
 
 _HOURS = 1  # GRIB2 code table 4.4: the only time unit we write
 _NO_INCREMENT = 255  # code table 4.4 "missing": a continuous statistic
@@ -41,12 +42,15 @@ class InventoryEntry:
         return f"{number}:{self.offset}:d={self.ref_time}:{names}"
 
 
-def level_text(surface_type: int, value: int) -> str:
-    """wgrib2's text for a fixed surface (GRIB2 table 4.5); isobaric values are in Pa."""
+def level_text(surface_type: int, value: int, second_type: int = NO_SURFACE, second_value: int = 0) -> str:
+    """wgrib2's text for a fixed surface or a layer between two (GRIB2 table 4.5); pressures are in Pa."""
     if surface_type in LEVEL_TEXTS:
         return LEVEL_TEXTS[surface_type]
+    layer = second_type == surface_type
     if surface_type == 103:
-        return f"{value} m above ground"
+        return f"{value}-{second_value} m above ground" if layer else f"{value} m above ground"
+    if surface_type == 108 and layer:
+        return f"{value / 100:g}-{second_value / 100:g} mb above ground"
     if surface_type == 100:
         return f"{value / 100:g} mb"
     raise ValueError(f"no inventory text for fixed-surface type {surface_type}")
@@ -85,12 +89,14 @@ def _entry(offset: int, message: bytes) -> InventoryEntry:
     if values is None:
         raise ValueError(f"message at byte {offset}: product template 4.{template} is not supported")
     category, number, _, _, _, _, _, unit, start, surface_type, _, surface_value = values[:12]
+    second_type, _, second_value = values[12:15]
     span = interval(template, values)
     if unit != _HOURS or (span is not None and span.unit != _HOURS):
         raise ValueError(f"message at byte {offset}: a time unit is not hours")
     return InventoryEntry(
         offset=offset, length=len(message), ref_time=f"{year:04d}{month:02d}{day:02d}{hour:02d}",
-        element=element_of(discipline, category, number), level=level_text(surface_type, surface_value),
+        element=element_of(discipline, category, number),
+        level=level_text(surface_type, surface_value, second_type, second_value),
         forecast=forecast_text(start, span), qualifier=qualifier_text(template, values) or "",
     )
 

@@ -1,5 +1,6 @@
-"""A folder laid out exactly like a NOAA bucket (`model.file_key(ref_time, fh)`), holding synthetic full
-forecast-hour files and their `.idx` inventories: what the fetch stage reads as `mirror:PATH`.
+"""A folder laid out exactly like a NOAA bucket (`model.file_key(ref_time, fh, product)`), holding synthetic
+full forecast-hour files (of every file product some variable reads) and their `.idx` inventories: what the
+fetch stage reads as `mirror:PATH`.
 
 Writing is idempotent: a file whose GRIB2 and `.idx` are both present and agree is left alone, so re-running
 only fills in what is missing (or was cut short).
@@ -16,10 +17,12 @@ from twf.models.base import ModelSpec
 from twf.synthetic.forecast import forecast_messages
 from twf.synthetic.grib import write_grib2, write_idx
 from twf.synthetic.inventory import idx_path
+from twf.synthetic.plan import products_at
 
 
-def forecast_file_path(root: Path, model: ModelSpec, ref_time: datetime, fh: int) -> Path:
-    return Path(root) / model.file_key(ref_time, fh)
+def forecast_file_path(root: Path, model: ModelSpec, ref_time: datetime, fh: int,
+                       product: str | None = None) -> Path:
+    return Path(root) / model.file_key(ref_time, fh, product)
 
 
 def _message_count(grib_path: Path) -> int | None:
@@ -44,16 +47,25 @@ def is_complete(grib_path: Path) -> bool:
     return _message_count(grib_path) == len(index.read_text().splitlines())
 
 
-def write_forecast_file(root: Path, model: ModelSpec, ref_time: datetime, fh: int) -> tuple[Path, bool]:
-    """(path, written): the synthetic file of one forecast hour and its `.idx`, unless already complete."""
-    path = forecast_file_path(root, model, ref_time, fh)
+def write_forecast_file(root: Path, model: ModelSpec, ref_time: datetime, fh: int,
+                        product: str | None = None) -> tuple[Path, bool]:
+    """(path, written): the synthetic file of one forecast hour (of `product`, default the main one) and its
+    `.idx`, unless already complete."""
+    path = forecast_file_path(root, model, ref_time, fh, product)
     if is_complete(path):
         return path, False
-    write_grib2(path, model, forecast_messages(model, ref_time, fh))
+    write_grib2(path, model, forecast_messages(model, ref_time, fh, product))
     write_idx(path)
     return path, True
 
 
+def write_forecast_files(root: Path, model: ModelSpec, ref_time: datetime,
+                         fh: int) -> list[tuple[Path, bool]]:
+    """`write_forecast_file` for every product some variable reads at `fh` (the main one first)."""
+    return [write_forecast_file(root, model, ref_time, fh, product)
+            for product in products_at(model.name, fh)]
+
+
 def write_mirror(root: Path, model: ModelSpec, ref_time: datetime, hours: Iterable[int]) -> list[Path]:
     """Write (or complete) a run's files for `hours`, in ascending order so run totals integrate once."""
-    return [write_forecast_file(root, model, ref_time, fh)[0] for fh in sorted(set(hours))]
+    return [path for fh in sorted(set(hours)) for path, _ in write_forecast_files(root, model, ref_time, fh)]

@@ -28,22 +28,34 @@ from twf.models.requirements import MessageRequest, messages_for
 _ISOBARIC_TWINS = frozenset({"TMP", "UGRD", "VGRD"})
 
 
+# A file of a model: (forecast hour, product).
+FileKey = tuple[int, str]
+
+
 @cache
-def _requests_by_file(model_name: str) -> dict[int, tuple[MessageRequest, ...]]:
-    """Forecast hour of a file → the requests that read from it, over every variable and frame hour."""
+def _requests_by_file(model_name: str) -> dict[FileKey, tuple[MessageRequest, ...]]:
+    """(forecast hour, product) of a file → the requests that read from it, over every variable and frame
+    hour; the main product has a file at every hour, another product only where something reads it."""
     model = get_model(model_name)
     hours = sorted({h for cycle in model.cycles for h in model.forecast_hours(cycle)})
-    by_file: dict[int, dict[MessageRequest, None]] = {h: {} for h in hours}
+    by_file: dict[FileKey, dict[MessageRequest, None]] = {(h, model.main_product): {} for h in hours}
     for var in model.variables.values():
         for fh in hours:
             for request in messages_for(model, var, fh):
-                by_file.setdefault(request.fh, {})[request] = None
-    return {h: tuple(requests) for h, requests in by_file.items()}
+                by_file.setdefault((request.fh, request.product or model.main_product), {})[request] = None
+    return {file: tuple(requests) for file, requests in by_file.items()}
 
 
-def needed_requests(model_name: str, fh: int) -> tuple[MessageRequest, ...]:
-    """The messages some frame reads from the model's file at `fh` (empty for an hour it has no file)."""
-    return _requests_by_file(model_name).get(fh, ())
+def products_at(model_name: str, fh: int) -> tuple[str, ...]:
+    """The products the model's synthetic files at `fh` are written for (the main product first)."""
+    return tuple(product for h, product in _requests_by_file(model_name) if h == fh)
+
+
+def needed_requests(model_name: str, fh: int, product: str | None = None) -> tuple[MessageRequest, ...]:
+    """The messages some frame reads from the model's file of `product` (default: the main one) at `fh`
+    (empty for an hour it has no file)."""
+    product = product or get_model(model_name).main_product
+    return _requests_by_file(model_name).get((fh, product), ())
 
 
 def _bucket_ending(family: Buckets, fh: int) -> tuple[int, int] | None:
@@ -58,12 +70,13 @@ def _decoys(model: ModelSpec, request: MessageRequest) -> list[MessageRequest]:
     value, _, kind = request.level.gdal.partition("-")
     if request.window is None and kind == "HTGL" and request.element in _ISOBARIC_TWINS:
         twin = Level(f"{int(value) * 100}-ISBL", f"{value} mb")
-        return [MessageRequest(request.fh, request.element, twin)]
-    if request.window == (0, request.fh) and not request.average:
+        return [MessageRequest(request.fh, request.element, twin, product=request.product)]
+    if request.window == (0, request.fh) and request.process == "acc":
         windows = (_bucket_ending(family, request.fh) for family in model.accumulation.buckets)
         window = next((w for w in windows if w is not None), None)
         if window is not None and window != request.window:
-            return [MessageRequest(request.fh, request.element, request.level, window)]
+            return [MessageRequest(request.fh, request.element, request.level, window,
+                                   product=request.product)]
     return []
 
 
@@ -90,7 +103,7 @@ def _with_twins(twins: Twins, records: list[MessageRequest]) -> list[MessageRequ
 def _every_bucket(model: ModelSpec, request: MessageRequest) -> list[MessageRequest]:
     """An accumulation with every bucket the model's files carry at its hour (NBM f012: `11-12` and `6-12`),
     whichever of them the variables read."""
-    if request.window is None or request.average:
+    if request.window is None or request.process != "acc":
         return [request]
     windows = (_bucket_ending(family, request.fh) for family in model.accumulation.buckets)
     return [request] + [replace(request, window=w) for w in windows if w is not None and w != request.window]
@@ -108,11 +121,12 @@ def _laid_out(model: ModelSpec, needed: tuple[MessageRequest, ...]) -> list[Mess
 
 
 @cache
-def file_requests(model_name: str, fh: int) -> tuple[MessageRequest, ...]:
-    """Every message the model's file at `fh` holds: the needed ones laid out as the model's files lay them
-    out (with their twins), or, for a model without a `record_layout`, followed by decoys; no duplicates."""
+def file_requests(model_name: str, fh: int, product: str | None = None) -> tuple[MessageRequest, ...]:
+    """Every message the model's file of `product` (default: the main one) at `fh` holds: the needed ones
+    laid out as the model's files lay them out (with their twins), or, for a model without a
+    `record_layout`, followed by decoys; no duplicates."""
     model = get_model(model_name)
-    needed = needed_requests(model_name, fh)
+    needed = needed_requests(model_name, fh, product)
     if model.record_layout:
         return tuple(dict.fromkeys(_laid_out(model, needed)))
     decoys = [d for r in needed for d in _decoys(model, r)]
@@ -123,4 +137,4 @@ def file_requests(model_name: str, fh: int) -> tuple[MessageRequest, ...]:
 def averaged_elements(model_name: str) -> frozenset[str]:
     """Elements some file of the model holds as a time average (GFS's bucket-averaged CSNOW)."""
     return frozenset(r.element for requests in _requests_by_file(model_name).values() for r in requests
-                     if r.average)
+                     if r.statistic == "ave")
