@@ -267,6 +267,8 @@ describe('the catalogue', () => {
         const page = await context.newPage();
         await page.goto(`${server.origin}/?model=gfs&run=${GFS_RUN}`);
         await firstFrame(page);
+        // On a phone the pickers fold into one control: open it to reach the variable picker.
+        if (context === narrow.context) await page.locator('[data-testid=pickers-toggle]').click();
         for (const v of vars.filter((x) => x.available_frames > 0 && x.legend.kind !== 'categorical')) {
           await page.locator('[data-testid=pick-var]').selectOption(v.id);
           await page.waitForFunction((label) => document.querySelector('[data-testid=legend]')?.innerText.startsWith(label), v.label);
