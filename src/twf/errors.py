@@ -126,6 +126,15 @@ class InvalidManifest(TWFError):
     http_status = 500
 
 
+class DamagedSeries(TWFError):
+    """A series store whose document or segment is not what the contract describes (a failed checksum, a
+    chunk of another size, a document of another schema): readers read the frames instead, `twf check
+    --fix` rebuilds it."""
+
+    exit_code = 7
+    http_status = 500
+
+
 class NotYetAvailable(FetchError):
     """An upstream file that is not there yet (404) or still changing (recent Last-Modified): try later."""
 

@@ -302,7 +302,7 @@ def manifested_runs(storage: ObjectStore, model: str) -> set[str]:
     return {name.removesuffix(".json") for name in names if RUN_ID_RE.match(name.removesuffix(".json"))}
 
 
-def _commit(storage: ObjectStore, key: str, data: bytes, based_on: ObjectInfo | None) -> ObjectInfo:
+def commit_document(storage: ObjectStore, key: str, data: bytes, based_on: ObjectInfo | None) -> ObjectInfo:
     """Write a committed document only over the version the writer read (None: only if there is none)."""
     return storage.create(key, data) if based_on is None else storage.replace(key, data, based_on)
 
@@ -312,7 +312,7 @@ def write_manifest(storage: ObjectStore, manifest: Manifest, based_on: ObjectInf
     generation, then make sure the run index lists the run. Raises WriteConflict when another writer
     committed in between."""
     committed = replace(manifest, generation=manifest.generation + 1)
-    _commit(storage, store.manifest(manifest.model, manifest.run), _dumps(committed), based_on)
+    commit_document(storage, store.manifest(manifest.model, manifest.run), _dumps(committed), based_on)
     list_run(storage, manifest.model, manifest.run)
     return committed
 
@@ -325,8 +325,8 @@ def list_run(storage: ObjectStore, model: str, run: str) -> None:
         return
     index, info = loaded if loaded else (RunIndex(model), None)
     runs = set(index.runs) | ({run} if loaded else manifested_runs(storage, model) | {run})
-    _commit(storage, store.run_index(model), _dumps(replace(index.with_runs(runs),
-                                                                generation=index.generation + 1)), info)
+    updated = replace(index.with_runs(runs), generation=index.generation + 1)
+    commit_document(storage, store.run_index(model), _dumps(updated), info)
 
 
 def unlist_runs(storage: ObjectStore, model: str, runs: set[str]) -> None:
@@ -354,7 +354,7 @@ def write_latest(storage: ObjectStore, model: str, run: str, now: datetime | Non
         return False
     latest = Latest(model=model, run=run, updated=iso_utc(now or datetime.now(UTC)),
                     generation=current.generation + 1 if current else 1)
-    _commit(storage, store.latest(model), _dumps(latest), info)
+    commit_document(storage, store.latest(model), _dumps(latest), info)
     return True
 
 

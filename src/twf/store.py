@@ -3,6 +3,7 @@
     staging/{model}/{run}/{var}/fhXXX.*
     published/{model}/LATEST.json
     published/{model}/{run}/{var}/fhXXX.*
+    published/{model}/{run}/_series/{var}/series.json, .../{segment}/zarr.json, .../{segment}/c/0/0/0
     manifests/{model}/{run}.json
     manifests/{model}/runs.json
 
@@ -60,9 +61,14 @@ def frame_stem(fh: int) -> str:
     return f"fh{fh:03d}"
 
 
+def is_segment(value: str) -> bool:
+    """A plain lowercase identifier (what `safe_segment` accepts)."""
+    return isinstance(value, str) and bool(_SEGMENT_RE.match(value))
+
+
 def safe_segment(value: str, what: str) -> str:
     """Accept only plain lowercase identifiers: no dots, slashes, encodings or empty strings."""
-    if not isinstance(value, str) or not _SEGMENT_RE.match(value):
+    if not is_segment(value):
         raise InvalidPathSegment(f"{what} {value!r} is not a valid identifier")
     return value
 
@@ -152,3 +158,38 @@ def manifest(model: str, run: str) -> str:
 def run_index(model: str) -> str:
     """The committed runs of a model (`twf.manifest.RunIndex`): readers list runs from it, never a listing."""
     return f"{manifests(model)}/runs.json"
+
+
+SERIES_AREA = "_series"  # beside a run's variables; a name starting with `_` can never be a variable
+
+
+@dataclass(frozen=True)
+class SeriesKeys:
+    """Where the series store of one (model, run, variable) is (`twf.series`): its document and segments."""
+
+    prefix: str
+
+    @property
+    def document(self) -> str:
+        return f"{self.prefix}/series.json"
+
+    def segment(self, name: str) -> str:
+        """The prefix of one segment: a Zarr v3 array, its `zarr.json` and its single shard."""
+        return f"{self.prefix}/{safe_segment(name, 'series segment')}"
+
+    def segment_metadata(self, name: str) -> str:
+        return f"{self.segment(name)}/zarr.json"
+
+    def segment_shard(self, name: str) -> str:
+        return f"{self.segment(name)}/c/0/0/0"
+
+
+def series_area(model: str, run: str) -> str:
+    """Where the series stores of one run are, inside its published prefix (retention deletes them with the
+    run; `twf check` looks at `{var}/fhXXX.*` only, so they are never taken for frames)."""
+    return f"{published_run(model, run)}/{SERIES_AREA}"
+
+
+def series(model: str, run: str, var: str) -> SeriesKeys:
+    """The series store of one variable of one run."""
+    return SeriesKeys(f"{series_area(model, run)}/{safe_segment(var, 'variable')}")
