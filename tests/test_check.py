@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from twf.builder.pipeline import build_frame
 from twf.manifest import empty_manifest, list_runs, read_latest, read_manifest, write_manifest
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
+from twf.series.document import load_series
+from twf.series.write import update_series
 from twf.storage import LocalStore, ObjectStore
 from twf.storage.s3 import S3Store
 
@@ -168,3 +171,53 @@ def test_run_index_naming_a_run_without_manifest_is_repaired_by_fix(storage: Obj
     assert f"drift: hrrr runs.json: lists {LEGACY_RUN}, which has no committed manifest" in done.stdout
     assert twf_check(storage, "--fix").returncode == 0
     assert list_runs(storage, "hrrr") == [RUN]
+
+
+def served_hours(storage: ObjectStore, var: str) -> set[int]:
+    loaded = load_series(storage, "hrrr", RUN, var)
+    return set(loaded[0].hours) if loaded else set()
+
+
+def test_a_series_store_lacking_a_committed_hour_is_rebuilt_by_fix(storage: ObjectStore) -> None:
+    manifest = read_manifest(storage, "hrrr", RUN)
+    entry = manifest.variables["tmp2m"]
+    only_f00 = manifest.with_frames("tmp2m", entry.kind, entry.units, entry.expected_frames, {0},
+                                    datetime.now(UTC))
+    update_series(storage, get_model("hrrr"), only_f00, "tmp2m", rebuild=True)  # as if f01's write was lost
+    done = twf_check(storage)
+    assert done.returncode == 1
+    assert f"drift: hrrr {RUN} tmp2m series: lacks committed fh001" in done.stdout
+    assert twf_check(storage, "--fix").returncode == 0
+    assert served_hours(storage, "tmp2m") == {0, 1}
+    assert twf_check(storage).returncode == 0
+
+
+def test_a_damaged_series_store_is_rebuilt_from_the_frames_by_fix(storage: ObjectStore) -> None:
+    refc = load_series(storage, "hrrr", RUN, "refc")[0]
+    shard = refc.keys.segment_shard(refc.segments[0].name)
+    storage.put(shard, bytes(b ^ 0x5A for b in storage.get(shard)))
+    storage.put(store.series("hrrr", RUN, "tmp2m").document, b"{not json")
+    done = twf_check(storage)
+    assert done.returncode == 1
+    assert f"drift: hrrr {RUN} refc series: segment {refc.segments[0].name}: " in done.stdout
+    assert f"drift: hrrr {RUN} tmp2m series: " in done.stdout and "not valid JSON" in done.stdout
+    assert twf_check(storage, "--fix").returncode == 0
+    assert served_hours(storage, "refc") == {1} and served_hours(storage, "tmp2m") == {0, 1}
+    assert twf_check(storage).returncode == 0
+
+
+def test_objects_no_series_document_names_are_deleted_by_fix(storage: ObjectStore) -> None:
+    stray = f"{store.series('hrrr', RUN, 'tmp2m').prefix}/g9_deadbeef/c/0/0/0"
+    storage.put(stray, b"left by a writer that died before its commit")
+    done = twf_check(storage)
+    assert f"drift: hrrr {RUN} tmp2m series: 1 object(s) no document names" in done.stdout
+    assert twf_check(storage, "--fix").returncode == 0
+    assert storage.head(stray) is None and served_hours(storage, "tmp2m") == {0, 1}
+
+
+def test_the_series_store_of_a_variable_left_without_frames_goes_with_them(storage: ObjectStore) -> None:
+    storage.delete(frame_key(VALUE, "refc", 1))
+    done = twf_check(storage, "--fix")
+    assert f"fixed: hrrr {RUN} refc series: store of a variable without committed frames" in done.stdout
+    assert list(storage.list(store.series("hrrr", RUN, "refc").prefix)) == []
+    assert twf_check(storage).returncode == 0

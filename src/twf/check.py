@@ -7,6 +7,9 @@ Findings, one line each:
 - `LATEST.json` naming a run without a committed manifest (fix: the newest committed run, or none);
 - a run index that lists a run without a manifest, or misses one that has a manifest (fix: unlist / list);
 - a damaged manifest or LATEST.json (reported only: nothing to rebuild it from safely);
+- a series store that lacks committed hours, serves an hour the manifest does not list or values other than
+  its frame's, is damaged, or holds objects its document does not name (fix: write it anew from the frames);
+  a series store of a variable without committed frames (fix: delete);
 - leftovers of an interrupted write (local temp files; fix: delete);
 - legacy region-scoped trees `published/{model}/{region}/...`, `manifests/{model}/{region}/...` (fix: delete a
   region's copy of a run only once the canonical manifest of that run is committed).
@@ -29,6 +32,7 @@ from twf.artifacts import SIDECAR, frame_objects
 from twf.builder.validate import check_frame_whole, validate_frame
 from twf.errors import InvalidManifest, ObjectNotFound, TWFError
 from twf.manifest import (
+    Manifest,
     list_run,
     load_manifest,
     load_run_index,
@@ -43,6 +47,7 @@ from twf.models import REGISTRY, get_model
 from twf.models.base import ModelSpec
 from twf.publish import Validator, one_line
 from twf.retention import run_ids_in
+from twf.series.verify import fix_series, series_problems, stray_stores
 from twf.storage import ObjectStore, configured_store
 from twf.store import FRAME_FILE_RE, RUN_ID_RE, FrameKeys, frame_stem, parse_run_id
 
@@ -124,8 +129,33 @@ def _check_run(storage: ObjectStore, model: ModelSpec, run: str, fix: bool,
             findings.append(Finding(name, f"{run} {var} {frame_stem(fh)}", "published but unlisted", fix))
             for key in keys if fix else ():
                 storage.delete(key)
+    findings += _check_series(storage, model, run, manifest, fix)
     if fix and manifest is None:
         storage.delete_prefix(store.published_run(name, run))
+    return findings
+
+
+def _check_series(storage: ObjectStore, model: ModelSpec, run: str, manifest: Manifest | None,
+                  fix: bool) -> list[Finding]:
+    """Each variable's series store against its committed frames (`twf.series.verify`)."""
+    findings = []
+    for var in stray_stores(storage, model.name, run, manifest):
+        problem = "store of a variable without committed frames"
+        findings.append(Finding(model.name, f"{run} {var} series", problem, fix))
+        if fix:
+            storage.delete_prefix(store.series(model.name, run, var).prefix)
+    for var in sorted(v for v, entry in (manifest.variables.items() if manifest else ()) if entry.frames):
+        problems = series_problems(storage, model, manifest, var)
+        if not problems:
+            continue
+        fixed = fix
+        if fix:
+            try:
+                fix_series(storage, model, manifest, var)
+            except (TWFError, RasterioError, OSError, ValueError) as exc:
+                fixed = False
+                problems.append(f"not rebuilt: {one_line(exc)}")
+        findings.append(Finding(model.name, f"{run} {var} series", "; ".join(problems), fixed))
     return findings
 
 

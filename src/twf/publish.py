@@ -10,11 +10,15 @@ For a batch of frames of one run, every step through the store (`twf.storage`):
    listed plus the ones just placed — so a listed frame always has every object in place — and the run index
    lists the run;
 4. staging copies of committed frames are removed;
-5. `LATEST.json` is written last, and only forward (see `ready_for_latest`).
+5. `LATEST.json` is written last, and only forward (see `ready_for_latest`);
+6. the series stores of the batch's variables take the committed frames (`twf.series.write`): a store
+   only ever holds committed frames, so it never disagrees with the manifest, and a store write that fails
+   is logged, never failing the publish (the series route reads hours a store lacks from the frames).
 
 A crash before 3 leaves placed but unlisted objects that no reader looks at; the staged copies are still
 there, so re-running the batch places and lists them. A crash after 3 only leaves staging litter, a run
-missing from the index or an old LATEST, which the next batch fixes. Writers of one model are serialised by
+missing from the index, an old LATEST or series stores short of the batch's hours, which the next batch (of
+those variables) fixes. Writers of one model are serialised by
 `twf.manifest.writer_lock` on one host, and by the compare-and-swap of step 3 across hosts (WriteConflict).
 """
 
@@ -43,6 +47,7 @@ from twf.manifest import (
 from twf.models import get_variable
 from twf.models.base import ModelSpec
 from twf.models.requirements import frame_plans
+from twf.series.write import update_stores
 from twf.sidecar import Sidecar
 from twf.storage import ObjectInfo, ObjectStore
 from twf.store import FrameKeys, parse_run_id
@@ -154,6 +159,7 @@ def publish_frames(
             _clear_staged(storage, plan, var, fh)
         report.manifest = manifest if manifest.frame_count else None
         report.latest_run = _advance_latest(storage, manifest, final, bool(report.published), now)
+        update_stores(storage, plan.model, manifest, {var for var, _ in [*report.published, *already]})
     return report
 
 

@@ -1,5 +1,6 @@
 """SIGKILL the publisher anywhere during a multi-frame publish: committed state (manifest + LATEST.json) never
-shows a frame whose files are missing or partial, LATEST never moves back, and re-running completes the run.
+shows a frame whose files are missing or partial, LATEST never moves back, a series store never serves values
+other than its listed frames', and re-running completes the run and its series stores.
 
 Each trial forks a child that publishes the new run's real built frames over a committed previous run and is
 killed either at a seeded random file-system step (the Nth link, rename, fsync or unlink, counted by wrapping
@@ -17,14 +18,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+import rasterio
 
 from twf import store
+from twf.artifacts import VALUE
 from twf.check import check_model
 from twf.manifest import list_runs, manifested_runs, read_latest, read_manifest
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
-from twf.storage import LocalStore
+from twf.series.document import load_series
+from twf.series.read import SeriesReader
+from twf.storage import LocalStore, ObjectStore
 
 from .frames import MODEL, NEW_FRAMES, NEW_RUN, OLD_FRAMES, OLD_RUN, link_copy
 
@@ -32,6 +38,7 @@ STEPS = ("link", "replace", "rename", "fsync", "unlink", "rmdir")
 STEP_TRIALS = 40
 DELAY_TRIALS = 20
 SEED = 20260129
+ROWS, COLS = np.array([100, 150, 200, 250, 300]), np.array([150, 300, 350, 450, 600])  # value-grid cells
 
 
 def plan(run: str) -> RunPlan:
@@ -93,6 +100,33 @@ def assert_committed_state_is_whole(storage: LocalStore, expected_bytes: dict) -
             for name, digest in expected_bytes[(run, var, fh)].items():
                 assert (directory / name).is_file(), f"{run} {var} f{fh} lists {name}, which is missing"
                 assert sha256(directory / name) == digest, f"{run} {var} f{fh}: {name} is not the built file"
+    assert_series_agree(storage)
+
+
+def assert_series_agree(storage: ObjectStore) -> dict[tuple[str, str], set[int]]:
+    """What the series route reads: every hour a store serves is listed, with exactly its frame's values.
+    Returns the hours each (run, variable)'s store serves."""
+    held = {}
+    for run in manifested_runs(storage, MODEL):
+        for var, entry in read_manifest(storage, MODEL, run).variables.items():
+            loaded = load_series(storage, MODEL, run, var)
+            hours = sorted(loaded[0].hours) if loaded else []
+            held[(run, var)] = set(hours)
+            assert held[(run, var)] <= set(entry.fhs), f"{run} {var} store serves unlisted hours"
+            cells = SeriesReader(storage).cells(loaded[0], ROWS, COLS, hours) if loaded else []
+            for fh, values in zip(hours, cells, strict=True):
+                key = VALUE.key(store.published_frame(MODEL, run, var, fh))
+                with storage.gdal_env(), rasterio.open(storage.gdal_path(key)) as ds:
+                    expected = ds.read(1)[ROWS, COLS]
+                np.testing.assert_array_equal(values, expected, err_msg=f"{run} {var} f{fh}")
+    return held
+
+
+def assert_series_complete(storage: ObjectStore) -> None:
+    """After a rerun every store serves every listed hour of its variable."""
+    for (run, var), hours in assert_series_agree(storage).items():
+        listed = set(read_manifest(storage, MODEL, run).variables[var].fhs)
+        assert hours == listed, f"{run} {var}: the store serves {hours}, not every listed hour"
 
 
 def assert_rerun_completes(storage: LocalStore, full_check: bool) -> None:
@@ -105,6 +139,7 @@ def assert_rerun_completes(storage: LocalStore, full_check: bool) -> None:
     assert list_runs(storage, MODEL) == [NEW_RUN, OLD_RUN]
     assert not storage.path(store.staging_run(MODEL, NEW_RUN)).exists()
     assert not list(storage.root.rglob(".*.tmp-*"))
+    assert_series_complete(storage)
     if full_check:
         assert check_model(storage, get_model(MODEL)) == []
 

@@ -55,3 +55,14 @@ def test_retention_cleans_runs_known_only_by_staging_or_orphan_objects(empty_sto
     assert apply_retention(storage, "hrrr", keep=4) == [RUNS[1], RUNS[0]]
     assert list(storage.list(store.staging_run("hrrr", RUNS[0]))) == []
     assert list(storage.list(store.published_run("hrrr", RUNS[1]))) == []
+
+
+def test_retention_deletes_a_runs_series_stores_with_it(empty_store: ObjectStore) -> None:
+    storage = empty_store
+    for run in RUNS:
+        _commit(storage, run)
+        storage.put(store.series("hrrr", run, "tmp2m").document, b"{}")
+    write_latest(storage, "hrrr", RUNS[-1], NOW)
+    apply_retention(storage, "hrrr", keep=4)
+    assert list(storage.list(store.series_area("hrrr", RUNS[0]))) == []
+    assert storage.head(store.series("hrrr", RUNS[-1], "tmp2m").document) is not None

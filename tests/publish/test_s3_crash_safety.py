@@ -1,5 +1,6 @@
 """SIGKILL the publisher anywhere during a publish into S3 (SeaweedFS): a manifest never lists a missing or
-partial object, LATEST never names an uncommitted run, and a rerun completes.
+partial object, LATEST never names an uncommitted run, a series store never serves values other than its
+listed frames', and a rerun completes (its series stores too).
 
 Each trial clones a staged prefix (the previous run committed, the new run's real built frames staged) by
 server-side copies, then runs the publisher in a fresh process that is killed either at a seeded random
@@ -27,7 +28,7 @@ from twf.publish import publish_frames
 from twf.storage.s3 import S3Store
 
 from .frames import MODEL, NEW_FRAMES, NEW_RUN, OLD_FRAMES, OLD_RUN
-from .test_crash_safety import plan
+from .test_crash_safety import assert_series_agree, assert_series_complete, plan
 
 REQUEST_TRIALS = 22
 DELAY_TRIALS = 10
@@ -101,6 +102,7 @@ def assert_committed_state_is_whole(storage: S3Store, expected_bytes: dict) -> N
             for name, digest in expected_bytes[(run, var, fh)].items():
                 data = storage.get(f"{prefix}/{name}")
                 assert sha256(data) == digest, f"{run} {var} f{fh}: {name} is not the built object"
+    assert_series_agree(storage)
 
 
 def assert_rerun_completes(storage: S3Store) -> None:
@@ -110,6 +112,7 @@ def assert_rerun_completes(storage: S3Store) -> None:
     assert read_latest(storage, MODEL).run == NEW_RUN
     assert list_runs(storage, MODEL) == [NEW_RUN, OLD_RUN]
     assert list(storage.list(store.staging_run(MODEL, NEW_RUN))) == []
+    assert_series_complete(storage)
 
 
 @pytest.fixture(scope="module")

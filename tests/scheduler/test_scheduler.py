@@ -14,6 +14,7 @@ from twf.artifacts import RGBA, VALUE
 from twf.check import check_model
 from twf.manifest import list_runs, read_latest, read_manifest
 from twf.models import get_model
+from twf.series.document import load_series
 from twf.storage import LocalStore
 from twf.store import parse_run_id
 from twf.synthetic.forecast import forecast_messages
@@ -38,7 +39,8 @@ def test_once_publishes_a_short_run_in_the_canonical_layout(mirror_template: Pat
     # exactly the canonical layout: no region folder anywhere
     assert sorted(p.name for p in (data_root / "published").iterdir()) == ["hrrr"]
     assert storage.children(store.published_model("hrrr")) == {REAL_RUN, "LATEST.json"}
-    assert storage.children(store.published_run("hrrr", REAL_RUN)) == set(VARS)
+    assert storage.children(store.published_run("hrrr", REAL_RUN)) == {*VARS, store.SERIES_AREA}
+    assert all(load_series(storage, "hrrr", REAL_RUN, var)[0].hours == set(range(4)) for var in VARS)
     assert storage.children(store.manifests("hrrr")) == {f"{REAL_RUN}.json", "runs.json"}
     # the manifest lists exactly the frames on disk; LATEST names the run
     manifest = read_manifest(storage, "hrrr", REAL_RUN)
