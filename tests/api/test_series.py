@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import uuid
+from collections.abc import Iterator
+
 import httpx
 import pytest
-from tests.api.conftest import PENDING_VAR
-from tests.conftest import GFS_RUN, HRRR_RUN
+from tests.api.conftest import PENDING_VAR, Published, Server, start_server
+from tests.conftest import GFS_RUN, HRRR_RUN, S3_BUCKET, s3_environ, s3_store, upload_tree
 
+from twf import store
 from twf.artifacts import VALUE
 from twf.models import get_model
 from twf.models.requirements import frame_hours
+from twf.series.document import load_series
+from twf.storage import LocalStore
 
 POINT = {"lat": 40.0, "lon": -100.0}
 
@@ -121,3 +128,40 @@ def test_bad_series_parameters_are_json_4xx(client: httpx.Client, params: dict, 
     r = series(client, **params)
     assert (r.status_code, r.json()["error"]) == (status, code), r.text
     assert r.headers["cache-control"] == "no-store"
+
+
+@pytest.fixture(scope="module", params=["local", "s3"])
+def store_server(request: pytest.FixtureRequest, published: Published,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The published data with its series stores in every state a reader must cope with: HRRR tmp2m's store
+    intact but a value COG it holds gone, GFS tmp2m's store never written, HRRR refc's segment damaged, HRRR
+    radar_ptype's document damaged; served from a folder or from S3 (the id says which)."""
+    base = tmp_path_factory.mktemp("stores")
+    storage = LocalStore(base / "v3")
+    shutil.copytree(published.root, storage.root)
+    storage.delete(VALUE.key(store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1)))
+    storage.delete(store.series("gfs", GFS_RUN, "tmp2m").document)
+    refc = load_series(storage, "hrrr", HRRR_RUN, "refc")[0]
+    shard = refc.keys.segment_shard(refc.segments[0].name)
+    storage.put(shard, bytes(b ^ 0x5A for b in storage.get(shard)))
+    storage.put(store.series("hrrr", HRRR_RUN, "radar_ptype").document, b'{"segments": [')
+    s3 = {}
+    if request.param == "s3":
+        url = request.getfixturevalue("object_server").url(S3_BUCKET, f"stores-{uuid.uuid4().hex[:8]}")
+        upload_tree(storage.root, s3_store(url))
+        s3 = s3_environ(url)
+    yield from start_server(storage.root, base / "serve.log", TWF_WEB_DIST=str(base / "none"), **s3)
+
+
+def test_hours_a_store_holds_are_served_from_it_and_others_from_the_frames(client: httpx.Client,
+                                                                          store_server: Server) -> None:
+    params = {**POINT, "models": "hrrr,gfs", "vars": "tmp2m,refc,radar_ptype", "run": f"hrrr:{HRRR_RUN}"}
+    expected = client.get("/api/v3/series", params=params).json()
+    with store_server.client() as other:
+        r = other.get("/api/v3/series", params=params)
+    assert r.status_code == 200 and r.json() == expected
+    assert entry(expected, "hrrr", "tmp2m")["points"][1][1] is not None  # f01: COG gone, the store has it
+    assert entry(expected, "hrrr", "refc")["points"][1][1] is not None
+    log = store_server.log.read_text()
+    assert "series store of hrrr 20260129_17z refc unreadable" in log
+    assert "series store of hrrr 20260129_17z radar_ptype unreadable" in log

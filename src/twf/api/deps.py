@@ -13,6 +13,7 @@ from twf.api.raster_cache import RasterCache
 from twf.api.tile_render import premultiply
 from twf.config import Settings
 from twf.export.cache import ExportCache
+from twf.series.read import SeriesReader
 from twf.storage import ObjectStore, open_store
 
 # Share of the cache budget (TWF_CACHE_MB) for the value COGs: 4x coarser float32 levels (1 MB for a 3 km
@@ -29,6 +30,7 @@ class Services:
     values: RasterCache = field(init=False)
     differences: DifferenceCache = field(init=False)
     exports: ExportCache = field(init=False)
+    series: SeriesReader = field(init=False)
 
     def __post_init__(self) -> None:
         self.storage = open_store(self.settings.storage_location, self.settings)
@@ -40,6 +42,7 @@ class Services:
         self.values = RasterCache(max_bytes=value_bytes)
         self.differences = DifferenceCache(self.values)
         self.exports = ExportCache()
+        self.series = SeriesReader(self.storage)
 
 
 def get_services(request: Request) -> Services:

@@ -1,4 +1,5 @@
-"""Committed run state in memory: manifests, LATEST.json and the run index, re-read only when they change.
+"""Committed run state in memory: manifests, LATEST.json, the run index and series store documents, re-read
+only when they change.
 
 Every lookup asks the store for the identity of the document it answers from (`head`: one `stat` locally)
 and reads and parses it again only when that identity changed. A store that is not local (S3) sets
@@ -19,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from twf import store
 from twf.errors import InvalidManifest, NotPublished, ObjectNotFound
 from twf.manifest import Latest, Manifest, decode, parse_latest, parse_manifest, parse_run_index
+from twf.series.document import SeriesDocument, parse_series
 from twf.storage import ObjectStore
 from twf.store import parse_run_id
 
@@ -60,13 +62,15 @@ class ManifestCache:
     def __init__(self, storage: ObjectStore) -> None:
         self.storage = storage
         self._manifest_key = lru_cache(maxsize=KEYS_KEPT)(store.manifest)
+        self._series_key = lru_cache(maxsize=KEYS_KEPT)(lambda *names: store.series(*names).document)
         self._entries: dict[tuple[str, ...], Cached[Any]] = {}
         self._lock = threading.Lock()
 
-    def _get(self, name: tuple[str, ...], key: str, parse: Callable[[bytes], T]) -> Cached[T] | None:
+    def _get(self, name: tuple[str, ...], key: str, parse: Callable[[bytes], T],
+             fresh: bool = False) -> Cached[T] | None:
         entry = self._entries.get(name)
         now = time.monotonic()
-        if entry is None or now - entry.checked >= self.storage.revalidate_seconds:
+        if entry is None or fresh or now - entry.checked >= self.storage.revalidate_seconds:
             info = self.storage.head(key)
             identity = info.identity if info is not None else _MISSING
             if entry is None or entry.identity != identity:
@@ -112,6 +116,15 @@ class ManifestCache:
         entry = self._get(("runs", model), key,
                           lambda d: list(parse_run_index(decode(d, key), model, key).runs))
         return entry if entry is not None else Cached(_MISSING, [])
+
+    def series(self, model: str, run: str, var: str, fresh: bool = False) -> SeriesDocument | None:
+        """The committed document of a variable's series store, or None when it has none. `fresh` asks the
+        store even within `revalidate_seconds` (a segment the cached document names is gone). Raises
+        InvalidManifest when it is damaged."""
+        key = self._series_key(model, run, var)
+        entry = self._get(("series", model, run, var), key,
+                          lambda d: parse_series(d, model, run, var, key), fresh)
+        return entry.value if entry is not None else None
 
     def resolve(self, model: str, run: str) -> ResolvedRun:
         """`latest` → the run LATEST.json names; a concrete id is checked for form (InvalidRunId)."""
