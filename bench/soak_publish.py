@@ -7,7 +7,8 @@ scheduler that publishes it, the per-frame publish latency, and the check that l
 - `ListingMonitor` polls the run's manifest through the API and notes when each frame is first listed;
   publish latency = listed − that hour's `.idx` time.
 - `compare_runs` checks, frame by frame, that the run published under load is the run published without
-  it: the same frames, byte-identical rasters and isotherms, sidecars equal but for `built_at`.
+  it: the same frames, byte-identical rasters and isotherms, sidecars equal but for when and in which pieces
+  the inputs were fetched (`comparable`).
 """
 
 from __future__ import annotations
@@ -118,9 +119,17 @@ def publish_unloaded(data_root: Path, mirror: Path, model: str, run: str, worker
         subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=True)
 
 
+def comparable(sidecar: Sidecar) -> Sidecar:
+    """A sidecar without what says when and in which pieces its inputs were fetched: the build time, and the
+    variable tag of each subset file (`hrrr.t17z.wrfsfcf01.refc-tmp2m.grib2` when an hour's variables were
+    fetched together, `….refc.grib2` when a failed shared fetch was retried per variable)."""
+    source = tuple({**entry, "file": entry["file"].rsplit(".", 2)[0]} for entry in sidecar.source)
+    return replace(sidecar, built_at="", source=source)
+
+
 def compare_runs(loaded: ObjectStore, reference: ObjectStore, model: str, run: str) -> list[str]:
     """Differences between the run as published under load and without it (empty: identical): every object of
-    every frame byte for byte, the sidecars but for their build time."""
+    every frame byte for byte, the sidecars but for when and in which pieces the inputs were fetched."""
     ours, theirs = read_manifest(loaded, model, run), read_manifest(reference, model, run)
     differences = []
     if set(ours.frames()) != set(theirs.frames()):
@@ -131,7 +140,7 @@ def compare_runs(loaded: ObjectStore, reference: ObjectStore, model: str, run: s
         for key in frame_objects(frame, get_variable(spec, var)):
             mine, other = loaded.get(key), reference.get(key)
             if key == SIDECAR.key(frame):
-                mine, other = (replace(Sidecar.loads(data), built_at="") for data in (mine, other))
+                mine, other = (comparable(Sidecar.loads(data)) for data in (mine, other))
             if mine != other:
                 differences.append(f"{var} f{fh:03d} {key.rsplit('/', 1)[1]} differs")
     return differences

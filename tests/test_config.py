@@ -11,6 +11,7 @@ import pytest
 from twf.api.deps import Services
 from twf.config import DEFAULT_CACHE_MB, load_settings
 from twf.errors import InvalidSetting
+from twf.fetch.budget import NOMADS_HOST, RateBudgets
 
 
 def test_the_cache_budget_defaults_to_the_documented_size(data_root: Path,
@@ -64,4 +65,22 @@ def test_a_short_debug_token_is_refused(data_root: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("TWF_ENABLE_DEBUG_SCAN", "1")
     monkeypatch.setenv("TWF_DEBUG_TOKEN", "secret")
     with pytest.raises(InvalidSetting, match="at least"):
+        load_settings()
+
+
+def test_request_budgets_add_hosts_to_the_built_in_nomads_budget(data_root: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWF_REQUEST_BUDGETS", "Mirror.Example.org=600, 127.0.0.1=90.5")
+    assert load_settings().request_budgets == (("mirror.example.org", 600.0), ("127.0.0.1", 90.5))
+    assert RateBudgets().per_minute == {NOMADS_HOST: 100.0, "mirror.example.org": 600.0, "127.0.0.1": 90.5}
+    monkeypatch.setenv("TWF_REQUEST_BUDGETS", f"{NOMADS_HOST}=30")
+    assert RateBudgets().per_minute == {NOMADS_HOST: 30.0}
+
+
+@pytest.mark.parametrize("raw", ["127.0.0.1", "=60", "h=0", "h=-1", "h=fast", "h=inf", "h=nan"])
+def test_a_request_budget_that_is_not_a_host_and_a_rate_is_refused(data_root: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   raw: str) -> None:
+    monkeypatch.setenv("TWF_REQUEST_BUDGETS", raw)
+    with pytest.raises(InvalidSetting, match="TWF_REQUEST_BUDGETS: .* is not host=requests_per_minute"):
         load_settings()

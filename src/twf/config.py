@@ -5,6 +5,7 @@ Every variable is documented in the README's configuration table.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ class Settings:
     storage_url: str | None = None  # TWF_STORAGE_URL: `s3://bucket/prefix?endpoint=...`; None: the data root
     s3: S3Credentials = S3Credentials()
     revalidate_seconds: float = DEFAULT_REVALIDATE_SECONDS
+    # TWF_REQUEST_BUDGETS: requests per minute for hosts beyond the built-in ones (`twf.fetch.budget`)
+    request_budgets: tuple[tuple[str, float], ...] = ()
 
     @property
     def storage_location(self) -> str:
@@ -86,6 +89,21 @@ def _origins(name: str) -> tuple[str, ...]:
     return origins
 
 
+def _budgets(name: str) -> tuple[tuple[str, float], ...]:
+    """`host=requests_per_minute` pairs, comma-separated (hosts lower-cased, as URLs name them)."""
+    budgets = []
+    for item in (i.strip() for i in os.environ.get(name, "").split(",") if i.strip()):
+        host, _, rate = (part.strip() for part in item.partition("="))
+        try:
+            per_minute = float(rate)
+        except ValueError:
+            per_minute = math.nan
+        if not host or not 0 < per_minute < math.inf:
+            raise InvalidSetting(f"{name}: {item!r} is not host=requests_per_minute (a positive number)")
+        budgets.append((host.lower(), per_minute))
+    return tuple(budgets)
+
+
 def _debug_token(enabled: bool) -> str | None:
     token = os.environ.get("TWF_DEBUG_TOKEN", "").strip() or None
     if enabled and token is None:
@@ -118,6 +136,7 @@ def load_settings() -> Settings:
                          env("AWS_SESSION_TOKEN") or None,
                          env("AWS_REGION") or env("AWS_DEFAULT_REGION") or S3Credentials.region),
         revalidate_seconds=_seconds("TWF_STORAGE_REVALIDATE_SECONDS", DEFAULT_REVALIDATE_SECONDS),
+        request_budgets=_budgets("TWF_REQUEST_BUDGETS"),
     )
 
 

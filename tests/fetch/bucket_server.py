@@ -5,8 +5,9 @@ Last-Modified, over keep-alive HTTP/1.1 like S3. Faults are queued per key and e
 request: a status code (with a Retry-After header as `503 retry-after=VALUE`), `full200` (ignore Range),
 `short` (206 whose body stops early but whose headers agree with it, so only the length check can notice),
 `hang` (sleep before answering), `reset` (headers and half the body, then a TCP reset), `slow` (the body
-trickled in small pieces for `slow_seconds`). An object may be declared to appear only after some requests
-got a 404 (or the bucket's `missing_status`).
+trickled in small pieces for `slow_seconds`), `stale` (the range read from the file as rewritten since its
+`.idx`: other bytes at those offsets). An object may be declared to appear only after some requests got a
+404 (or the bucket's `missing_status`), or to vanish after some requests were answered.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 _RANGE_RE = re.compile(r"^bytes=(\d+)-(\d*)$")
 OLD = time.time() - 3600.0  # a Last-Modified an hour ago: stable for any guard
+STALE_PREFIX = b"GRIB" + bytes(3996)  # what a rewritten file holds before the bytes its old `.idx` names
 
 
 @dataclass
@@ -31,6 +33,7 @@ class StoredObject:
     data: bytes
     last_modified: float = OLD
     missing_for: int = 0  # requests still answered 404 before the object "appears"
+    present_for: int | None = None  # requests still answered before the object "vanishes" (None: never)
 
 
 @dataclass
@@ -44,8 +47,9 @@ class Bucket:
     missing_status: int = 404  # S3 answers 403 for a missing key when the caller may not list the bucket
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def put(self, key: str, data: bytes, *, last_modified: float = OLD, missing_for: int = 0) -> None:
-        self.objects[key] = StoredObject(data, last_modified, missing_for)
+    def put(self, key: str, data: bytes, *, last_modified: float = OLD, missing_for: int = 0,
+            present_for: int | None = None) -> None:
+        self.objects[key] = StoredObject(data, last_modified, missing_for, present_for)
 
     def fail(self, key: str, *faults: str) -> None:
         self.faults[key].extend(faults)
@@ -60,6 +64,9 @@ class Bucket:
             if obj is not None and obj.missing_for > 0:
                 obj.missing_for -= 1
                 obj = None
+            elif obj is not None and obj.present_for is not None:
+                obj.present_for -= 1
+                obj = obj if obj.present_for >= 0 else None
             return obj, fault
 
 
@@ -94,7 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
         if obj is None:
             code = "NoSuchKey" if bucket.missing_status == 404 else "AccessDenied"
             return self._send(bucket.missing_status, f"<Error><Code>{code}</Code></Error>".encode(), head)
-        data, total = obj.data, len(obj.data)
+        data = STALE_PREFIX + obj.data if fault == "stale" else obj.data
+        total = len(data)
         m = _RANGE_RE.match(rng or "")
         if fault == "full200" or m is None:
             return self._send(200, data, head, obj)

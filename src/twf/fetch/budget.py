@@ -103,19 +103,27 @@ def _file_name(host: str) -> str:
 
 
 class RateBudgets:
-    """Token buckets by host, shared through files in `state_dir`; hosts without a rate are not limited."""
+    """Token buckets by host, shared through files in `state_dir`; hosts without a rate are not limited.
+    `per_minute` None: the built-in budgets with the operator's (TWF_REQUEST_BUDGETS) over them, read at the
+    first request."""
 
     def __init__(
         self,
-        per_minute: Mapping[str, float] = DEFAULT_REQUESTS_PER_MINUTE,
+        per_minute: Mapping[str, float] | None = None,
         burst_seconds: float = BURST_SECONDS,
         state_dir: Path | None = None,
     ) -> None:
-        self.per_minute = dict(per_minute)
+        self._per_minute = None if per_minute is None else dict(per_minute)
         self.burst_seconds = burst_seconds
         self.state_dir = state_dir
         self._buckets: dict[str, SharedTokenBucket | TokenBucket] = {}
         self._lock = threading.Lock()
+
+    @property
+    def per_minute(self) -> dict[str, float]:
+        if self._per_minute is None:
+            self._per_minute = {**DEFAULT_REQUESTS_PER_MINUTE, **dict(load_settings().request_budgets)}
+        return self._per_minute
 
     def acquire(self, host: str) -> None:
         if host not in self.per_minute:
