@@ -138,7 +138,7 @@ class Scheduler:
         """
         try:
             stats = run_pass(self.ctx, state, self.pool, wait_for_retries=wait_for_retries,
-                             progress=self.progress, stop=self.stop.is_set)
+                             progress=self.progress, stop=self.stop.is_set, spread=self.workers)
         except BrokenProcessPool as exc:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = self._new_pool()

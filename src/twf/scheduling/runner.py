@@ -1,7 +1,10 @@
 """Passes over one run: build what upstream has on N worker processes, publish each hour as it completes.
 
-A pass asks which forecast hours exist, submits one task per hour with the frames that hour still needs,
-publishes the frames of each finished task at once (so a run appears progressively), and records failures
+A pass asks which forecast hours exist, submits the frames each hour still needs as one task per build
+worker (`spread`: an hour's variables dealt among them, so a new hour is built by every worker at once
+instead of one worker building its ten frames in a row while the others wait for the next hour; each task
+fetches its own variables' messages, one more `.idx` read per task), publishes the frames of each finished
+task at once (so a run appears progressively), and records failures
 for retry with backoff; a permanent failure (a record a complete, stable inventory lacks) is given up at
 once. `wait_for_retries` keeps a pass going until every retry is spent (`--once`); otherwise waiting retries
 are left to the next pass. Variables whose every tried frame was given up are marked unavailable in the
@@ -74,7 +77,8 @@ class Progress:
 
 
 def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retries: bool,
-             progress: Progress | None = None, stop: Callable[[], bool] = lambda: False) -> PassStats:
+             progress: Progress | None = None, stop: Callable[[], bool] = lambda: False,
+             spread: int = 1) -> PassStats:
     """One pass over `state.plan.run` (see the module docstring). Raises only if the pass itself fails."""
     run = state.plan.run
     sources = chosen_sources(ctx.model, ctx.sources, parse_run_id(run))
@@ -85,8 +89,9 @@ def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retri
         now = time.monotonic()
         try:
             for fh, variables in state.due(now, available).items():
-                task = ctx.task(run, fh, variables)
-                futures[pool.submit(run_task, task)] = task
+                for portion in dealt(variables, spread):
+                    task = ctx.task(run, fh, portion)
+                    futures[pool.submit(run_task, task)] = task
                 state.start(fh, variables)
         except BrokenProcessPool:  # a worker died: fail what was in flight, let the caller restart the pool
             for future, task in futures.items():
@@ -106,6 +111,12 @@ def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retri
     if progress:
         progress.clear()
     return stats
+
+
+def dealt(variables: tuple[str, ...], hands: int) -> list[tuple[str, ...]]:
+    """`variables` dealt round-robin into at most `hands` non-empty tasks."""
+    hands = max(1, min(hands, len(variables)))
+    return [variables[i::hands] for i in range(hands)]
 
 
 def _result(future: Future[TaskResult], task: FrameTask) -> TaskResult:

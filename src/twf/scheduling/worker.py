@@ -83,7 +83,7 @@ def run_task(task: FrameTask) -> TaskResult:
     """Fetch once for all the task's variables (falling back to one fetch per variable if that fails, so one
     missing message costs one frame), then build each frame. Runs in a worker process."""
     storage = open_store(task.storage_url)  # credentials from this worker's own environment
-    grib_prefix = store.staging_grib(task.model, task.run, task.fh)
+    grib_prefix = store.staging_grib(task.model, task.run, task.fh, task.variables[0])
     grib_dir = storage.scratch_dir(grib_prefix)
     outcomes: list[FrameOutcome] = []
     try:
@@ -96,7 +96,8 @@ def run_task(task: FrameTask) -> TaskResult:
         for var in task.variables if not outcomes else ():
             start = time.monotonic()
             try:
-                own_dir = storage.scratch_dir(store.staging_grib(task.model, task.run, task.fh, var))
+                own_dir = storage.scratch_dir(store.staging_grib(task.model, task.run, task.fh,
+                                                                 task.variables[0], var))
                 gribs = shared if shared is not None else _fetch(task, (var,), own_dir)
                 _build_one(task, storage, var, gribs)
             except Exception as exc:  # noqa: BLE001 - a worker reports every failure as that frame's outcome
@@ -105,7 +106,7 @@ def run_task(task: FrameTask) -> TaskResult:
             outcomes.append(FrameOutcome(var, task.fh, True, "", time.monotonic() - start))
     finally:
         shutil.rmtree(grib_dir, ignore_errors=True)
-        storage.release_scratch(grib_prefix)  # and `_grib` itself, once no other hour is being fetched
+        storage.release_scratch(grib_prefix)  # and the hour's and `_grib` folders, once no task uses them
     return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak_rss_mib())
 
 
