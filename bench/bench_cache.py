@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.soak import HOST, free_port, start_server
+from bench.soak import HOST, cpu_seconds, free_port, start_server
 from bench.soak_viewers import MODEL_WEIGHTS, VAR_WEIGHTS, frame_tiles, region_camera, weighted
 from twf.api.regions import load_regions
 from twf.config import DEFAULT_CACHE_MB, load_settings
@@ -64,11 +64,6 @@ def crowd_tiles(published: dict[tuple[str, str, str], list[int]]) -> list[str]:
         for i in range(max(len(v) for v in group)):
             order += [visit[i] for visit in group if i < len(visit)]
     return order
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def replay(root: Path, budget_mb: int, tiles: list[str]) -> tuple[list[float], float]:

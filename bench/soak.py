@@ -80,6 +80,42 @@ class SoakConfig:
 
 
 @dataclass
+class CpuUse:
+    """CPU seconds each part of the soak used while the crowd ran, to see who had the two cores."""
+
+    wall: float = 0.0
+    server: float = 0.0  # the server's worker processes
+    builders: float = 0.0  # the scheduler and its build workers
+    clients: float = 0.0  # this process: the crowd and the listing monitor
+
+    def line(self) -> str:
+        parts = {"server workers": self.server, "scheduler + build workers": self.builders,
+                 "clients": self.clients}
+        return (f"  CPU over {self.wall:.0f} s of crowd: " + ", ".join(
+            f"{name} {seconds:.0f} s ({seconds / max(self.wall, 1e-9):.2f} cores)"
+            for name, seconds in parts.items()))
+
+
+class CpuMeter:
+    """`CpuUse` between `start` and `stop`: sums of each part's live processes (workers persist all run)."""
+
+    def __init__(self, server: int, scheduler: int) -> None:
+        self.server, self.scheduler = server, scheduler
+
+    def sample(self) -> CpuUse:
+        def total(pids: list[int]) -> float:
+            return sum(cpu_seconds(pid) for pid in pids)
+
+        return CpuUse(time.monotonic(), total(workers_of(self.server)),
+                      total([self.scheduler, *workers_of(self.scheduler)]), time.process_time())
+
+    @staticmethod
+    def between(start: CpuUse, end: CpuUse) -> CpuUse:
+        return CpuUse(*(b - a for a, b in zip(dataclasses.astuple(start), dataclasses.astuple(end),
+                                               strict=True)))
+
+
+@dataclass
 class SoakResult:
     tally: Tally
     rss: dict[int, list[float]]  # worker pid → RSS samples (MiB), one per interval
@@ -88,6 +124,7 @@ class SoakResult:
     published_frames: int
     differences: list[str]
     failures: list[str]
+    cpu: CpuUse = dataclasses.field(default_factory=CpuUse)
 
     @property
     def passed(self) -> bool:
@@ -108,6 +145,15 @@ def rss_mib(pid: int) -> float:
     except OSError:
         pass
     return math.nan
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a live process has used so far (nan once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def workers_of(pid: int) -> list[int]:
@@ -173,9 +219,10 @@ def prepare(config: SoakConfig) -> tuple[Path, Path, Path]:
 
 
 async def drive(config: SoakConfig, url: str, server: subprocess.Popen, monitor: ListingMonitor,
-                planned: int) -> tuple[Tally, dict[int, list[float]]]:
+                planned: int, meter: CpuMeter) -> tuple[Tally, dict[int, list[float]], CpuUse]:
     tally = Tally()
     rss: dict[int, list[float]] = {}
+    cpu_start = meter.sample()
     done = asyncio.Event()
     until = time.monotonic() + config.seconds
     clients = asyncio.create_task(
@@ -194,12 +241,13 @@ async def drive(config: SoakConfig, url: str, server: subprocess.Popen, monitor:
               f"{len(monitor.listed_at):7d}/{planned:<5d}  {workers}", flush=True)
         last, previous = tally.requests, now
     clients.result()  # a crowd that crashed is a broken soak, not a quiet one
+    cpu = CpuMeter.between(cpu_start, meter.sample())
     deadline = time.monotonic() + 120  # the crowd is gone: give the last hours time to publish
     while len(monitor.listed_at) < planned and time.monotonic() < deadline:
         await asyncio.sleep(1)
     done.set()
     await watcher
-    return tally, rss
+    return tally, rss, cpu
 
 
 HEADER = "     t  requests  req/s   5xx  frames listed  RSS MiB per server worker"
@@ -227,7 +275,8 @@ def run_soak(config: SoakConfig) -> SoakResult:
               f"{config.hour_seconds:.0f} s, {config.build_workers} build workers "
               f"(load average {os.getloadavg()[0]:.1f})", flush=True)
         drip.start()
-        tally, rss = asyncio.run(drive(config, url, server, monitor, len(planned)))
+        tally, rss, cpu = asyncio.run(drive(config, url, server, monitor, len(planned),
+                                            CpuMeter(server.pid, scheduler.pid)))
     finally:
         if drip is not None:
             drip.stop.set()
@@ -241,7 +290,8 @@ def run_soak(config: SoakConfig) -> SoakResult:
     published = len(list(read_manifest(storage, LIVE_MODEL, config.run).frames())) \
         if storage.head(store.manifest(LIVE_MODEL, config.run)) is not None else 0
     differences = compare_runs(storage, LocalStore(reference), LIVE_MODEL, config.run) if published else []
-    result = SoakResult(tally, rss, monitor.latencies(drip.idx_at), len(planned), published, differences, [])
+    result = SoakResult(tally, rss, monitor.latencies(drip.idx_at), len(planned), published, differences, [],
+                        cpu)
     result.failures = judge(config, result)
     return result
 
@@ -279,6 +329,7 @@ def summary(config: SoakConfig, result: SoakResult) -> str:
         warm = samples[1] if len(samples) > 1 else samples[0]
         lines.append(f"  server worker {pid}: RSS {samples[0]:.0f} MiB at the first row, {warm:.0f} after "
                      f"warm-up, {samples[-1]:.0f} at the end, peak {max(samples):.0f} MiB")
+    lines.append(result.cpu.line())
     runs = ", ".join(f"{m} {r} ({n} loops)" for (m, r), n in sorted(tally.runs_followed.items()))
     lines.append(f"  runs the clients followed: {runs}")
     lat = result.latencies
