@@ -32,7 +32,7 @@ from twf.api.raster_cache import (
     LevelGeometry,
     choose_level,
     open_level,
-    pixel_interleaved,
+    read_pixels,
 )
 from twf.api.webmercator import Bounds
 from twf.bounded_cache import BoundedCache
@@ -101,7 +101,7 @@ class _LevelReader:
     def read(self, window: Window) -> np.ndarray:
         if self._dataset is None:
             self._dataset = open_level(self._path, self._geometry)
-        return pixel_interleaved(self._dataset.read(window=window))
+        return read_pixels(self._dataset, window)
 
     def close(self) -> None:
         if self._dataset is not None:
