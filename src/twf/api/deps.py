@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from anyio import CapacityLimiter
 from fastapi import Request
 
 from twf.api.block_cache import BlockCache
 from twf.api.difference_cache import DifferenceCache
 from twf.api.manifest_cache import ManifestCache
-from twf.api.raster_cache import RasterCache
+from twf.api.raster_cache import DECODE_SLOTS, RasterCache
 from twf.api.tile_render import premultiply
 from twf.config import Settings
 from twf.export.cache import ExportCache
@@ -31,6 +32,10 @@ class Services:
     differences: DifferenceCache = field(init=False)
     exports: ExportCache = field(init=False)
     series: SeriesReader = field(init=False)
+    # Tile requests that may be in a thread decoding RGBA blocks at once (decoding is CPU-bound:
+    # `DECODE_SLOTS`). The rest wait as coroutines: a crowd's cold tiles once held every thread of the
+    # shared pool (40), so a sample, an isotherm file or an export waited behind them for tens of seconds.
+    tile_decoders: CapacityLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.storage = open_store(self.settings.storage_location, self.settings)
@@ -43,6 +48,7 @@ class Services:
         self.differences = DifferenceCache(self.values)
         self.exports = ExportCache()
         self.series = SeriesReader(self.storage)
+        self.tile_decoders = CapacityLimiter(DECODE_SLOTS)
 
 
 def get_services(request: Request) -> Services:

@@ -1,8 +1,9 @@
 """`GET /tiles/v3/{model}/{run}/{var}/{fh}/{z}/{x}/{y}.png` (and `{y}@2x.png`): PNG tiles from the RGBA COG.
 
 The route is async and renders inline when the raster blocks it reads are already decoded (the common case:
-~1-3 ms of numpy + deflate); only a first touch decodes the blocks it lacks in a worker thread. Tiles wholly
-outside the canonical extent are 204 with an empty body, logged at DEBUG: viewers ask for them routinely.
+a few ms of numpy + deflate); only a first touch decodes the blocks it lacks in a worker thread, at most
+`Services.tile_decoders` at once. Tiles wholly outside the canonical extent are 204 with an empty body,
+logged at DEBUG: viewers ask for them routinely.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Path, Response
-from starlette.concurrency import run_in_threadpool
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import frame_cache_control
@@ -58,6 +59,7 @@ async def tile(
     target_res = (bounds.right - bounds.left) / size
     level = services.rgba.cached_window(path, identity, target_res, bounds)
     if level is None:
-        level = await run_in_threadpool(services.rgba.window, path, identity, target_res, bounds)
+        level = await to_thread.run_sync(services.rgba.window, path, identity, target_res, bounds,
+                                         limiter=services.tile_decoders)
     rgba = render_rgba(level.array, level.geometry, bounds, size, frame.var.resampling, origin=level.origin)
     return Response(encode_rgba(rgba), media_type="image/png", headers={"Cache-Control": cache_control})
