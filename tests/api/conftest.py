@@ -10,24 +10,30 @@ a run only in staging, and a run whose files are in `published/` but that has no
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from tests.conftest import GFS_RUN, HRRR_RUN, S3_BUCKET, s3_environ, s3_store, upload_tree
 
 from twf import store
+from twf.api.app import create_app
 from twf.artifacts import ArtifactKind
 from twf.builder.pipeline import build_frame
+from twf.config import Settings
 from twf.models import get_model
 from twf.publish import RunPlan, publish_frames
 from twf.storage import LocalStore
@@ -164,3 +170,44 @@ def server(request: pytest.FixtureRequest, published: Published,
 def client(server: Server) -> Iterator[httpx.Client]:
     with server.client() as c:
         yield c
+
+
+def in_process_app(root: Path) -> FastAPI:
+    """The API app over a data root, in this process (to reach into its services)."""
+    return create_app(Settings(data_root=root, cache_dir=root / "cache", enable_debug_scan=False))
+
+
+class HeldBack:
+    """Stands in for a blocking read of an app's services (a decode) and holds every call back, as a busy
+    disk or CPU would, until `crowd` has seen the other requests answered; `only` limits that to the calls
+    whose first argument (a path) it accepts."""
+
+    def __init__(self, read: Callable[..., Any], only: Callable[[str], bool] = lambda path: True) -> None:
+        self.read, self.only = read, only
+        self.release, self.entered = threading.Event(), threading.Semaphore(0)
+
+    def __call__(self, *args: Any) -> Any:
+        if self.only(str(args[0])):
+            self.entered.release()
+            self.release.wait(60)
+        return self.read(*args)
+
+    async def crowd(self, app: FastAPI, crowd: list[str],
+                    others: list[str]) -> tuple[list[int], list[int], int]:
+        """Send `crowd` at once; once its reads are held back, `others` (20 s at most): their statuses, the
+        crowd's once released, and how many of the crowd still waited when the others were answered."""
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://twf") as client:
+            waiting = [asyncio.ensure_future(client.get(path)) for path in crowd]
+            try:
+                deadline = time.monotonic() + 20
+                while not self.entered.acquire(blocking=False):
+                    assert time.monotonic() < deadline, "no read of the crowd was held back"
+                    await asyncio.sleep(0.01)
+                await asyncio.sleep(0.5)  # every request of the crowd has asked for its read by now
+                answers = await asyncio.wait_for(asyncio.gather(*(client.get(path) for path in others)),
+                                                 timeout=20)
+                still_waiting = sum(not request.done() for request in waiting)
+            finally:
+                self.release.set()
+            answered = await asyncio.gather(*waiting)
+        return [r.status_code for r in answers], [r.status_code for r in answered], still_waiting

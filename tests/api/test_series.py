@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
-from tests.api.conftest import PENDING_VAR, Published, Server, start_server
+from tests.api.conftest import PENDING_VAR, HeldBack, Published, Server, in_process_app, start_server
 from tests.conftest import GFS_RUN, HRRR_RUN, S3_BUCKET, s3_environ, s3_store, upload_tree
 
 from twf import store
@@ -165,3 +167,25 @@ def test_hours_a_store_holds_are_served_from_it_and_others_from_the_frames(clien
     log = store_server.log.read_text()
     assert "series store of hrrr 20260129_17z refc unreadable" in log
     assert "series store of hrrr 20260129_17z radar_ptype unreadable" in log
+
+
+def test_meteograms_waiting_to_decode_never_hold_up_a_hover_sample(published: Published,
+                                                                  tmp_path: Path) -> None:
+    """Forty-five meteograms at once whose levels decode slowly (a busy disk or CPU; their series stores not
+    written yet, so every hour is read from its value COG) hold one thread between them: a sample, which
+    needs a thread of the shared pool to decode its own level, is answered meanwhile."""
+    storage = LocalStore(tmp_path / "v3")
+    shutil.copytree(published.root, storage.root)
+    for var in ("refc", "radar_ptype"):
+        storage.delete(store.series("hrrr", HRRR_RUN, var).document)
+    app = in_process_app(storage.root)
+    values = app.state.services.values
+    sampled = storage.gdal_path(VALUE.key(store.published_frame("hrrr", HRRR_RUN, "tmp2m", 1)))
+    held = HeldBack(values.load, only=lambda path: path != sampled)
+    values.load = held
+    meteograms = [f"/api/v3/series?lat={40 + i / 10}&lon=-100&vars=refc,radar_ptype" for i in range(45)]
+    sample = f"/api/v3/sample?model=hrrr&run={HRRR_RUN}&var=tmp2m&fh=1&lat=40&lon=-100"
+    answered_sample, answered, still_waiting = asyncio.run(held.crowd(app, meteograms, [sample]))
+    assert answered_sample == [200]
+    assert still_waiting == len(meteograms)
+    assert answered == [200] * len(meteograms)

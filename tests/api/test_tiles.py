@@ -10,7 +10,6 @@ Agreement with rio-tiler (GDAL reads of the same RGBA COG):
 from __future__ import annotations
 
 import asyncio
-import threading
 from pathlib import Path
 
 import httpx
@@ -18,15 +17,13 @@ import numpy as np
 import pytest
 from rasterio.io import MemoryFile
 from rio_tiler.io import Reader
-from tests.api.conftest import Published, Server
+from tests.api.conftest import HeldBack, Published, Server, in_process_app
 from tests.conftest import HRRR_RUN
 
-from twf.api.app import create_app
 from twf.api.block_cache import BlockCache
 from twf.api.tile_render import premultiply, render_rgba
 from twf.api.webmercator import tile_bounds
 from twf.artifacts import RGBA
-from twf.config import Settings
 
 TILE = f"/tiles/v3/hrrr/{HRRR_RUN}/tmp2m/1"
 # (z, x, y) inside the HRRR domain: z6-z10 are at or above HRRR's native zoom (3 km ≈ z5.7), z3-z5 below.
@@ -144,39 +141,14 @@ def test_cold_tiles_waiting_to_decode_never_hold_up_other_requests(published: Pu
     """Fifty first looks at a frame whose blocks decode slowly (a busy disk or CPU) hold at most the tile
     decoders' threads: an isotherm file and a sample, which need a thread of the shared pool too, are
     answered while every tile still waits; then every tile is answered."""
-    app = create_app(Settings(data_root=published.root, cache_dir=published.root / "cache",
-                              enable_debug_scan=False))
+    app = in_process_app(published.root)
     services = app.state.services
-    release, entered = threading.Event(), threading.Semaphore(0)
-    window = services.rgba.window
-
-    def slow_window(*args: object) -> object:
-        entered.release()
-        release.wait(60)
-        return window(*args)
-
-    services.rgba.window = slow_window
+    held = HeldBack(services.rgba.window)
+    services.rgba.window = held
     tiles = [f"{TILE}/9/{x}/{y}@2x.png" for x in range(80, 90) for y in range(178, 183)]
-
-    async def crowd() -> tuple[list[int], list[int], int]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://twf") as client:
-            waiting = [asyncio.ensure_future(client.get(path)) for path in tiles]
-            try:
-                while not entered.acquire(blocking=False):
-                    await asyncio.sleep(0.01)
-                await asyncio.sleep(0.5)  # every tile has asked for its decode by now
-                others = await asyncio.wait_for(asyncio.gather(
-                    client.get(f"/api/v3/hrrr/{HRRR_RUN}/tmp2m/1/contours/iso2f"),
-                    client.get(f"/api/v3/sample?model=hrrr&run={HRRR_RUN}&var=tmp2m&fh=1&lat=45.5&lon=-122.6")),
-                    timeout=20)
-                still_waiting = sum(not t.done() for t in waiting)
-            finally:
-                release.set()
-            answered = await asyncio.gather(*waiting)
-        return [r.status_code for r in others], [r.status_code for r in answered], still_waiting
-
-    others, answered, still_waiting = asyncio.run(crowd())
-    assert others == [200, 200]
+    others = [f"/api/v3/hrrr/{HRRR_RUN}/tmp2m/1/contours/iso2f",
+              f"/api/v3/sample?model=hrrr&run={HRRR_RUN}&var=tmp2m&fh=1&lat=45.5&lon=-122.6"]
+    answered_others, answered, still_waiting = asyncio.run(held.crowd(app, tiles, others))
+    assert answered_others == [200, 200]
     assert still_waiting == len(tiles)  # nothing decoded while the others were answered
     assert answered == [200] * len(tiles)

@@ -36,6 +36,10 @@ class Services:
     # `DECODE_SLOTS`). The rest wait as coroutines: a crowd's cold tiles once held every thread of the
     # shared pool (40), so a sample, an isotherm file or an export waited behind them for tens of seconds.
     tile_decoders: CapacityLimiter = field(init=False)
+    # A meteogram reads one level per forecast hour of every model and variable (hundreds): its decodes run
+    # one at a time per process, the rest queued as coroutines. Unlimited, one series held the whole shared
+    # pool, and hover samples waited behind it for seconds.
+    series_decoders: CapacityLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.storage = open_store(self.settings.storage_location, self.settings)
@@ -49,6 +53,7 @@ class Services:
         self.exports = ExportCache()
         self.series = SeriesReader(self.storage)
         self.tile_decoders = CapacityLimiter(DECODE_SLOTS)
+        self.series_decoders = CapacityLimiter(1)
 
 
 def get_services(request: Request) -> Services:

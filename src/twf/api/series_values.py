@@ -2,7 +2,8 @@
 
 Hours the variable's series store serves (`twf.series`) come from it: one small range read per segment for
 the whole run. Any other committed hour (the store not written yet, a failed store write, a damaged store)
-is read from its value COG through the API's value cache, as a sample would. Both give the cells of the
+is read from its value COG through the API's value cache, as a sample would (decodes one at a time per
+process, `Services.series_decoders`). Both give the cells of the
 point's stencil, blended by the one `twf.api.point_values.blend`, so the answer is the sample's either way.
 """
 
@@ -13,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from starlette.concurrency import run_in_threadpool
+from anyio import to_thread
 
 from twf import store
 from twf.api.deps import Services
@@ -42,7 +43,8 @@ async def _frame_cells(services: Services, request: SeriesRequest, fh: int, wher
     path, identity = services.storage.gdal_path(key), info.identity
     level = services.values.cached(path, identity)
     if level is None:
-        level = await run_in_threadpool(services.values.load, path, identity)
+        level = await to_thread.run_sync(services.values.load, path, identity,
+                                         limiter=services.series_decoders)
     return where.cells(level.array)[0]
 
 
