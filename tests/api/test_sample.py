@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import numpy as np
 import pytest
 import rasterio
 from rasterio.warp import transform
+from tests.api.conftest import Server
 from tests.conftest import GFS_RUN, HRRR_RUN
 
 from twf.api.point_values import value_at
@@ -214,3 +217,19 @@ def test_batch_of_500_points_is_answered_and_501_is_413(client: httpx.Client) ->
 def test_bad_batch_bodies_are_json_4xx(client: httpx.Client, content: bytes, status: int, code: str) -> None:
     r = client.post("/api/v3/sample/batch", content=content, headers={"content-type": "application/json"})
     assert (r.status_code, r.json()["error"]) == (status, code)
+
+
+def test_a_batch_whose_client_leaves_mid_body_is_no_server_error(server: Server) -> None:
+    """A viewer aborts the labels' batch of the previous frame, sometimes while its body is on the way: the
+    server logs no error and keeps answering."""
+    body = b'{"model": "hrrr", "run": "latest", "var": "tmp2m", "fh": 1, "points": [[45.5, -122.6]'
+    errors_before = server.log.read_text(errors="replace").count("Exception in ASGI application")
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+            head = "POST /api/v3/sample/batch HTTP/1.1\r\nHost: twf\r\nContent-Type: application/json\r\n"
+            conn.sendall(f"{head}Content-Length: {len(body) + 100}\r\n\r\n".encode() + body)
+            time.sleep(0.2)
+    time.sleep(0.5)
+    with server.client() as client:
+        assert client.get("/healthz").status_code == 200
+    assert server.log.read_text(errors="replace").count("Exception in ASGI application") == errors_before

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from rasterio.errors import RasterioError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from twf.api.http_cache import NO_STORE
 from twf.errors import OutOfBounds, TWFError
@@ -65,8 +66,16 @@ async def _unreadable(request: Request, exc: Exception) -> Response:
     return error_response(503, "artifact_unreadable", "a published artifact could not be read")
 
 
+async def _client_left(request: Request, exc: Exception) -> Response:
+    """The client closed its connection while its body was being read (a viewer aborts a label batch when the
+    frame changes): nobody is there to answer, and nothing went wrong in the server."""
+    log.debug("client left before its request body arrived: %s", request.url.path)
+    return error_response(400, "client_disconnected", "the connection closed before the request body arrived")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(TWFError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RasterioError, _unreadable)
+    app.add_exception_handler(ClientDisconnect, _client_left)
