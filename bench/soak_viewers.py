@@ -10,7 +10,8 @@ then it looks at one dataset over one region (a region's default view, sometimes
   when the next frame is loaded (a stall otherwise); some viewers step by hand instead;
 - the browser keeps what it fetched (tiles, isotherms and samples of a concrete run are immutable), so a loop
   is fetched once and played from the cache;
-- 2 m temperature and dew point label the cities in view (one `POST /api/v3/sample/batch` per frame change);
+- 2 m temperature and dew point label the cities in view (one `POST /api/v3/sample/batch` per frame change,
+  the previous one aborted);
   the pointer rests now and then (a hover sample); some viewers show the isotherms, click a point (its
   meteogram: `/api/v3/series`), pan or zoom (a new viewport), or export the loop (`/api/v3/export`);
 - some visits show the difference with another model at the same valid times (`/api/v3/diff/legend`,
@@ -259,6 +260,7 @@ class Playback:
         self.viewer, self.show, self.end, self.rng = viewer, show, end, viewer.rng
         self.loaded: dict[int, asyncio.Task] = {}
         self.background: set[asyncio.Task] = set()
+        self.labels: asyncio.Task | None = None  # the city labels' batch in flight
         self.index = 0
         self.places = self.place_points()
 
@@ -296,10 +298,11 @@ class Playback:
                 task.cancel()  # the page is left: the browser drops what is still in flight
             await asyncio.gather(*self.loaded.values(), *self.background, return_exceptions=True)
 
-    def spawn(self, work: object) -> None:
+    def spawn(self, work: object) -> asyncio.Task:
         task = asyncio.ensure_future(work)
         self.background.add(task)
         task.add_done_callback(self.background.discard)
+        return task
 
     def prefetch(self) -> None:
         for i in prefetch_window(len(self.show.frames), self.index):
@@ -333,7 +336,9 @@ class Playback:
         if self.show.units == LABELLED_UNITS and self.show.kind != "diff" and self.places:
             body = {"model": self.show.model, "run": frame.get("run", self.show.run), "var": self.show.var,
                     "fh": frame["fh"], "points": self.places}
-            self.spawn(self.viewer.post("/api/v3/sample/batch", body, listed=True))
+            if self.labels is not None:
+                self.labels.cancel()  # as the viewer does: the previous frame's labels are aborted
+            self.labels = self.spawn(self.viewer.post("/api/v3/sample/batch", body, listed=True))
         if contours:
             for url in frame.get("contours", {}).values():
                 self.spawn(self.viewer.get(url, listed=True, cache=True))
