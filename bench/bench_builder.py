@@ -2,7 +2,7 @@
 
 Reference (per frame): `rio warp` of the GRIB2 file to the same canonical grid (EPSG:3857, same bounds and
 resolution, bilinear), then `rio cogeo create` of the wanted band: one float COG, no colours, no value grid,
-no contours. Ours writes the RGBA COG, the 4x value COG, the sidecar and (tmp2m) the contours, and validates
+no overlays. Ours writes the RGBA COG, the 4x value COG, the sidecar and (tmp2m) the isotherms, and validates
 them. Both run as fresh processes (imports included), interleaved, wall time median of REPEATS (with the
 spread of ours: the machine is shared); peak RSS from wait4.
 The in-process figure is what the scheduler pays per frame once imports and GDAL/PROJ are warm.
@@ -106,7 +106,7 @@ def main() -> None:
                   f"{ours_cpu:>11.2f}{ref_cpu:>10.2f}"
                   f"{max(r for _, r, _ in ours):>13}{max(r for _, r, _ in ref):>12}{warm:>14.2f}")
             print(f"   in-process steps (s): {steps}")
-        print(f"median of {REPEATS} runs each; ours: RGBA COG + value COG + sidecar (+ contours for tmp2m), "
+        print(f"median of {REPEATS} runs each; ours: RGBA COG + value COG + sidecar (+ isotherms for tmp2m), "
               "validated; ref: rio warp + rio cogeo create of one float band")
         print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     finally:

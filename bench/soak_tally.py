@@ -17,7 +17,7 @@ ROUTE_RULES = (
     ("sample", "/api/v3/sample"), ("diff_sample", "/api/v3/diff/sample"),
     ("diff_legend", "/api/v3/diff/legend"),
     ("series", "/api/v3/series"), ("trend", "/api/v3/trend"), ("export", "/api/v3/export"),
-    ("regions", "/api/regions"), ("contours", "/contours/"), ("frames", "/frames"), ("vars", "/vars"),
+    ("regions", "/api/regions"), ("overlays", "/overlays/"), ("frames", "/frames"), ("vars", "/vars"),
     ("manifest", "/manifest"), ("runs", "/runs"), ("models", "/api/v3/models"),
 )
 ROUTES = tuple(route for route, _ in ROUTE_RULES)

@@ -45,7 +45,7 @@ VAR_WEIGHTS = {"tmp2m": 6, "refc": 4, "radar_ptype": 3, "precip_total": 3, "wgst
 LABELLED_UNITS = "°F"  # city labels are on by default for these (frontend/src/lib/places.ts)
 # Chances per visit.
 MODE_WEIGHTS = {"single": 8, "diff": 1, "trend": 1}
-P_PLAYS, P_CONTOURS, P_POINT, P_EXPORT = 0.7, 0.2, 0.3, 0.02
+P_PLAYS, P_OVERLAYS, P_POINT, P_EXPORT = 0.7, 0.2, 0.3, 0.02
 P_MOVE_PER_S = 0.02  # a pan or zoom
 
 
@@ -224,7 +224,7 @@ class Viewer:
         legend = await self.get(f"/api/v3/diff/legend?a={a0}&b={b0}", listed=True)
         if legend is None or legend.status_code != 200:
             return None
-        frames = [{"fh": f["fh"], "valid_time": f["valid_time"], "contours": {},
+        frames = [{"fh": f["fh"], "valid_time": f["valid_time"], "overlays": {},
                    "tile_url": f"/tiles/v3/diff/{show.model}/{show.run}/{show.var}/{f['fh']}/"
                                f"{other}/{b_run}/{show.var}/{fh_b}/{{z}}/{{x}}/{{y}}.png",
                    "b": f"{other}/{b_run}/{show.var}/{fh_b}"} for f, fh_b in pairs]
@@ -267,12 +267,12 @@ class Playback:
     async def run(self) -> None:
         rng, tally = self.rng, self.viewer.tally
         plays = rng.random() < P_PLAYS
-        contours = rng.random() < P_CONTOURS
+        overlays = rng.random() < P_OVERLAYS
         if rng.random() < P_POINT:
             self.spawn(self.viewer.get(self.series_path(), cache=True))
         if rng.random() < P_EXPORT and self.show.kind == "single":
             self.spawn(self.viewer.get(self.export_path(), timeout=300))
-        self.on_frame(contours)
+        self.on_frame(overlays)
         next_step = next_hover = time.monotonic()
         try:
             while time.monotonic() < self.end:
@@ -286,7 +286,7 @@ class Playback:
                     if self.loaded[following].done():
                         tally.advances += 1
                         self.index = following
-                        self.on_frame(contours)
+                        self.on_frame(overlays)
                         next_step = now + rng.uniform(1.0, 4.0)
                     else:
                         tally.stalls += 1
@@ -331,7 +331,7 @@ class Playback:
         self.places = self.place_points()
         self.prefetch()
 
-    def on_frame(self, contours: bool) -> None:
+    def on_frame(self, overlays: bool) -> None:
         frame = self.show.frames[self.index]
         if self.show.units == LABELLED_UNITS and self.show.kind != "diff" and self.places:
             body = {"model": self.show.model, "run": frame.get("run", self.show.run), "var": self.show.var,
@@ -339,8 +339,8 @@ class Playback:
             if self.labels is not None:
                 self.labels.cancel()  # as the viewer does: the previous frame's labels are aborted
             self.labels = self.spawn(self.viewer.post("/api/v3/sample/batch", body, listed=True))
-        if contours:
-            for url in frame.get("contours", {}).values():
+        if overlays:
+            for url in frame.get("overlays", {}).values():
                 self.spawn(self.viewer.get(url, listed=True, cache=True))
 
     async def hover(self) -> None:

@@ -172,7 +172,7 @@ describe('viewer', () => {
     assert.ok(!after.some((r) => r.path.startsWith(`/tiles/v3/hrrr/${RUN}/tmp2m/`)), 'old dataset still loading');
     assert.match(await page.locator('[data-testid=legend]').innerText(), /dBZ/);
     assert.equal(new URL(page.url()).searchParams.get('var'), 'refc');
-    assert.equal(await page.locator('[data-testid=contours-toggle]').count(), 0, 'refc has no isotherms');
+    assert.equal(await page.locator('[data-testid^=overlay-toggle-]').count(), 0, 'refc has no overlays');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -198,15 +198,17 @@ describe('viewer', () => {
     await page.close();
   });
 
-  it('draws labelled isotherms and keeps a screenshot', async () => {
+  it('draws labelled isotherms when turned on, and keeps a screenshot', async () => {
     const { page, requests } = await openViewer('?fh=1');
-    await page.locator('[data-testid=contours-toggle]').check();
-    await page.waitForFunction(() => window.__twfMap.querySourceFeatures('contours').length > 0, null, { timeout: 20000 });
+    await page.locator('[data-testid=overlay-toggle-iso2f]').check();
+    await page.waitForFunction(() => window.__twfMap.querySourceFeatures('overlay:iso2f').length > 0, null, { timeout: 20000 });
     await page.waitForFunction(() => window.__twfMap.querySourceFeatures('boundaries').length > 0, null, { timeout: 20000 });
     await mapIdle(page);
-    const rendered = await page.evaluate(() => window.__twfMap.queryRenderedFeatures({ layers: ['contour-labels'] }).length);
-    assert.ok(rendered > 0, 'no contour label on screen');
-    assert.ok(requests.all().some((r) => r.path === `/api/v3/hrrr/${RUN}/tmp2m/1/contours/iso2f` && r.status === 200));
+    const labels = await page.evaluate(() => window.__twfMap.queryRenderedFeatures({ layers: ['overlay:iso2f:labels'] })
+      .map((f) => f.properties.label));
+    assert.ok(labels.length > 0, 'no isotherm label on screen');
+    assert.ok(labels.every((label) => /^-?\d+°$/.test(label)), labels.join(' '));
+    assert.ok(requests.all().some((r) => r.path === `/api/v3/hrrr/${RUN}/tmp2m/1/overlays/iso2f` && r.status === 200));
     await page.mouse.move(700, 380);
     await page.locator('[data-testid=hover-value]').waitFor();
     mkdirSync(join(REPO, 'artifacts'), { recursive: true });
@@ -282,5 +284,89 @@ describe('the catalogue', () => {
     } finally {
       await narrow.close();
     }
+  });
+});
+
+/** Features of `layers` drawn on screen now (their properties). */
+function rendered(page, layers) {
+  return page.evaluate((ids) => window.__twfMap.queryRenderedFeatures({ layers: ids }).map((f) => f.properties), layers);
+}
+
+function sourceLoaded(page, source) {
+  return page.waitForFunction((id) => window.__twfMap.querySourceFeatures(id).length > 0, source, { timeout: 20000 });
+}
+
+/** How long the swap test holds every overlay response: far longer than a loop of two frames takes. */
+const OVERLAY_DELAY_MS = 15000;
+
+describe('overlays', () => {
+  it('sea-level pressure shows labelled isobars and H/L centres, each with its own toggle', async () => {
+    const { page, requests, errors } = await openViewer(`?model=gfs&run=${GFS_RUN}&var=mslp&region=conus`);
+    await sourceLoaded(page, 'overlay:isobars');
+    await sourceLoaded(page, 'overlay:centres');
+    await mapIdle(page);
+    const isobars = await rendered(page, ['overlay:isobars:labels']);
+    assert.ok(isobars.length > 0 && isobars.every((p) => p.value % 4 === 0 && p.label === String(p.value)), JSON.stringify(isobars));
+    const centres = await rendered(page, ['overlay:centres:centres']);
+    assert.ok(centres.some((p) => p.kind === 'L'), JSON.stringify(centres));
+    assert.ok(centres.every((p) => p.label === String(Math.round(p.value))), JSON.stringify(centres));
+    for (const key of ['isobars', 'centres']) {
+      assert.ok(requests.all().some((r) => r.path === `/api/v3/gfs/${GFS_RUN}/mslp/6/overlays/${key}` && r.status === 200));
+    }
+    mkdirSync(join(REPO, 'artifacts'), { recursive: true });
+    await page.screenshot({ path: join(REPO, 'artifacts', 'overlays-mslp.png') });
+    await page.locator('[data-testid=overlay-toggle-isobars]').uncheck();
+    await page.waitForFunction(() => !window.__twfMap.getLayer('overlay:isobars:lines'));
+    assert.ok(await page.evaluate(() => Boolean(window.__twfMap.getLayer('overlay:centres:centres'))), 'H/L went with the isobars');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('upper-air maps draw their height lines, and wind maps barbs that thicken as the map zooms in', async () => {
+    const { page, errors } = await openViewer(`?model=gfs&run=${GFS_RUN}&var=hgt500_vort&region=conus`);
+    await sourceLoaded(page, 'overlay:heights');
+    await mapIdle(page);
+    const heights = await rendered(page, ['overlay:heights:labels']);
+    assert.ok(heights.length > 0 && heights.every((p) => p.value % 6 === 0), JSON.stringify(heights));
+    await page.locator('[data-testid=pick-var]').selectOption('wspd10m');
+    await sourceLoaded(page, 'overlay:barbs');
+    const counts = [];
+    for (const zoom of [4, 6]) {
+      await page.evaluate((z) => window.__twfMap.jumpTo({ center: [-98, 39], zoom: z }), zoom);
+      await mapIdle(page);
+      const barbs = await rendered(page, ['overlay:barbs:barbs']);
+      assert.ok(barbs.length > 0 && barbs.every((b) => b.zoom <= zoom), `zoom ${zoom}: ${JSON.stringify(barbs.slice(0, 3))}`);
+      // every barb drawn has its icon: the speed rounded to 5 kt
+      const missing = await page.evaluate((kts) => kts.filter((kt) => !window.__twfMap.hasImage(`barb-${Math.round(kt / 5) * 5}`)),
+        barbs.map((b) => b.kt));
+      assert.deepEqual(missing, []);
+      counts.push({ zoom, count: barbs.length, finest: Math.max(...barbs.map((b) => b.zoom)) });
+      await page.screenshot({ path: join(REPO, 'artifacts', `overlays-barbs-z${zoom}.png`) });
+    }
+    assert.ok(counts[1].finest > counts[0].finest, JSON.stringify(counts));
+    assert.deepEqual(await page.evaluate(() => window.__twfMap.getLayoutProperty('overlay:barbs:barbs', 'icon-rotate')), ['get', 'dir']);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('never hold back the frame swap: play advances while the overlays are still on their way', async () => {
+    const { page } = await openViewer();
+    await page.waitForFunction(() => window.__twfPerf.readyCount === window.__twfPerf.frameCount);
+    let held = 0;
+    await page.route('**/overlays/**', async (route) => {
+      held += 1;
+      await new Promise((resolve) => setTimeout(resolve, OVERLAY_DELAY_MS));
+      await route.continue().catch(() => {}); // the page may be gone
+    });
+    await page.locator('[data-testid=overlay-toggle-iso2f]').check();
+    const started = Date.now();
+    await page.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => window.__twfPerf.shownFh === 1, null, { timeout: 10000 });
+    await page.waitForFunction(() => window.__twfPerf.shownFh === 0, null, { timeout: 10000 });
+    assert.ok(held >= 1, 'no overlay request was made');
+    assert.ok(Date.now() - started < OVERLAY_DELAY_MS, `frames waited for the overlay (${Date.now() - started} ms)`);
+    await page.locator('[data-testid=play]').click();
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.close();
   });
 });

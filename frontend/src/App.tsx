@@ -28,6 +28,7 @@ import { useSideB } from './hooks/useSideB';
 import { useModeView } from './hooks/useModeView';
 import { exportAsk, modePatch } from './lib/compare';
 import type { Frame } from './lib/types';
+import type { ShownOverlay } from './map/overlays';
 import type { LatLon } from './lib/urls';
 import { perf } from './lib/perf';
 import { labelsByDefault } from './lib/places';
@@ -64,7 +65,8 @@ export function App() {
 
   const [readiness, setReadiness] = useState<FrameReadiness>({ ready: [] });
   const [hover, setHover] = useState<HoverPoint | null>(null);
-  const [contoursOn, setContoursOn] = useState(false);
+  // The user's overlay toggles by key; an overlay not toggled yet follows its `shown` default.
+  const [overlayChoice, setOverlayChoice] = useState<Record<string, boolean>>({});
 
   const setIndex = useCallback((i: number) => frameList[i] && update({ fh: frameList[i].fh }), [frameList, update]);
   const playback = usePlayback(frameList.length, index, setIndex, readiness.ready);
@@ -93,7 +95,13 @@ export function App() {
 
   const regionId = view.region ?? regions.defaultId ?? '';
   const region = regions.regions.find((r) => r.id === regionId) ?? regions.regions[0] ?? null;
-  const contourKey = frame ? Object.keys(frame.contours)[0] : undefined;
+  const overlayToggles = (current?.overlays ?? [])
+    .filter((o) => frame && o.key in frame.overlays)
+    .map((o) => ({ ...o, on: overlayChoice[o.key] ?? o.shown }));
+  const overlayKey = overlayToggles.map((o) => `${o.key}:${o.on ? frame!.overlays[o.key] : ''}`).join('|');
+  // A new list only when what is drawn changes (`overlayKey`), so the map is not re-pointed on every render.
+  const shownOverlays = useMemo<ShownOverlay[]>(() => overlayToggles.filter((o) => o.on)
+    .map((o) => ({ key: o.key, kind: o.kind, url: frame!.overlays[o.key] })), [overlayKey]);
   const variableInfo = catalog.variables.find((v) => v.id === variable);
   const onCamera = useCallback((camera: Camera) => update({ camera }), [update]);
   const error = catalog.error ?? (variable !== null ? frames.error : null) ?? modeView.error;
@@ -116,7 +124,7 @@ export function App() {
           initialCamera={view.camera}
           frames={frameList}
           frameIndex={index}
-          contourPath={contoursOn && contourKey && frame ? frame.contours[contourKey] : null}
+          overlays={shownOverlays}
           onReadiness={setReadiness}
           onHover={setHover}
           onCameraChange={onCamera}
@@ -138,14 +146,13 @@ export function App() {
         variableFilter={variableFilter}
         regions={regions.regions}
         region={region?.id ?? ''}
-        contoursAvailable={contourKey !== undefined}
-        contoursOn={contoursOn}
+        overlays={overlayToggles}
         demo={catalog.manifest?.demo === true}
         onModel={(model) => update({ model, run: 'latest', fh: null })}
         onRun={(run) => update({ run })}
         onVariable={(v) => update({ var: v })}
         onRegion={(id) => update({ region: id, camera: null })}
-        onContours={setContoursOn}
+        onOverlay={(key, on) => setOverlayChoice((choice) => ({ ...choice, [key]: on }))}
         citiesOn={citiesOn}
         onCities={setCities}
       />

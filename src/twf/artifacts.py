@@ -3,7 +3,7 @@
 The builder writes it, the publisher places it, `validate` and `twf check` verify it and the API reads it,
 all from `FRAME_ARTIFACTS`; the storage layer moves the objects without knowing their names. A new kind of
 per-frame artifact (an overlay, a derived raster) is one more `ArtifactKind` entry here: its file names,
-its format (so its completeness can be checked) and, for kinds with one object per key (contours), which
+its format (so its completeness can be checked) and, for kinds with one object per key (overlays), which
 keys a variable has. Its names are recorded in the sidecar (`twf.sidecar.Sidecar`) under the kind's name.
 """
 
@@ -51,7 +51,7 @@ class ArtifactKind:
         return {k: f"{stem}{self.suffix.format(key=safe_segment(k, what))}" for k in self.keys(var)}
 
     def key(self, frame: FrameKeys, item: str = "") -> str:
-        """The storage key of this kind's object (`item`: the contour key, for keyed kinds)."""
+        """The storage key of this kind's object (`item`: the overlay key, for keyed kinds)."""
         stem = frame.stem
         suffix = self.suffix.format(key=safe_segment(item, f"{self.name} key")) if self.keyed else self.suffix
         return frame.key(f"{stem}{suffix}")
@@ -60,12 +60,12 @@ class ArtifactKind:
 RGBA = ArtifactKind("rgba", ".rgba.cog.tif", "cog", raster=RasterShape(lambda m: m.grid, 4, "uint8", "RGBA"))
 VALUE = ArtifactKind("value", ".val.cog.tif", "cog",
                      raster=RasterShape(lambda m: m.value_grid, 1, "float32", "values"))
-CONTOURS = ArtifactKind("contours", ".contours.{key}.geojson", "geojson",
-                        keys=lambda var: tuple(c.key for c in var.contours))
+OVERLAYS = ArtifactKind("overlays", ".overlay.{key}.geojson", "geojson",
+                        keys=lambda var: tuple(o.key for o in var.overlays))
 SIDECAR = ArtifactKind("sidecar", ".json", "json")
 
 # Placement order: data first, the sidecar last (its presence marks a complete frame).
-FRAME_ARTIFACTS: tuple[ArtifactKind, ...] = (RGBA, VALUE, CONTOURS, SIDECAR)
+FRAME_ARTIFACTS: tuple[ArtifactKind, ...] = (RGBA, VALUE, OVERLAYS, SIDECAR)
 DATA_ARTIFACTS = tuple(kind for kind in FRAME_ARTIFACTS if kind is not SIDECAR)
 
 

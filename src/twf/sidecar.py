@@ -2,7 +2,7 @@
 
 Written last by the builder so its presence means the frame is complete; read by the publisher, `validate`
 and `twf check`. The object names it records come from the artifact set (`twf.artifacts`): single objects in
-`files` under their kind's name, keyed ones (contours) in a field named after the kind.
+`files` under their kind's name, keyed ones (overlays) in a field named after the kind.
 """
 
 from __future__ import annotations
@@ -47,10 +47,6 @@ class Sidecar:
         if kind.keyed:
             return dict(self.keyed.get(kind.name, {}))
         return {"": self.files[kind.name]} if kind.name in self.files else {}
-
-    @property
-    def contours(self) -> Mapping[str, str]:
-        return self.keyed.get("contours", {})
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -40,7 +40,7 @@ def test_uncommitted_runs_answer_404_on_every_route(client: httpx.Client) -> Non
     for run in (STAGING_ONLY_RUN, UNLISTED_RUN):
         for path in (f"/api/v3/hrrr/{run}/vars", f"/api/v3/hrrr/{run}/manifest",
                      f"/api/v3/hrrr/{run}/tmp2m/frames", f"/tiles/v3/hrrr/{run}/tmp2m/1/6/12/22.png",
-                     f"/api/v3/hrrr/{run}/tmp2m/1/contours/iso2f",
+                     f"/api/v3/hrrr/{run}/tmp2m/1/overlays/iso2f",
                      f"/api/v3/sample?model=hrrr&run={run}&var=tmp2m&fh=1&lat=40&lon=-100"):
             r = client.get(path)
             assert r.status_code == 404, path
@@ -93,7 +93,7 @@ def test_manifest_is_returned_as_committed(client: httpx.Client, published: Publ
     assert client.get("/api/v3/hrrr/latest/manifest").json() == on_disk
 
 
-def test_frames_via_latest_carry_concrete_urls_and_contours(client: httpx.Client) -> None:
+def test_frames_via_latest_carry_concrete_urls_and_overlays(client: httpx.Client) -> None:
     r = client.get("/api/v3/hrrr/latest/tmp2m/frames")
     body = r.json()
     assert body["run"] == HRRR_RUN and body["units"] == "°F" and body["legend"]["palette"] == "temperature_f"
@@ -101,9 +101,11 @@ def test_frames_via_latest_carry_concrete_urls_and_contours(client: httpx.Client
     f1 = body["frames"][1]
     assert f1["valid_time"] == "2026-01-29T18:00:00Z"
     assert f1["tile_url"] == f"/tiles/v3/hrrr/{HRRR_RUN}/tmp2m/1/{{z}}/{{x}}/{{y}}.png"
-    assert f1["contours"] == {"iso2f": f"/api/v3/hrrr/{HRRR_RUN}/tmp2m/1/contours/iso2f"}
+    assert f1["overlays"] == {"iso2f": f"/api/v3/hrrr/{HRRR_RUN}/tmp2m/1/overlays/iso2f"}
+    assert body["overlays"] == [
+        {"key": "iso2f", "kind": "isolines", "label": "Isotherms (2 °F)", "shown": False}]
     refc = client.get(f"/api/v3/hrrr/{HRRR_RUN}/refc/frames").json()
-    assert [f["contours"] for f in refc["frames"]] == [{}]
+    assert [f["overlays"] for f in refc["frames"]] == [{}] and refc["overlays"] == []
 
 
 def test_discovery_cache_control_is_short_for_latest_and_revalidated_for_a_run(client: httpx.Client) -> None:

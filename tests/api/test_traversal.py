@@ -24,7 +24,7 @@ TEMPLATES = [
     "/api/v3/{model}/{run}/vars",
     "/api/v3/{model}/{run}/manifest",
     "/api/v3/{model}/{run}/{var}/frames",
-    "/api/v3/{model}/{run}/{var}/{fh}/contours/{key}",
+    "/api/v3/{model}/{run}/{var}/{fh}/overlays/{key}",
     "/tiles/v3/{model}/{run}/{var}/{fh}/{z}/{x}/{y}.png",
 ]
 GOOD = {"model": "hrrr", "run": HRRR_RUN, "var": "tmp2m", "fh": "1", "key": "iso2f", "z": "6", "x": "14",
@@ -69,7 +69,7 @@ def test_every_path_and_query_parameter_rejects_the_traversal_corpus(server: Ser
 @pytest.mark.parametrize("path", [
     "/api/v3/hrrr/../../secret.json", "/api/v3/../../data/secret.json", "/tiles/v3/../../../etc/passwd",
     "/api/v3/hrrr/%2e%2e/%2e%2e/%2e%2e/secret.json", "/api/" + quote("../" * 8) + "etc/passwd",
-    "/api/v3/hrrr/" + HRRR_RUN + "/tmp2m/1/contours/..%2f..%2f..%2f..%2f..%2fsecret",
+    "/api/v3/hrrr/" + HRRR_RUN + "/tmp2m/1/overlays/..%2f..%2f..%2f..%2f..%2fsecret",
 ])
 def test_dot_segments_in_the_raw_path_never_escape(server: Server, published: Published, path: str) -> None:
     assert_json_4xx(server, path, published)

@@ -1,4 +1,5 @@
-"""tmp2m isotherms: valid EPSG:4326 GeoJSON, 2 °F apart, the 32 °F line marked, every vertex on its level."""
+"""tmp2m isotherms: valid EPSG:4326 GeoJSON, 2 °F apart, labelled, the 32 °F line marked, every vertex on its
+level."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from pyproj import Transformer
 from scipy.ndimage import map_coordinates
 
-from twf.artifacts import CONTOURS, VALUE
+from twf.artifacts import OVERLAYS, VALUE
 from twf.builder.contours import isolines
 from twf.builder.decode import decode
 from twf.builder.derive import Inputs, convert, derive
@@ -35,7 +36,7 @@ def hrrr_tmp2m_full(hrrr_samples):
 @pytest.fixture(scope="module")
 def collection(frames):
     built = frames["hrrr/tmp2m/1"]
-    return json.loads(built.storage.path(CONTOURS.key(built.frame.frame, "iso2f")).read_text())
+    return json.loads(built.storage.path(OVERLAYS.key(built.frame.frame, "iso2f")).read_text())
 
 
 def test_contours_are_a_valid_geojson_feature_collection_in_lon_lat(collection):
@@ -44,7 +45,8 @@ def test_contours_are_a_valid_geojson_feature_collection_in_lon_lat(collection):
     for feature in collection["features"]:
         assert feature["type"] == "Feature"
         assert feature["geometry"]["type"] == "MultiLineString"
-        assert set(feature["properties"]) == {"value", "major"}
+        assert set(feature["properties"]) == {"value", "major", "label"}
+        assert feature["properties"]["label"] == f"{feature['properties']['value']:g}°"
         for line in feature["geometry"]["coordinates"]:
             assert len(line) >= 2
             coords = np.asarray(line)
@@ -77,7 +79,7 @@ def test_every_vertex_lies_on_its_level_in_the_smoothed_full_resolution_field(co
     rounding coordinates to 1e-4° (≤ 11 m, under 0.004 display pixels). A vertex on the edge of a cell next
     to the domain's NaN border samples NaN (0 x NaN), so those few are left out."""
     model = get_model("hrrr")
-    smoothed = smooth(hrrr_tmp2m_full, model.variables["tmp2m"].contours[0].smoothing_sigma_px)
+    smoothed = smooth(hrrr_tmp2m_full, model.variables["tmp2m"].overlays[0].smoothing_sigma_px)
     errors = []
     for feature in collection["features"]:
         pixels = _vertex_pixels(feature, model.grid.transform)
@@ -106,7 +108,7 @@ def test_contours_follow_the_unsmoothed_values_too(collection, frames):
 def test_an_all_nan_field_has_no_contours():
     model = get_model("hrrr")
     empty = np.full(model.grid.shape, np.nan, dtype=np.float32)
-    assert isolines(empty, model.grid, model.variables["tmp2m"].contours[0]) == {
+    assert isolines(empty, model.grid, model.variables["tmp2m"].overlays[0]) == {
         "type": "FeatureCollection", "features": []}
 
 

@@ -72,7 +72,7 @@ def test_sidecar_describes_the_frame_per_the_contract(frames):
     assert (sidecar["ref_time"], sidecar["valid_time"]) == ("2026-01-29T17:00:00Z", "2026-01-29T18:00:00Z")
     assert (sidecar["units"], sidecar["kind"], sidecar["resampling"]) == ("°F", "continuous", "bilinear")
     assert sidecar["files"] == {"rgba": "fh001.rgba.cog.tif", "value": "fh001.val.cog.tif"}
-    assert sidecar["contours"] == {"iso2f": "fh001.contours.iso2f.geojson"}
+    assert sidecar["overlays"] == {"iso2f": "fh001.overlay.iso2f.geojson"}
     assert sidecar["source"] == [{
         "file": "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2", "element": "TMP", "level": "2-HTGL",
         "ref_time": "2026-01-29T17:00:00Z", "valid_time": "2026-01-29T18:00:00Z", "window_hours": None}]
@@ -83,7 +83,7 @@ def test_sidecar_describes_the_frame_per_the_contract(frames):
 
 
 def test_variable_directory_holds_only_the_frames_files_and_no_temporaries(frames):
-    suffixes = [".contours.iso2f.geojson", ".json", ".rgba.cog.tif", ".val.cog.tif"]
+    suffixes = [".json", ".overlay.iso2f.geojson", ".rgba.cog.tif", ".val.cog.tif"]
     assert sorted(p.name for p in frames["hrrr/tmp2m/1"].folder.iterdir()) == [
         f"fh00{fh}{suffix}" for fh in (0, 1) for suffix in suffixes]
 

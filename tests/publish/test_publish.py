@@ -40,7 +40,7 @@ def test_published_layout_is_exactly_the_canonical_one(staged_store: ObjectStore
         "published/hrrr/LATEST.json",
         *(f"published/hrrr/{OLD_RUN}/refc/fh000.{s}" for s in ("json", "rgba.cog.tif", "val.cog.tif")),
         *(f"published/hrrr/{OLD_RUN}/tmp2m/fh000.{s}" for s in ("json", "rgba.cog.tif", "val.cog.tif",
-                                                                "contours.iso2f.geojson")),
+                                                                "overlay.iso2f.geojson")),
         *(f"published/hrrr/{OLD_RUN}/_series/{var}/{name}" for var in VARS
           for name in ("series.json", "SEGMENT/zarr.json", "SEGMENT/c/0/0/0")),
     }

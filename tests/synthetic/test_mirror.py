@@ -10,6 +10,8 @@ import rasterio
 
 from twf.models import get_model
 from twf.store import parse_run_id
+from twf.synthetic.forecast import forecast_messages
+from twf.synthetic.grib import write_grib2, write_idx
 from twf.synthetic.mirror import forecast_file_path, is_complete, write_forecast_file, write_mirror
 from twf.synthetic.plan import file_requests
 
@@ -23,7 +25,7 @@ def test_every_file_sits_at_its_bucket_key_with_an_idx(synthetic_mirror: Path, s
         model = get_model(name)
         for fh in hours:
             path = synthetic_mirror / model.file_key(parse_run_id(run), fh)
-            assert is_complete(path), path
+            assert is_complete(path, file_requests(name, fh)), path
             lines = Path(f"{path}.idx").read_text().splitlines()
             assert [line.split(":")[3] for line in lines] == [r.element for r in file_requests(name, fh)]
 
@@ -58,10 +60,21 @@ def test_a_truncated_file_is_written_again(tmp_path: Path) -> None:
     good = path.read_bytes()
     with path.open("r+b") as f:
         f.truncate(len(good) - 100)
-    assert not is_complete(path)
+    assert not is_complete(path, file_requests("gfs", 0))
     _, written = write_forecast_file(tmp_path, model, ref, 0)
     assert written and path.read_bytes() == good  # deterministic: the same bytes again
     assert sorted(os.listdir(path.parent)) == [path.name, f"{path.name}.idx"]  # no temporary left
+
+
+def test_a_file_written_for_an_older_catalogue_is_written_again(tmp_path: Path) -> None:
+    """A mirror kept from before a variable or overlay started reading a field (the demo's fixed run ids):
+    its files lack that record, so they are written again rather than failing those frames forever."""
+    model, ref = get_model("gfs"), parse_run_id("20260129_12z")
+    path = forecast_file_path(tmp_path, model, ref, 0)
+    write_idx(write_grib2(path, model, forecast_messages(model, ref, 0)[:-1]))  # one record short
+    assert not is_complete(path, file_requests("gfs", 0))
+    _, written = write_forecast_file(tmp_path, model, ref, 0)
+    assert written and is_complete(path, file_requests("gfs", 0))
 
 
 def test_hrrr_run_total_precipitation_never_decreases(synthetic_mirror: Path, synthetic_mirror_runs) -> None:

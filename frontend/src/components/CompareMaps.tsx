@@ -10,8 +10,12 @@ import type { Camera } from '../lib/urls';
 import { MapView, type HoverPoint } from '../map/MapView';
 import { linkCameras } from '../map/linkCameras';
 import type { FrameReadiness } from '../map/frameLayers';
+import type { ShownOverlay } from '../map/overlays';
 import type { PlaceValues, Viewport } from '../hooks/usePlaceValues';
 import type { LatLon } from '../lib/urls';
+
+/** Side by side, the maps draw no overlays. */
+const NO_OVERLAYS: ShownOverlay[] = [];
 
 interface Props {
   origin: string;
@@ -45,7 +49,7 @@ export function CompareMaps(p: Props) {
 
   const side = (frames: Frame[], setMap: (m: MapLibreMap | null) => void, setReady: (r: boolean[]) => void) => (
     <MapView origin={p.origin} region={p.region} initialCamera={p.initialCamera} frames={frames}
-      frameIndex={p.frameIndex} contourPath={null} onReadiness={(s) => setReady(s.ready)} onHover={p.onHover}
+      frameIndex={p.frameIndex} overlays={NO_OVERLAYS} onReadiness={(s) => setReady(s.ready)} onHover={p.onHover}
       onCameraChange={p.onCameraChange} onMap={setMap} onPick={p.onPick} onViewport={p.onViewport} point={p.point}
       placeLabels={p.placeLabels} />
   );

@@ -1,9 +1,9 @@
 /**
- * Dataset and view pickers: model, run, variable, region, contours and city-label toggles; and the demo-data
+ * Dataset and view pickers: model, run, variable, region, a toggle per overlay and the city labels; and the demo-data
  * label. On a phone the pickers fold into one control that names the dataset and opens them.
  */
 import { useState, type RefObject } from 'react';
-import type { ModelInfo, Region, RunInfo, VariableInfo } from '../lib/types';
+import type { ModelInfo, OverlayInfo, Region, RunInfo, VariableInfo } from '../lib/types';
 import { Picker } from './Picker';
 import { VariablePicker } from './VariablePicker';
 
@@ -18,14 +18,14 @@ interface Props {
   variableFilter: RefObject<HTMLInputElement | null>;
   regions: Region[];
   region: string;
-  contoursAvailable: boolean;
-  contoursOn: boolean;
+  /** The frame's overlays, each with whether it is drawn now. */
+  overlays: (OverlayInfo & { on: boolean })[];
   demo: boolean;
   onModel: (id: string) => void;
   onRun: (run: string) => void;
   onVariable: (id: string) => void;
   onRegion: (id: string) => void;
-  onContours: (on: boolean) => void;
+  onOverlay: (key: string, on: boolean) => void;
   citiesOn: boolean;
   onCities: (on: boolean) => void;
 }
@@ -60,13 +60,13 @@ export function Toolbar(p: Props) {
       <VariablePicker ref={p.variableFilter} variables={p.variables} value={p.variable} onChange={p.onVariable} />
       <Picker label="Region" name="region" value={p.region} onChange={p.onRegion}
         options={p.regions.map((r) => ({ value: r.id, label: r.label }))} />
-      {p.contoursAvailable && (
-        <label className="toggle">
-          <input type="checkbox" data-testid="contours-toggle" checked={p.contoursOn}
-            onChange={(e) => p.onContours(e.target.checked)} />
-          Isotherms
+      {p.overlays.map((o) => (
+        <label className="toggle" key={o.key}>
+          <input type="checkbox" data-testid={`overlay-toggle-${o.key}`} checked={o.on}
+            onChange={(e) => p.onOverlay(o.key, e.target.checked)} />
+          {o.label}
         </label>
-      )}
+      ))}
       <label className="toggle">
         <input type="checkbox" data-testid="cities-toggle" checked={p.citiesOn}
           onChange={(e) => p.onCities(e.target.checked)} />

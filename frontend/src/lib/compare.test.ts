@@ -3,11 +3,11 @@ import { differenceFrames, exportBbox, exportUrl, hoursText, pairByValidTime } f
 import type { Frame, FramesResponse } from './types';
 
 const frame = (fh: number, valid: string, run = '20260129_17z'): Frame => ({
-  fh, valid_time: valid, tile_url: `/tiles/v3/hrrr/${run}/tmp2m/${fh}/{z}/{x}/{y}.png`, contours: {},
+  fh, valid_time: valid, tile_url: `/tiles/v3/hrrr/${run}/tmp2m/${fh}/{z}/{x}/{y}.png`, overlays: {},
 });
 const listing = (model: string, run: string, frames: Frame[]): FramesResponse => ({
   model, run, var: 'tmp2m', units: '°F', kind: 'continuous',
-  legend: { palette: 'temperature_f', units: '°F', kind: 'continuous', decimals: 0, stops: [] }, frames,
+  legend: { palette: 'temperature_f', units: '°F', kind: 'continuous', decimals: 0, stops: [] }, overlays: [], frames,
 });
 
 describe('compare: frames paired by valid time', () => {
@@ -26,7 +26,7 @@ describe('compare: frames paired by valid time', () => {
     const pairs = pairByValidTime(hrrr, gfs);
     const frames = differenceFrames(listing('hrrr', '20260129_17z', hrrr), listing('gfs', '20260129_12z', gfs), pairs);
     expect(frames[0]).toEqual({
-      fh: 1, valid_time: '2026-01-29T18:00:00Z', contours: {},
+      fh: 1, valid_time: '2026-01-29T18:00:00Z', overlays: {},
       tile_url: '/tiles/v3/diff/hrrr/20260129_17z/tmp2m/1/gfs/20260129_12z/tmp2m/6/{z}/{x}/{y}.png',
     });
   });

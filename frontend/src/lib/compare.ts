@@ -42,7 +42,7 @@ export function differenceFrames(a: FramesResponse, b: FramesResponse, pairs: Fr
     fh: p.a.fh,
     valid_time: p.valid_time,
     tile_url: `/tiles/v3/diff/${frameAddress(a, p.a.fh)}/${frameAddress(b, p.b.fh)}/{z}/{x}/{y}.png`,
-    contours: {},
+    overlays: {},
   }));
 }
 

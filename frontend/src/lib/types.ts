@@ -72,8 +72,20 @@ export interface Frame {
   valid_time: string;
   /** Server-relative XYZ template carrying the concrete run id, e.g. `/tiles/v3/hrrr/20260129_17z/tmp2m/1/{z}/{x}/{y}.png`. */
   tile_url: string;
-  /** Contour key → server-relative GeoJSON URL (tmp2m only). */
-  contours: Record<string, string>;
+  /** Overlay key → server-relative URL of this frame's GeoJSON (see `FramesResponse.overlays`). */
+  overlays: Record<string, string>;
+}
+
+/** How an overlay is drawn: lines with value labels, H/L centres, or wind barbs. */
+export type OverlayKind = 'isolines' | 'centres' | 'barbs';
+
+export interface OverlayInfo {
+  key: string;
+  kind: OverlayKind;
+  /** Its toggle's label, e.g. "Isobars (4 hPa)". */
+  label: string;
+  /** Drawn until the user turns it off. */
+  shown: boolean;
 }
 
 export interface FramesResponse {
@@ -83,6 +95,7 @@ export interface FramesResponse {
   units: string;
   kind: Kind;
   legend: Legend;
+  overlays: OverlayInfo[];
   frames: Frame[];
 }
 

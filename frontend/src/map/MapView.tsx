@@ -1,5 +1,5 @@
 /**
- * The MapLibre map: creation, viewport, frame layers, contours, pointer events. No UI controls live here; the
+ * The MapLibre map: creation, viewport, frame layers, overlays, pointer events. No UI controls live here; the
  * component receives what to show and reports readiness, hover points and user camera moves.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -11,7 +11,7 @@ import type { Camera } from '../lib/urls';
 import { absoluteUrl } from '../lib/urls';
 import { baseStyle } from './style';
 import { addBoundaries } from './boundaries';
-import { setContours } from './contours';
+import { setOverlays, type ShownOverlay } from './overlays';
 import { FrameLayers, type FrameReadiness } from './frameLayers';
 import { setPickedPoint, setPlaceLabels } from './points';
 import type { LatLon } from '../lib/urls';
@@ -31,7 +31,8 @@ interface Props {
   initialCamera: Camera | null;
   frames: Frame[];
   frameIndex: number;
-  contourPath: string | null;
+  /** The frame's overlays to draw (server-relative URLs). */
+  overlays: ShownOverlay[];
   onReadiness: (state: FrameReadiness) => void;
   onHover: (point: HoverPoint | null) => void;
   onCameraChange: (camera: Camera) => void;
@@ -137,8 +138,8 @@ export function MapView(props: Props) {
   }, [map, props.frameIndex]);
 
   useEffect(() => {
-    if (map) setContours(map, props.contourPath ? absoluteUrl(props.contourPath, props.origin) : null);
-  }, [map, props.contourPath, props.origin]);
+    if (map) setOverlays(map, props.overlays.map((o) => ({ ...o, url: absoluteUrl(o.url, props.origin) })));
+  }, [map, props.overlays, props.origin]);
 
   useEffect(() => {
     if (map) setPlaceLabels(map, props.placeLabels);

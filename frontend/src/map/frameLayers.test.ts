@@ -32,7 +32,7 @@ class SourceBook {
 
 function run(variable: string, count: number): Frame[] {
   return Array.from({ length: count }, (_, fh) => ({
-    fh, valid_time: '', contours: {}, tile_url: `/tiles/v3/gfs/20260129_12z/${variable}/${fh}/{z}/{x}/{y}.png`,
+    fh, valid_time: '', overlays: {}, tile_url: `/tiles/v3/gfs/20260129_12z/${variable}/${fh}/{z}/{x}/{y}.png`,
   }) as unknown as Frame);
 }
 

@@ -1,21 +1,23 @@
 /**
  * The map's base style, fixed at creation: background, optional online basemap, then empty placeholders for the
- * boundaries and contours that later get their data. Forecast frames are inserted below `FRAMES_BELOW`, so layer
- * order never depends on which data arrived first.
+ * boundaries and labels that later get their data. Forecast frames are inserted below `FRAMES_BELOW`, overlay lines
+ * below `LINES_BELOW` (above the frames, under the boundaries) and overlay symbols below `SYMBOLS_BELOW` (under the
+ * city labels), so layer order never depends on which data arrived first.
  */
 import type { StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { BASEMAP_ATTRIBUTION, BASEMAP_TILES } from '../lib/config';
 
 export const BOUNDARY_SOURCE = 'boundaries';
-export const CONTOUR_SOURCE = 'contours';
-export const CONTOUR_LINE_LAYER = 'contour-lines';
-export const CONTOUR_LABEL_LAYER = 'contour-labels';
 export const PLACE_SOURCE = 'places';
 export const PLACE_LABEL_LAYER = 'place-labels';
 export const POINT_SOURCE = 'picked-point';
-/** Forecast frame layers go directly below this layer: contour lines, then boundaries and labels on top. */
-export const FRAMES_BELOW = CONTOUR_LINE_LAYER;
+/** An empty layer marking the top of the forecast frames: frame layers go directly below it. */
+export const FRAMES_BELOW = 'frames-top';
+/** Overlay lines go directly below the first boundary layer, so above every frame. */
+export const LINES_BELOW = 'boundary-coast';
+/** Overlay labels, centres and barbs go under the city labels. */
+export const SYMBOLS_BELOW = PLACE_LABEL_LAYER;
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
@@ -32,26 +34,15 @@ export function baseStyle(): StyleSpecification {
         ? { basemap: { type: 'raster', tiles: [BASEMAP_TILES], tileSize: 256, attribution: BASEMAP_ATTRIBUTION } }
         : {}),
       [BOUNDARY_SOURCE]: { type: 'geojson', data: EMPTY },
-      [CONTOUR_SOURCE]: { type: 'geojson', data: EMPTY },
       [PLACE_SOURCE]: { type: 'geojson', data: EMPTY },
       [POINT_SOURCE]: { type: 'geojson', data: EMPTY },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe6ec' } },
       ...basemap,
+      { id: FRAMES_BELOW, type: 'background', layout: { visibility: 'none' } },
       {
-        id: CONTOUR_LINE_LAYER,
-        type: 'line',
-        source: CONTOUR_SOURCE,
-        layout: { visibility: 'none', 'line-join': 'round' },
-        paint: {
-          'line-color': ['case', ['to-boolean', ['get', 'major']], '#1a1aff', '#333333'],
-          'line-width': ['case', ['to-boolean', ['get', 'major']], 2.6, 0.8],
-          'line-opacity': ['case', ['to-boolean', ['get', 'major']], 0.95, 0.55],
-        },
-      },
-      {
-        id: 'boundary-coast',
+        id: LINES_BELOW,
         type: 'line',
         source: BOUNDARY_SOURCE,
         filter: ['==', ['get', 'kind'], 'coast'],
@@ -70,21 +61,6 @@ export function baseStyle(): StyleSpecification {
         source: BOUNDARY_SOURCE,
         filter: ['==', ['get', 'kind'], 'state'],
         paint: { 'line-color': '#0d141a', 'line-width': 1.1, 'line-opacity': 0.9 },
-      },
-      {
-        id: CONTOUR_LABEL_LAYER,
-        type: 'symbol',
-        source: CONTOUR_SOURCE,
-        // No glyphs URL: MapLibre draws the labels with the browser's own fonts, which keeps the map offline.
-        layout: {
-          visibility: 'none',
-          'symbol-placement': 'line',
-          'symbol-spacing': 320,
-          'text-field': ['concat', ['number-format', ['get', 'value'], { 'max-fraction-digits': 0 }], '°'],
-          'text-size': ['case', ['to-boolean', ['get', 'major']], 13, 11],
-          'text-font': ['sans-serif'],
-        },
-        paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 },
       },
       {
         id: PLACE_LABEL_LAYER,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Response
 
 from twf import CONTRACT_VERSION
-from twf.api import contours, debug, diff, discovery, export, regions, sample, series, tiles, trend
+from twf.api import debug, diff, discovery, export, overlays, regions, sample, series, tiles, trend
 from twf.api.cors import install_cors
 from twf.api.deps import Services
 from twf.api.errors import install_error_handlers
@@ -16,7 +16,7 @@ from twf.api.schemas import HealthOut
 from twf.api.static import mount_web_viewer
 from twf.config import Settings
 
-DESCRIPTION = "Canonical CONUS forecast maps: discovery from committed manifests, samples, contours, tiles."
+DESCRIPTION = "Canonical CONUS forecast maps: discovery from committed manifests, samples, overlays, tiles."
 
 
 def _base_app(settings: Settings, title: str) -> FastAPI:
@@ -49,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(trend.router)
     app.include_router(export.router)
     app.include_router(discovery.router)
-    app.include_router(contours.router)
+    app.include_router(overlays.router)
     app.include_router(tiles.router)
     app.include_router(diff.tile_router)
     if settings.web_dist is not None and (settings.web_dist / "index.html").is_file():

@@ -20,7 +20,7 @@ from twf.api.schemas import ERRORS, FramesOut, ModelsOut, RunsOut, VarsOut
 from twf.errors import InvalidManifest, NotPublished
 from twf.manifest import Manifest
 from twf.models import REGISTRY
-from twf.models.base import ModelSpec
+from twf.models.base import ModelSpec, VarSpec
 from twf.palettes import legend
 
 log = logging.getLogger("twf.api.discovery")
@@ -34,8 +34,15 @@ def tile_url(model: str, run: str, var: str, fh: int) -> str:
     return f"/tiles/v3/{model}/{run}/{var}/{fh}/{{z}}/{{x}}/{{y}}.png"
 
 
-def contour_url(model: str, run: str, var: str, fh: int, key: str) -> str:
-    return f"/api/v3/{model}/{run}/{var}/{fh}/contours/{key}"
+def overlay_urls(model: str, run: str, var: VarSpec, fh: int) -> dict[str, str]:
+    """Overlay key → the URL of that frame's overlay (`twf.api.overlays`)."""
+    return {o.key: f"/api/v3/{model}/{run}/{var.name}/{fh}/overlays/{o.key}" for o in var.overlays}
+
+
+def overlay_list(var: VarSpec) -> list[dict[str, Any]]:
+    """What the viewer needs to offer the variable's overlays: key, kind (how to draw it), label (its
+    toggle) and whether it is shown until turned off."""
+    return [{"key": o.key, "kind": o.kind, "label": o.label, "shown": o.shown} for o in var.overlays]
 
 
 @router.get("/api/v3/models", response_model=ModelsOut)
@@ -113,11 +120,11 @@ async def frames(model: str, run: str, var: str, request: Request, services: Ser
     def build() -> Any:
         run_id = cached.value.run
         listed = [{"fh": f.fh, "valid_time": f.valid_time, "tile_url": tile_url(spec.name, run_id, var, f.fh),
-                   "contours": {c.key: contour_url(spec.name, run_id, var, f.fh, c.key)
-                                for c in var_spec.contours}}
+                   "overlays": overlay_urls(spec.name, run_id, var_spec, f.fh)}
                   for f in entry.frames]
         return json_body({"model": spec.name, "run": run_id, "var": var_spec.name, "units": var_spec.units,
-                          "kind": var_spec.kind, "legend": legend(var_spec.palette), "frames": listed})
+                          "kind": var_spec.kind, "legend": legend(var_spec.palette),
+                          "overlays": overlay_list(var_spec), "frames": listed})
 
     body = cached.memo(("frames", var_spec.name), build)
     return json_response(request, body, discovery_cache_control(via_latest))

@@ -20,7 +20,7 @@ NO_STORE = "no-store"
 
 
 def frame_cache_control(via_latest: bool) -> str:
-    """Tiles, samples and contours."""
+    """Tiles, samples and overlays."""
     return SHORT if via_latest else IMMUTABLE
 
 

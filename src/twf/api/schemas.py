@@ -6,7 +6,7 @@ for the docs; nothing is validated on the hot path.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -68,7 +68,14 @@ class FrameOut(BaseModel):
     fh: int
     valid_time: str
     tile_url: str
-    contours: dict[str, str]
+    overlays: dict[str, str]  # overlay key → URL of this frame's GeoJSON
+
+
+class OverlayOut(BaseModel):
+    key: str
+    kind: Literal["isolines", "centres", "barbs"]
+    label: str
+    shown: bool  # drawn until the user turns it off
 
 
 class FramesOut(BaseModel):
@@ -78,6 +85,7 @@ class FramesOut(BaseModel):
     units: str
     kind: str
     legend: dict[str, Any]
+    overlays: list[OverlayOut]
     frames: list[FrameOut]
 
 

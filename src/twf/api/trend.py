@@ -16,10 +16,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from twf.api.deps import Services, get_services
-from twf.api.discovery import contour_url, tile_url
+from twf.api.discovery import overlay_list, overlay_urls, tile_url
 from twf.api.http_cache import SHORT, json_body, json_response
 from twf.api.published import FrameRef, resolve_frame, resolve_model, resolve_variable
-from twf.api.schemas import ERRORS, FrameOut
+from twf.api.schemas import ERRORS, FrameOut, OverlayOut
 from twf.errors import ForecastHourOutOfRange, InvalidParameter, InvalidRunId, NotPublished
 from twf.palettes import legend
 from twf.store import iso_utc, parse_run_id
@@ -41,6 +41,7 @@ class TrendOut(BaseModel):
     units: str
     kind: str
     legend: dict
+    overlays: list[OverlayOut]
     frames: list[TrendFrameOut]
 
 
@@ -89,9 +90,9 @@ async def trend(
     first = frames[0]
     body = {"model": first.model.name, "var": first.var.name, "valid_time": first.valid_time,
             "units": first.var.units, "kind": first.var.kind, "legend": legend(first.var.palette),
+            "overlays": overlay_list(first.var),
             "frames": [{"run": f.run.run, "fh": f.fh, "valid_time": f.valid_time,
                         "tile_url": tile_url(f.model.name, f.run.run, f.var.name, f.fh),
-                        "contours": {c.key: contour_url(f.model.name, f.run.run, f.var.name, f.fh, c.key)
-                                     for c in f.var.contours}}
+                        "overlays": overlay_urls(f.model.name, f.run.run, f.var, f.fh)}
                        for f in frames]}
     return json_response(request, json_body(body), SHORT)

@@ -222,6 +222,15 @@ def relative_humidity(inputs: Inputs) -> np.ndarray:
     return np.clip(100 * saturation(inputs["td"][0]) / saturation(inputs["t"][0]), 0, 100).astype(np.float32)
 
 
+def wind_components(form: str, inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """A barb overlay's wind as (u, v), m/s (`twf.models.base.Barbs`): its components as read, or from its
+    speed and the direction it blows from (u = −s·sin d, v = −s·cos d), never interpolating a direction."""
+    if form == "components":
+        return inputs["u"][0], inputs["v"][0]
+    speed, direction = inputs["speed"][0], np.radians(inputs["direction"][0])
+    return (-speed * np.sin(direction)).astype(np.float32), (-speed * np.cos(direction)).astype(np.float32)
+
+
 DERIVATIONS: dict[str, Callable[[Inputs], np.ndarray]] = {
     f.__name__: f for f in (single, wind_speed, run_total, snow_10to1_total, freezing_rain_total,
                             kuchera_ratio, snow_kuchera, radar_ptype, ptype_rate, absolute_vorticity,
@@ -241,6 +250,7 @@ CONVERSIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "pa_to_hpa": lambda pa: pa / np.float32(100),
     "per_s_to_1e5": lambda s: s * np.float32(1e5),
     "kgm3_to_ugm3": lambda kg: kg * np.float32(1e9),
+    "gpm_to_dam": lambda m: m / np.float32(10),  # geopotential metres → decametres, as height maps label them
 }
 
 

@@ -2,10 +2,11 @@
 
 decode (only the needed messages) → derive + convert (native grid, display units) → warp (canonical grid)
 → colorize → RGBA COG (in a worker thread); 4x block mean (or a nearest warp for categorical fields) → value
-COG; contours from the full-resolution warped field → GeoJSON; sidecar. Everything is written into a
-temporary folder in the store's scratch space for the frame's prefix, validated there, then placed into the
-store (`twf.storage`) with the sidecar last, so the prefix never holds a frame whose sidecar is there and
-whose other objects are not: on any failure the temporary folder is removed and the error propagates.
+COG; overlays (isolines, H/L centres, wind barbs) from the full-resolution fields → GeoJSON; sidecar.
+Everything is written into a temporary folder in the store's scratch space for the frame's prefix, validated
+there, then placed into the store (`twf.storage`) with the sidecar last, so the prefix never holds a frame
+whose sidecar is there and whose other objects are not: on any failure the temporary folder is removed and
+the error propagates.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twf.artifacts import CONTOURS, DATA_ARTIFACTS, RGBA, SIDECAR, VALUE
+from twf.artifacts import DATA_ARTIFACTS, OVERLAYS, RGBA, SIDECAR, VALUE
 from twf.builder import cog_writer, sidecar
 from twf.builder.colorize import colorize
 from twf.builder.decode import Message, decode
@@ -82,15 +83,16 @@ def _write_rgba(path: Path, full: np.ndarray, spec: ModelSpec, var_spec: VarSpec
     cog_writer.write_rgba_cog(path, rgba, spec.grid, var_spec.kind == "categorical")
 
 
-def _write_frame(scratch: Path, fh: int, spec: ModelSpec, var_spec: VarSpec, native: np.ndarray,
-                 full: np.ndarray, source: Message, clock: _Clock) -> None:
-    """Rasters and contours into the scratch folder. The RGBA COG, the largest single job, is colourised and
+def _write_frame(scratch: Path, fh: int, spec: ModelSpec, var_spec: VarSpec, plan: FramePlan,
+                 messages: list[Message], native: np.ndarray, full: np.ndarray, clock: _Clock) -> None:
+    """Rasters and overlays into the scratch folder. The RGBA COG, the largest single job, is colourised and
     written in a worker thread (GDAL compresses outside the GIL) while this thread makes the value grid, its
-    COG and the contours."""
-    if var_spec.contours:
-        # Imported here: shapely and contourpy cost start-up a one-shot build of a variable without
-        # contours should not pay.
-        from twf.builder import contours
+    COG and the overlays."""
+    if var_spec.overlays:
+        # Imported here: contourpy, shapely and scipy cost start-up a one-shot build of a variable without
+        # overlays should not pay.
+        from twf.builder import overlays
+    source = messages[0]  # all inputs share the native grid (checked)
     categorical = var_spec.kind == "categorical"
     with ThreadPoolExecutor(max_workers=1) as pool:
         rgba_written = pool.submit(_write_rgba, scratch / RGBA.names(fh, var_spec)[""], full, spec, var_spec)
@@ -101,11 +103,11 @@ def _write_frame(scratch: Path, fh: int, spec: ModelSpec, var_spec: VarSpec, nat
         value_file = scratch / VALUE.names(fh, var_spec)[""]
         cog_writer.write_value_cog(value_file, values, spec.value_grid, categorical)
         clock.lap("values")
-        names = CONTOURS.names(fh, var_spec)
-        for contour_spec in var_spec.contours:
-            collection = contours.isolines(full, spec.grid, contour_spec)
-            (scratch / names[contour_spec.key]).write_bytes(contours.dumps(collection))
-        clock.lap("contours")
+        if var_spec.overlays:
+            names = OVERLAYS.names(fh, var_spec)
+            for key, body in overlays.draw(spec, var_spec, plan, messages, full).items():
+                (scratch / names[key]).write_bytes(body)
+        clock.lap("overlays")
         rgba_written.result()
     clock.lap("rgba (rest)")
 
@@ -142,7 +144,7 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     frame = FrameKeys(prefix, fh)
     scratch = Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=storage.scratch_dir(prefix)))
     try:
-        _write_frame(scratch, fh, spec, var_spec, native, full, source, clock)
+        _write_frame(scratch, fh, spec, var_spec, plan, messages, native, full, clock)
         meta = sidecar.build_sidecar(spec, run, var_spec, fh, full, messages)
         (scratch / SIDECAR.names(fh, var_spec)[""]).write_bytes(meta.dumps())
         validate_frame(LocalStore(scratch), FrameKeys("", fh), spec)

@@ -15,7 +15,9 @@ by name. To add a model:
    - `native_grid`: the upstream grid as GDAL reads the model's files (CRS, transform, shape, and whether its
      winds are grid-relative);
    - `variables`: `VarSpec`s whose `inputs` select GRIB messages by exact element + level (+ window), or one
-     element over several levels (`Profile`), grouped for the viewer's picker (`VarSpec.group`).
+     element over several levels (`Profile`), grouped for the viewer's picker (`VarSpec.group`), and the
+     overlays drawn over them (`VarSpec.overlays`: isolines, H/L centres, wind barbs), whose own inputs are
+     read at the frame's hour like the variable's.
 2. Add it to `REGISTRY` in `twf/models/__init__.py`.
 3. Give it its `native_grid` (and `grib_generating_process`): synthetic GRIB2 for tests and the demo
    (`twf.synthetic`) is then written on its real grid with every input its variables read.
@@ -27,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Literal
+from typing import ClassVar, Literal
 
 from twf.grid import CanonicalGrid
 from twf.models.products import Qualifier
@@ -198,13 +200,71 @@ class Twins:
 
 
 @dataclass(frozen=True)
-class ContourSpec:
-    """Isolines written as `fhXXX.contours.<key>.geojson` from the full-resolution field."""
+class OverlayField:
+    """The field an isoline or centre overlay draws when it is not the variable's own (the 500 hPa heights
+    over the vorticity shading): instantaneous inputs at the frame's hour, combined by a derivation and a
+    unit conversion named in `twf.builder.derive`, as a variable's are."""
+
+    inputs: Mapping[str, Selector]
+    derive: str = "single"
+    convert: str = "identity"
+
+
+@dataclass(frozen=True)
+class Isolines:
+    """Lines every `interval` of the field (isotherms, isobars, heights), each labelled with its value."""
 
     key: str
+    label: str  # the viewer's toggle, e.g. "Isobars (4 hPa)"
     interval: float
     marked: tuple[float, ...] = ()  # levels flagged `"major": true` (e.g. the 32 °F freezing line)
     smoothing_sigma_px: float = 1.5  # Gaussian sigma on the display grid: removes 3 km pixel stair-steps
+    downsample: int = 1  # contoured on the field averaged over n x n display pixels (smooth fields)
+    field: OverlayField | None = None  # None: the variable's own field
+    suffix: str = ""  # after each line's value in its label ("°")
+    shown: bool = True  # drawn until the user turns it off (dense ones start off)
+    kind: ClassVar[str] = "isolines"
+
+
+@dataclass(frozen=True)
+class Centres:
+    """High and low centres (H/L), each labelled with its value (the rule: `twf.builder.centres`): an extreme
+    of the field within `radius_km`, at least `min_depth` (display units) deeper than the field's mean on
+    the circle of that radius."""
+
+    key: str
+    label: str
+    min_depth: float
+    radius_km: float
+    smoothing_km: float = 50.0
+    decimals: int = 0
+    field: OverlayField | None = None
+    shown: bool = True
+    kind: ClassVar[str] = "centres"
+
+
+@dataclass(frozen=True)
+class Barbs:
+    """Wind barbs at thinned points per zoom band (`twf.builder.barbs`), from `inputs`: the components `u`
+    and `v` (`form="components"`; along the native grid's axes where its winds are grid-relative), or
+    `speed` and `direction` (degrees true the wind blows from: NBM)."""
+
+    key: str
+    label: str
+    inputs: Mapping[str, Selector]
+    form: Literal["components", "speed_direction"] = "components"
+    shown: bool = True
+    kind: ClassVar[str] = "barbs"
+
+
+Overlay = Isolines | Centres | Barbs
+
+
+def overlay_inputs(overlay: Overlay) -> Mapping[str, Selector]:
+    """What an overlay reads beyond the variable's own field (read at the frame's hour)."""
+    if isinstance(overlay, Barbs):
+        return overlay.inputs
+    return overlay.field.inputs if overlay.field is not None else {}
 
 
 @dataclass(frozen=True)
@@ -224,7 +284,8 @@ class VarSpec:
     group: Group
     derive: str = "single"
     convert: str = "identity"
-    contours: tuple[ContourSpec, ...] = ()
+    # Drawn over the shading, built per frame (`twf.builder.overlays`); keys unique within the variable.
+    overlays: tuple[Overlay, ...] = ()
     resampling_override: Resampling | None = None
     # A change over time: the field at h minus the same field `change_hours` earlier (24 h precipitation from
     # two run totals, the 24 h temperature change). Accumulations never go below zero and start from zero at
@@ -236,6 +297,9 @@ class VarSpec:
     running: bool = False
 
     def __post_init__(self) -> None:
+        keys = [o.key for o in self.overlays]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"{self.name}: overlay keys {keys} repeat")
         if self.running and self.change_hours:
             raise ValueError(f"{self.name}: a running total cannot also be a change over time")
         if self.running and not self.bucketed:

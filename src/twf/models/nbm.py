@@ -20,7 +20,17 @@ Display resolution 2.5 km: the blend's native spacing (2.54 km), kept so its det
 
 from dataclasses import replace
 
-from twf.models.base import HTGL_10M, SURFACE, Accumulation, Buckets, ModelSpec, NativeGrid, Selector, Twins
+from twf.models.base import (
+    HTGL_10M,
+    SURFACE,
+    Accumulation,
+    Barbs,
+    Buckets,
+    ModelSpec,
+    NativeGrid,
+    Selector,
+    Twins,
+)
 from twf.models.products import EnsembleStdDev, Percentile, Probability
 from twf.models.variables import (
     CLOUD_TOTAL,
@@ -48,6 +58,11 @@ SNOWFALL_TOTAL = replace(
     inputs={"value": Selector("ASNOW", SURFACE, window="run_total")}, convert="m_to_inches",
     palette="snow_in", group="winter",
 )
+# The 10 m wind comes as speed and the direction it blows from, degrees true: the file's resolution and
+# component flags (48: bit 5 clear) say earth-relative, unlike HRRR's and NAM's grid-relative components.
+_WIND = Selector("WIND", HTGL_10M)
+WIND_BARBS = Barbs("barbs", "10 m wind barbs", {"speed": _WIND, "direction": Selector("WDIR", HTGL_10M)},
+                   form="speed_direction")
 ICE_TOTAL_NBM = replace(ICE_TOTAL, inputs={"value": Selector("FICEAC", SURFACE, window="run_total")},
                         derive="run_total")
 
@@ -66,7 +81,8 @@ NATIVE_GRID = NativeGrid(
 # The f012 inventory's order for the elements we read (line numbers there): CAPE 13-14 (its spread after it),
 # DPT 35-36, FICEAC 41-42 (the 1 h and 6 h windows; the 6 h one's percentiles and probabilities follow at
 # 44-63), APCP 77-79 (probabilities) then 99-100, RH 101, TCDC 102-103, ASNOW 120-167 (per window:
-# percentiles, value, probabilities), SNOD 168-171, TMP 192-193, VIS 198-202, GUST 208-209, WIND 212-213.
+# percentiles, value, probabilities), SNOD 168-171, TMP 192-193, VIS 198-202, WDIR 207 (no twin),
+# GUST 208-209, WIND 212-213.
 # One twin of each kind stands for the real file's 1-15 of them, where the writer can spell it as the real
 # file does (VIS's `prob fcst 2/6` numbering, FICEAC's twins of one window only, are left out). PWAT is not
 # read: the blend lists it between APCP's probabilities and its QPF (89-98), an order this layout of grouped
@@ -82,6 +98,7 @@ RECORD_LAYOUT = (
     Twins("SNOD", after=(Probability(above=0.0254),)),
     Twins("TMP", after=(EnsembleStdDev(),)),
     Twins("VIS"),
+    Twins("WDIR"),
     Twins("GUST", after=(EnsembleStdDev(),)),
     Twins("WIND", after=(EnsembleStdDev(),)),
 )
@@ -106,7 +123,7 @@ SPEC = ModelSpec(
     },
     variables=catalog(
         TMP2M, DP2M,
-        replace(WSPD10M, inputs={"value": Selector("WIND", HTGL_10M)}, derive="single"),
+        replace(WSPD10M, inputs={"value": _WIND}, derive="single", overlays=(WIND_BARBS,)),
         with_inputs(WGST10M, value=Selector("GUST", HTGL_10M)),
         PRECIP_TOTAL, SNOWFALL_TOTAL, RH2M, VISIBILITY,
         with_inputs(CLOUD_TOTAL, value=Selector("TCDC", SURFACE)),

@@ -16,10 +16,10 @@ A frame's plan (`FramePlan`) maps each input to its messages. Two spec shapes ad
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 
-from twf.models.base import Buckets, Input, Level, ModelSpec, Profile, Selector, VarSpec
+from twf.models.base import Buckets, Input, Level, ModelSpec, Profile, Selector, VarSpec, overlay_inputs
 from twf.models.products import Qualifier
 
 # GRIB2 statistical process (code table 4.10) → the word wgrib2 inventories print for it; GDAL band tags give
@@ -70,15 +70,16 @@ class FramePlan:
 
     `earlier`: for a change over time, the same inputs `change_hours` before (empty tuples: an accumulation's
     zero at f000). `continues`: for a running total, the frame hour whose total this frame adds to (None: it
-    starts from zero)."""
+    starts from zero). `overlays`: per overlay key, the messages of its own inputs at the frame's hour."""
 
     current: Mapping[str, Requests]
     earlier: Mapping[str, Requests] | None = None
     continues: int | None = None
+    overlays: Mapping[str, Mapping[str, Requests]] = field(default_factory=dict)
 
     def requests(self) -> Requests:
         """Every message, without duplicates, in a stable order."""
-        sides = [self.current, *([self.earlier] if self.earlier is not None else [])]
+        sides = [self.current, *([self.earlier] if self.earlier is not None else []), *self.overlays.values()]
         return tuple(dict.fromkeys(r for side in sides for requests in side.values() for r in requests))
 
 
@@ -222,6 +223,15 @@ def _change_plan(model: ModelSpec, var: VarSpec, fh: int, hours: int) -> FramePl
 
 def frame_plan(model: ModelSpec, var: VarSpec, fh: int) -> FramePlan | None:
     """What frame `fh` of `var` reads, or None if the model's files cannot make that frame."""
+    plan = _field_plan(model, var, fh)
+    if plan is None or not var.overlays:
+        return plan
+    return replace(plan, overlays={o.key: {name: _at(s, fh) for name, s in overlay_inputs(o).items()}
+                                   for o in var.overlays})
+
+
+def _field_plan(model: ModelSpec, var: VarSpec, fh: int) -> FramePlan | None:
+    """The messages of the variable's own field at `fh` (see `frame_plan`)."""
     if var.change_hours:
         return _change_plan(model, var, fh, var.change_hours)
     if not _tiled(model, var):

@@ -31,8 +31,11 @@ from twf.models.base import (
     ISBL_850,
     MEAN_SEA_LEVEL,
     SURFACE,
-    ContourSpec,
+    Barbs,
+    Centres,
+    Isolines,
     Level,
+    OverlayField,
     Profile,
     Selector,
     VarSpec,
@@ -40,14 +43,37 @@ from twf.models.base import (
     layer_above_ground,
 )
 
+# --- overlays -------------------------------------------------------------------------------------------
 # 2 °F isotherms read cleanly at zoom 4-8 on a 3 km field after smoothing; 32 °F is flagged as the freezing
-# line.
-TMP2M_CONTOURS = (ContourSpec(key="iso2f", interval=2.0, marked=(32.0,)),)
+# line. Off until asked for: at 2 °F they crowd the map.
+ISOTHERMS_2F = Isolines("iso2f", "Isotherms (2 °F)", interval=2.0, marked=(32.0,), suffix="°", shown=False)
+# Isobars every 4 hPa as on a surface analysis, 1012 hPa flagged as the standard atmosphere's line;
+# smoothed to ~10 km on a 3 km field, since HRRR's sea-level pressure reduced over mountains is noisy.
+ISOBARS_4HPA = Isolines("isobars", "Isobars (4 hPa)", interval=4.0, marked=(1012.0,), smoothing_sigma_px=3.0,
+                        downsample=2)
+# Highs and lows: lowest (highest) within 600 km (EPSG:3857 km: ~460 km on the ground at 40N) and 2 hPa
+# deeper than the mean around that circle: the synoptic centres, not every kink of a flat pressure field.
+PRESSURE_CENTRES = Centres("centres", "Highs and lows", min_depth=2.0, radius_km=600.0)
+
+
+def heights(hpa: int, interval_dam: int) -> Isolines:
+    """Geopotential height lines of the `hpa` hPa level every `interval_dam` decametres (what upper-air maps
+    draw: 3 dam at 850 hPa, 6 at 500, 12 at 250)."""
+    return Isolines("heights", f"{hpa} hPa heights ({interval_dam} dam)", interval=float(interval_dam),
+                    smoothing_sigma_px=2.0, downsample=2,
+                    field=OverlayField({"value": Selector("HGT", isobaric(hpa))}, convert="gpm_to_dam"))
+
+
+def wind_barbs(level: Level, where: str) -> Barbs:
+    """Barbs of the wind's components at `level` (`where` names it for the toggle: "850 hPa")."""
+    return Barbs("barbs", f"{where} wind barbs", {"u": Selector("UGRD", level), "v": Selector("VGRD", level)})
+
+
 
 TMP2M = VarSpec(
     name="tmp2m", label="2 m temperature", units="°F", kind="continuous",
     inputs={"value": Selector("TMP", HTGL_2M)}, convert="kelvin_to_fahrenheit",
-    palette="temperature_f", group="surface", contours=TMP2M_CONTOURS,
+    palette="temperature_f", group="surface", overlays=(ISOTHERMS_2F,),
 )
 DP2M = VarSpec(
     name="dp2m", label="2 m dew point", units="°F", kind="continuous",
@@ -63,6 +89,7 @@ WSPD10M = VarSpec(
     name="wspd10m", label="10 m wind speed", units="mph", kind="continuous",
     inputs={"u": Selector("UGRD", HTGL_10M), "v": Selector("VGRD", HTGL_10M)},
     derive="wind_speed", convert="mps_to_mph", palette="wind_mph", group="surface",
+    overlays=(wind_barbs(HTGL_10M, "10 m"),),
 )
 WGST10M = VarSpec(
     name="wgst10m", label="10 m wind gust", units="mph", kind="continuous",
@@ -86,7 +113,7 @@ SNOWFALL_TOTAL_10TO1 = VarSpec(
 MSLP = VarSpec(
     name="mslp", label="Mean sea-level pressure", units="hPa", kind="continuous",
     inputs={"value": Selector("PRMSL", MEAN_SEA_LEVEL)}, convert="pa_to_hpa", palette="mslp_hpa",
-    group="surface",
+    group="surface", overlays=(ISOBARS_4HPA, PRESSURE_CENTRES),
 )
 _PTYPE_FLAGS = {
     "rain": Selector("CRAIN", SURFACE),
@@ -139,7 +166,7 @@ SNOW_DEPTH = VarSpec(
 
 def change_of(spec: VarSpec, hours: int, name: str, label: str, **changes: object) -> VarSpec:
     """`spec` as a change over `hours` (see `VarSpec.change_hours`), under its own name and label."""
-    return replace(spec, name=name, label=label, change_hours=hours, contours=(), **changes)
+    return replace(spec, name=name, label=label, change_hours=hours, overlays=(), **changes)
 
 
 PRECIP_1H = change_of(PRECIP_TOTAL, 1, "precip_1h", "1-hour precipitation")
@@ -160,17 +187,20 @@ def snowfall_24h(snowfall_total: VarSpec) -> VarSpec:
 TMP850_HGT = VarSpec(
     name="tmp850_hgt", label="850 hPa temperature and wind", units="°C", kind="continuous",
     inputs={"value": Selector("TMP", ISBL_850)}, convert="kelvin_to_celsius", palette="temperature_c",
-    group="upper_air",
+    group="upper_air", overlays=(heights(850, 3), wind_barbs(ISBL_850, "850 hPa")),
 )
 WIND250 = VarSpec(
     name="wind250", label="250 hPa wind (jet stream)", units="kt", kind="continuous",
     inputs={"u": Selector("UGRD", isobaric(250)), "v": Selector("VGRD", isobaric(250))},
     derive="wind_speed", convert="mps_to_knots", palette="jet_kt", group="upper_air",
+    overlays=(heights(250, 12), wind_barbs(isobaric(250), "250 hPa")),
 )
+# Where a file has winds at 250 hPa but no heights (HRRR's surface file).
+WIND250_WITHOUT_HEIGHTS = replace(WIND250, overlays=(wind_barbs(isobaric(250), "250 hPa"),))
 HGT500_VORT = VarSpec(
     name="hgt500_vort", label="500 hPa absolute vorticity and heights", units="10⁻⁵ s⁻¹", kind="continuous",
     inputs={"value": Selector("ABSV", isobaric(500))}, convert="per_s_to_1e5", palette="vorticity",
-    group="upper_air",
+    group="upper_air", overlays=(heights(500, 6),),
 )
 # Where a file has no ABSV (HRRR's surface file): computed from the 500 hPa wind on the native grid.
 HGT500_VORT_FROM_WIND = replace(

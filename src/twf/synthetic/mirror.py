@@ -2,22 +2,24 @@
 full forecast-hour files (of every file product some variable reads) and their `.idx` inventories: what the
 fetch stage reads as `mirror:PATH`.
 
-Writing is idempotent: a file whose GRIB2 and `.idx` are both present and agree is left alone, so re-running
-only fills in what is missing (or was cut short).
+Writing is idempotent: a file whose GRIB2 and `.idx` are both present, agree and hold the records the
+variables read today is left alone, so re-running only fills in what is missing, was cut short, or was
+written before a variable or overlay started reading another field.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from twf.models.base import ModelSpec
+from twf.models.requirements import MessageRequest
 from twf.synthetic.forecast import forecast_messages
 from twf.synthetic.grib import write_grib2, write_idx
 from twf.synthetic.inventory import idx_path
-from twf.synthetic.plan import products_at
+from twf.synthetic.plan import file_requests, products_at
 
 
 def forecast_file_path(root: Path, model: ModelSpec, ref_time: datetime, fh: int,
@@ -39,12 +41,17 @@ def _message_count(grib_path: Path) -> int | None:
     return count if offset == size else None
 
 
-def is_complete(grib_path: Path) -> bool:
-    """Both files exist and the inventory lists exactly the file's messages."""
+def is_complete(grib_path: Path, requests: Sequence[MessageRequest]) -> bool:
+    """Both files exist, the inventory lists exactly the file's messages, and those are the records
+    `requests` asks for in order (element and level): a file written for an older catalogue, one that lacks
+    a field a variable or overlay has started to read, is not complete."""
     index = idx_path(grib_path)
     if not (grib_path.is_file() and index.is_file()):
         return False
-    return _message_count(grib_path) == len(index.read_text().splitlines())
+    lines = [line.split(":") for line in index.read_text().splitlines()]
+    listed = [(parts[3], parts[4]) for parts in lines if len(parts) > 4]
+    wanted = [(r.element, r.level.idx) for r in requests]
+    return listed == wanted and _message_count(grib_path) == len(lines)
 
 
 def write_forecast_file(root: Path, model: ModelSpec, ref_time: datetime, fh: int,
@@ -52,7 +59,7 @@ def write_forecast_file(root: Path, model: ModelSpec, ref_time: datetime, fh: in
     """(path, written): the synthetic file of one forecast hour (of `product`, default the main one) and its
     `.idx`, unless already complete."""
     path = forecast_file_path(root, model, ref_time, fh, product)
-    if is_complete(path):
+    if is_complete(path, file_requests(model.name, fh, product)):
         return path, False
     write_grib2(path, model, forecast_messages(model, ref_time, fh, product))
     write_idx(path)
