@@ -12,6 +12,7 @@ from twf.hours import parse_hours
 from twf.models import get_model
 from twf.store import parse_run_id
 from twf.synthetic.mirror import is_complete
+from twf.synthetic.plan import file_requests
 
 RUN = "20260129_12z"
 
@@ -31,7 +32,7 @@ def test_writes_a_marked_mirror_and_keeps_complete_files_on_rerun(tmp_path: Path
     assert main(argv) == 0
     model, ref = get_model("gfs"), parse_run_id(RUN)
     paths = [tmp_path / model.file_key(ref, fh) for fh in (0, 3)]
-    assert all(is_complete(p) for p in paths)
+    assert all(is_complete(p, file_requests("gfs", fh)) for p, fh in zip(paths, (0, 3), strict=True))
     assert is_demo_mirror(tmp_path)
     assert read_marker(tmp_path)["runs"] == {"gfs": [RUN]}
     first = capsys.readouterr().out

@@ -39,7 +39,7 @@ def test_manifest_written_is_read_back_with_the_contract_fields(storage: ObjectS
 
     raw = json.loads(storage.get(store.manifest("hrrr", RUN)))
     assert raw == {
-        "contract_version": "3.0", "model": "hrrr", "run": RUN, "ref_time": "2026-01-29T17:00:00Z",
+        "contract_version": "3.1", "model": "hrrr", "run": RUN, "ref_time": "2026-01-29T17:00:00Z",
         "variables": {"tmp2m": {
             "kind": "continuous", "units": "°F", "expected_frames": 19, "available_frames": 2,
             "frames": [{"fh": 0, "valid_time": "2026-01-29T17:00:00Z"},
@@ -107,7 +107,7 @@ def test_latest_never_moves_back_to_an_older_run(storage: ObjectStore) -> None:
     assert not write_latest(storage, "hrrr", "20260129_16z", NOW)
     assert read_latest(storage, "hrrr").run == RUN
     assert json.loads(storage.get(store.latest("hrrr"))) == {
-        "contract_version": "3.0", "model": "hrrr", "run": RUN, "updated": "2026-01-29T18:30:00Z",
+        "contract_version": "3.1", "model": "hrrr", "run": RUN, "updated": "2026-01-29T18:30:00Z",
         "generation": 1}
 
 
