@@ -18,7 +18,7 @@ from twf.artifacts import OVERLAYS
 from twf.builder.decode import decode
 from twf.builder.pipeline import build_frame
 from twf.builder.smoothing import smooth
-from twf.builder.warp import block_mean, warp
+from twf.builder.warp import warp
 from twf.grid import CRS
 from twf.models import get_model
 from twf.models.base import HTGL_10M, ISBL_850, MEAN_SEA_LEVEL, isobaric
@@ -81,11 +81,11 @@ def test_height_lines_are_every_6_dam_on_their_level_of_the_warped_500_hpa_heigh
     [heights] = [o for o in var.overlays if o.key == "heights"]
     request = MessageRequest(6, "HGT", isobaric(500))
     [message] = decode([files["gfs"]], (request,), parse_run_id(GFS_RUN))
-    field = warp(message.data / np.float32(10), message.crs, message.transform, model.grid, "bilinear")
-    # contoured on 2 x 2 display pixels averaged (`Isolines.downsample`), smoothed by the display sigma / 2
+    # drawn on a grid twice as coarse as the display (`Isolines.downsample`), smoothed by the sigma / 2
     assert heights.downsample == 2
     coarse = model.grid.downsampled(2)
-    smoothed = smooth(block_mean(field, 2), heights.smoothing_sigma_px / 2)
+    field = warp(message.data / np.float32(10), message.crs, message.transform, coarse, "bilinear")
+    smoothed = smooth(field, heights.smoothing_sigma_px / 2)
     collection = _overlay(built, "gfs/hgt500_vort", "heights")
     levels = [f["properties"]["value"] for f in collection["features"]]
     assert len(levels) >= 5 and all(level % 6 == 0 for level in levels)

@@ -2,9 +2,10 @@
 isobars and height lines of `twf.models.base.Isolines`).
 
 Why each step (CPU seconds on the 4.3 M pixel HRRR tmp2m frame, 49 levels at 2 °F; ~0.25 s in all):
-- A smooth field (pressure, heights) is first averaged over `Isolines.downsample`² display pixels: 6 km is
-  finer than anything such lines show, and it quarters the smoothing and tiling (isobars on HRRR: 0.3 s →
-  0.1). Pixel sizes below (simplification, speckle) are then of that coarser grid.
+- A smooth field (pressure, heights) is drawn on a grid `Isolines.downsample` times coarser than the display
+  (`working_grid`; the caller averages or warps the field to it): 6 km is finer than anything such lines
+  show, and it quarters the smoothing and tiling (isobars on HRRR: 0.3 s → 0.1) and an overlay field's warp.
+  Pixel sizes below (simplification, speckle) are then of that coarser grid.
 - Gaussian smoothing (sigma ~1.5 display pixels) removes the 3 km stair-steps so lines read cleanly at zoom
   4-8; it is NaN-aware (normalised convolution): the domain edge neither spreads NaN nor bends lines (0.05).
 - The grid is contoured in 128 px tiles, each only for the levels inside its own value range: a tile spans
@@ -24,7 +25,6 @@ import orjson
 import shapely
 
 from twf.builder.smoothing import smooth
-from twf.builder.warp import block_mean
 from twf.grid import MERCATOR_RADIUS_M, CanonicalGrid
 from twf.models.base import Isolines
 
@@ -95,15 +95,19 @@ def _tile_lines(field: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.n
     return np.concatenate(points), line_ids, np.repeat(line_levels, line_counts)
 
 
+def working_grid(grid: CanonicalGrid, spec: Isolines) -> CanonicalGrid:
+    """The grid `spec`'s lines are drawn on: the display `grid`, `spec.downsample` times coarser."""
+    return grid.downsampled(spec.downsample) if spec.downsample > 1 else grid
+
+
 def isolines(field: np.ndarray, grid: CanonicalGrid, spec: Isolines) -> dict:
-    """The GeoJSON FeatureCollection of `spec`'s isolines of `field` (display units, on `grid`).
+    """The GeoJSON FeatureCollection of `spec`'s isolines of `field` (display units, on `grid`: the working
+    grid of `spec`, `working_grid`).
 
     One MultiLineString feature per level, with `value`, `major` (the levels in `spec.marked`) and `label`
     (the value and `spec.suffix`: "32°", "564"). Each line's coordinates are a (n, 2) numpy view, serialised
     directly by `dumps` (no per-point Python floats).
     """
-    if spec.downsample > 1:
-        field, grid = block_mean(field, spec.downsample), grid.downsampled(spec.downsample)
     smoothed = smooth(field, spec.smoothing_sigma_px / spec.downsample)
     points, line_ids, line_levels = _tile_lines(smoothed, contour_levels(smoothed, spec.interval))
     features: list[dict] = []

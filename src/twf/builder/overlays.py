@@ -15,10 +15,10 @@ import numpy as np
 
 from twf.builder.barbs import barbs
 from twf.builder.centres import centres
-from twf.builder.contours import dumps, isolines
+from twf.builder.contours import dumps, isolines, working_grid
 from twf.builder.decode import Message
 from twf.builder.derive import Inputs, convert, derive, wind_components
-from twf.builder.warp import warp
+from twf.builder.warp import block_mean, warp
 from twf.models.base import Barbs, Isolines, ModelSpec, Overlay, VarSpec
 from twf.models.requirements import FramePlan, Requests
 
@@ -28,13 +28,17 @@ def _collection(overlay: Overlay, model: ModelSpec, inputs: Inputs, source: Mess
     if isinstance(overlay, Barbs):
         u, v = wind_components(overlay.form, inputs)
         return barbs(u, v, model.native_grid, model.grid)
-    field = full
+    # Isolines of a smooth field are drawn on a coarser grid: an overlay field is warped straight to it.
+    factor = overlay.downsample if isinstance(overlay, Isolines) else 1
+    grid = working_grid(model.grid, overlay) if isinstance(overlay, Isolines) else model.grid
     if overlay.field is not None:
         native = convert(overlay.field.convert, derive(overlay.field.derive, inputs))
-        field = warp(native, source.crs, source.transform, model.grid, "bilinear")
+        field = warp(native, source.crs, source.transform, grid, "bilinear")
+    else:
+        field = block_mean(full, factor) if factor > 1 else full
     if isinstance(overlay, Isolines):
-        return isolines(field, model.grid, overlay)
-    return centres(field, model.grid, overlay)
+        return isolines(field, grid, overlay)
+    return centres(field, grid, overlay)
 
 
 def draw(model: ModelSpec, var: VarSpec, plan: FramePlan, messages: list[Message],
