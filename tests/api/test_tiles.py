@@ -139,14 +139,14 @@ def test_refc_and_gfs_tiles_render(client: httpx.Client) -> None:
 
 def test_cold_tiles_waiting_to_decode_never_hold_up_other_requests(published: Published) -> None:
     """Fifty first looks at a frame whose blocks decode slowly (a busy disk or CPU) hold at most the tile
-    decoders' threads: an isotherm file and a sample, which need a thread of the shared pool too, are
+    decoders' threads: an isotherm overlay and a sample, which need a thread of the shared pool too, are
     answered while every tile still waits; then every tile is answered."""
     app = in_process_app(published.root)
     services = app.state.services
     held = HeldBack(services.rgba.window)
     services.rgba.window = held
     tiles = [f"{TILE}/9/{x}/{y}@2x.png" for x in range(80, 90) for y in range(178, 183)]
-    others = [f"/api/v3/hrrr/{HRRR_RUN}/tmp2m/1/contours/iso2f",
+    others = [f"/api/v3/hrrr/{HRRR_RUN}/tmp2m/1/overlays/iso2f",
               f"/api/v3/sample?model=hrrr&run={HRRR_RUN}&var=tmp2m&fh=1&lat=45.5&lon=-122.6"]
     answered_others, answered, still_waiting = asyncio.run(held.crowd(app, tiles, others))
     assert answered_others == [200, 200]
