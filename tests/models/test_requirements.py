@@ -6,7 +6,7 @@ import pytest
 
 from twf.models import REGISTRY, get_model
 from twf.models.base import SURFACE, Selector
-from twf.models.requirements import MessageRequest, frame_hours, messages_for
+from twf.models.requirements import MessageRequest, frame_hours, messages_for, planned_hours
 
 
 def _windows(model: str, var: str, fh: int) -> list[tuple]:
@@ -91,3 +91,11 @@ def test_describe_names_element_level_window_and_file():
 
 def test_the_hrrr_catalogue_has_35_or_more_variables():
     assert len(get_model("hrrr").variables) >= 35
+
+
+@pytest.mark.parametrize("model", ["hrrr", "nam", "nbm", "gfs"])
+def test_planned_hours_of_every_cycle_are_its_frame_hours(model):
+    spec = get_model(model)
+    for cycle in spec.cycles:
+        for var in ("tmp2m", "precip_total", "snowfall_total"):
+            assert planned_hours(model, var, cycle) == frame_hours(spec, spec.variables[var], cycle)

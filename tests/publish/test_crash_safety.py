@@ -110,7 +110,7 @@ def assert_series_agree(storage: ObjectStore) -> dict[tuple[str, str], set[int]]
     for run in manifested_runs(storage, MODEL):
         for var, entry in read_manifest(storage, MODEL, run).variables.items():
             loaded = load_series(storage, MODEL, run, var)
-            hours = sorted(loaded[0].hours) if loaded else []
+            hours = tuple(sorted(loaded[0].hours)) if loaded else ()
             held[(run, var)] = set(hours)
             assert held[(run, var)] <= set(entry.fhs), f"{run} {var} store serves unlisted hours"
             cells = SeriesReader(storage).cells(loaded[0], ROWS, COLS, hours) if loaded else []

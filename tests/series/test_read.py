@@ -39,7 +39,7 @@ CELLS = [([100, 100, 101, 101], [200, 201, 200, 201]),
 def test_cells_are_the_frames_values_at_every_hour(frames: Frames, rows: list[int], cols: list[int]) -> None:
     frames.put(*range(10))
     document = frames.commit(*range(10))  # blocks f00-f06 and f07-f09
-    hours = [0, 3, 6, 7, 9]
+    hours = (0, 3, 6, 7, 9)
     cells = SeriesReader(frames.storage).cells(document, np.array(rows), np.array(cols), hours)
     grid = frames.model.value_grid.shape
     expected = np.stack([field(fh, grid)[rows, cols] for fh in hours])
@@ -53,10 +53,10 @@ def test_a_point_costs_one_range_read_per_segment_and_its_index_once(frames: Fra
     storage = counting(frames)
     reader = SeriesReader(storage)
     rows, cols = np.array([100, 100, 101, 101]), np.array([200, 201, 200, 201])
-    reader.cells(document, rows, cols, list(range(19)))
+    reader.cells(document, rows, cols, tuple(range(19)))
     assert len(document.segments) == 1 and len(storage.ranges) == 2  # the index, then the chunk
     storage.ranges.clear()
-    reader.cells(document, rows + 50, cols + 50, list(range(19)))
+    reader.cells(document, rows + 50, cols + 50, tuple(range(19)))
     assert len(storage.ranges) == 1 and storage.ranges[0][2] < 64 << 10
 
 
@@ -65,4 +65,4 @@ def test_a_segment_replaced_since_the_document_was_read_is_not_found(frames: Fra
     old = frames.commit(0)
     frames.commit(0, 1)
     with pytest.raises(ObjectNotFound):
-        SeriesReader(frames.storage).cells(old, np.array([100]), np.array([200]), [0])
+        SeriesReader(frames.storage).cells(old, np.array([100]), np.array([200]), (0,))

@@ -15,6 +15,7 @@ from twf.api.openapi import install_openapi
 from twf.api.schemas import HealthOut
 from twf.api.static import mount_web_viewer
 from twf.config import Settings
+from twf.models.requirements import work_out_plans
 
 DESCRIPTION = "Canonical CONUS forecast maps: discovery from committed manifests, samples, overlays, tiles."
 
@@ -40,6 +41,7 @@ def _base_app(settings: Settings, title: str) -> FastAPI:
 def create_app(settings: Settings) -> FastAPI:
     """API, tiles and (when its dist folder exists) the web viewer, in one process."""
     app = _base_app(settings, "TWF Models v3")
+    work_out_plans(series.DEFAULT_VARS)  # the meteogram's planned hours (each answer lists them), at start
     if settings.enable_debug_scan:
         app.include_router(debug.router)
     app.include_router(regions.router)

@@ -137,3 +137,9 @@ def reading(value: float, var: VarSpec) -> Reading:
 def readings(values: np.ndarray, var: VarSpec) -> list[Reading | None]:
     """`reading` of each value; None where the value is NaN (outside, no-data, not published)."""
     return [reading(v, var) if math.isfinite(v) else None for v in values.tolist()]
+
+
+def rounded(values: np.ndarray) -> list[float | None]:
+    """The `reading` values of a variable that is not class-coded, without the Reading objects (a series
+    answers thousands): rounded the same way, None where the value is NaN."""
+    return [round(v, DECIMALS) if math.isfinite(v) else None for v in values.tolist()]

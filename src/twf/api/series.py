@@ -10,6 +10,8 @@ there is listed with `"outside": true`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 
 import numpy as np
@@ -17,7 +19,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import RUN_JSON, SHORT, json_body, json_response
-from twf.api.point_values import grid_geometry, is_class_coded, readings, stencil
+from twf.api.point_values import Stencil, grid_geometry, is_class_coded, readings, rounded, stencil
 from twf.api.published import resolve_model
 from twf.api.schemas import ERRORS, SeriesOut
 from twf.api.series_values import SeriesRequest, hour_values
@@ -26,14 +28,15 @@ from twf.errors import InvalidParameter, NotPublished, UnknownVariable
 from twf.manifest import Manifest
 from twf.models import REGISTRY
 from twf.models.base import ModelSpec
-from twf.models.requirements import frame_hours
-from twf.store import iso_utc, parse_run_id, safe_segment, valid_time
+from twf.models.requirements import planned_hours
+from twf.store import iso_utc, parse_run_id, safe_segment
 
 router = APIRouter(tags=["series"])
 
 DEFAULT_VARS = ("tmp2m", "dp2m", "precip_total", "snowfall_total", "wspd10m", "wgst10m")  # the meteogram's
 MAX_MODELS = 8  # twice the registry: room for new models, still one screenful of lines
 MAX_VARS = 12
+VALID_TIMES_KEPT = 512  # (run, planned hours): 2-3 per run (instantaneous, accumulated): ~200 runs
 
 
 def _names(text: str | None, default: tuple[str, ...], what: str, limit: int) -> list[str]:
@@ -57,6 +60,13 @@ def _runs(text: str | None, models: list[str]) -> dict[str, str]:
             raise InvalidParameter(f"run {pair!r} is not model:run for one of the requested models")
         runs[model] = run
     return runs
+
+
+@lru_cache(maxsize=VALID_TIMES_KEPT)
+def _valid_times(run: str, hours: tuple[int, ...]) -> tuple[str, ...]:
+    """The ISO valid time of each hour of a run (formatted once, not per request)."""
+    start = parse_run_id(run)
+    return tuple(iso_utc(start + timedelta(hours=fh)) for fh in hours)
 
 
 @dataclass(frozen=True)
@@ -87,24 +97,27 @@ async def _entries(services: Services, model: ModelRun, variables: list[str], x:
     cycle = parse_run_id(run).hour
     entries: list[dict[str, Any]] = []
     found = committed_any = False
+    stencils: dict[str, Stencil] = {}  # by resampling: the variables of a model share its grid
     for name in names:
         var = spec.variables[name]
-        where = stencil(geometry, np.array([x]), np.array([y]), var.resampling)
-        planned = frame_hours(spec, var, cycle)
+        where = stencils.get(var.resampling)
+        if where is None:
+            where = stencils[var.resampling] = stencil(geometry, np.array([x]), np.array([y]), var.resampling)
+        planned = planned_hours(spec.name, name, cycle)
         entry = manifest.variables.get(name)
-        committed = [fh for fh in planned if entry is not None and fh in entry.fhs]
+        listed = set(entry.fhs) if entry is not None else set()
+        committed = tuple(fh for fh in planned if fh in listed)
         committed_any = committed_any or bool(committed)
-        values = await hour_values(services, SeriesRequest(spec, run, var, tuple(committed)), where)
+        values = await hour_values(services, SeriesRequest(spec, run, var, committed), where)
         found = found or bool(np.isfinite(values).any())
-        by_hour = dict(zip(committed, readings(values, var), strict=True))
-        coded = is_class_coded(var)
-        points = []
-        for fh in planned:
-            read = by_hour.get(fh)
-            point: list[Any] = [iso_utc(valid_time(run, fh)), read.value if read else None]
-            if coded:
-                point.append(read.ptype if read else None)
-            points.append(point)
+        times = _valid_times(run, planned)
+        if is_class_coded(var):
+            read = dict(zip(committed, readings(values, var), strict=True))
+            points = [[when, r.value, r.ptype] if (r := read.get(fh)) else [when, None, None]
+                      for fh, when in zip(planned, times, strict=True)]
+        else:
+            value = dict(zip(committed, rounded(values), strict=True))
+            points = [[when, value.get(fh)] for fh, when in zip(planned, times, strict=True)]
         entries.append({"model": spec.name, "run": run, "var": name, "units": var.units, "points": points})
     if committed_any and not found:
         return [{**e, "points": [], "outside": True} for e in entries]

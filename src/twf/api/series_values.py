@@ -59,7 +59,7 @@ def _stored_cells(services: Services, request: SeriesRequest, where: Stencil) ->
             slots = [i for i, fh in enumerate(request.hours) if fh in served]
             if document is None or not slots:
                 break
-            hours = [request.hours[i] for i in slots]
+            hours = tuple(request.hours[i] for i in slots)
             return slots, services.series.cells(document, where.rows[0], where.cols[0], hours)
         except ObjectNotFound:
             continue

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from twf import CONTRACT_VERSION, store
 from twf.errors import InvalidManifest, ObjectNotFound
 from twf.manifest import commit_document, decode
@@ -29,6 +31,17 @@ class SegmentEntry:
 
     def shape(self, grid: tuple[int, int]) -> SegmentShape:
         return SegmentShape(len(self.hours), grid, self.tile)
+
+
+@dataclass(frozen=True)
+class SegmentPart:
+    """The hours a reader takes from one segment: its shard's key and cut, the hours' positions on its time
+    axis (`steps`) and in the hours asked (`slots`), both (n, 1) for indexing."""
+
+    key: str
+    shape: SegmentShape
+    steps: np.ndarray
+    slots: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,31 @@ class SeriesDocument:
     @property
     def hours(self) -> frozenset[int]:
         return frozenset(self.served)
+
+    def parts(self, hours: tuple[int, ...]) -> tuple[SegmentPart, ...]:
+        """Where each of `hours` (all served) is read: per segment, its positions on the segment's time axis
+        and in `hours`. Worked out once per set of hours (a reader asks for the same hours point after
+        point)."""
+        found = self._parts.get(hours)
+        if found is None:
+            found = self._parts[hours] = self._cut(hours)
+        return found
+
+    @cached_property
+    def _parts(self) -> dict[tuple[int, ...], tuple[SegmentPart, ...]]:
+        return {}
+
+    def _cut(self, hours: tuple[int, ...]) -> tuple[SegmentPart, ...]:
+        by_segment: dict[int, tuple[list[int], list[int]]] = {}
+        for slot, fh in enumerate(hours):
+            index, step = self.served[fh]
+            steps, slots = by_segment.setdefault(index, ([], []))
+            steps.append(step)
+            slots.append(slot)
+        return tuple(SegmentPart(self.keys.segment_shard(self.segments[index].name),
+                                 self.segments[index].shape(self.grid),
+                                 np.array(steps)[:, None], np.array(slots)[:, None])
+                     for index, (steps, slots) in sorted(by_segment.items()))
 
     def with_segments(self, segments: tuple[SegmentEntry, ...]) -> SeriesDocument:
         """A copy holding `segments`, less any segment that serves no hour any more (later ones hold all of

@@ -8,8 +8,6 @@ asks the store for nothing else.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
 from twf.bounded_cache import BoundedCache
@@ -34,32 +32,22 @@ class SeriesReader:
             key, lambda: decode_index(self.storage.get_range(key, 0, shape.index_bytes), shape))
 
     def cells(self, document: SeriesDocument, rows: np.ndarray, cols: np.ndarray,
-              hours: list[int]) -> np.ndarray:
+              hours: tuple[int, ...]) -> np.ndarray:
         """The values of cells (rows[k], cols[k]) at each of `hours`, all served by `document`: (hours, cells)
         float32, NaN for no data.
 
         Raises ObjectNotFound when a segment is gone (replaced since the document was read), DamagedSeries
         when one does not decode."""
         out = np.full((len(hours), len(rows)), np.nan, dtype=np.float32)
-        by_segment: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for i, fh in enumerate(hours):
-            index, t = document.served[fh]
-            by_segment[index][0].append(t)
-            by_segment[index][1].append(i)
-        for index, (t_list, i_list) in by_segment.items():
-            steps, slots = np.array(t_list)[:, None], np.array(i_list)[:, None]
-            segment = document.segments[index]
-            shape = segment.shape(document.grid)
-            key = document.keys.segment_shard(segment.name)
-            chunk_index = self._index(key, shape)
-            tile = shape.tile
-            tiles: dict[tuple[int, int], list[int]] = defaultdict(list)
-            for k, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-                tiles[(row // tile, col // tile)].append(k)
-            for (ty, tx), ks in tiles.items():
+        for part in document.parts(hours):
+            chunk_index = self._index(part.key, part.shape)
+            tile = part.shape.tile
+            tile_rows, tile_cols = rows // tile, cols // tile
+            for ty, tx in set(zip(tile_rows.tolist(), tile_cols.tolist(), strict=True)):
                 offset, size = chunk_index[ty, tx]
                 if offset == EMPTY:
                     continue  # no data anywhere on this tile
-                chunk = decode_chunk(self.storage.get_range(key, int(offset), int(size)), shape)
-                out[slots, ks] = chunk[steps, rows[ks] % tile, cols[ks] % tile]
+                ks = np.flatnonzero((tile_rows == ty) & (tile_cols == tx))
+                chunk = decode_chunk(self.storage.get_range(part.key, int(offset), int(size)), part.shape)
+                out[part.slots, ks] = chunk[part.steps, rows[ks] % tile, cols[ks] % tile]
         return out
