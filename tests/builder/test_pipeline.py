@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,13 +12,14 @@ from rio_cogeo.cogeo import cog_validate
 
 from twf import CONTRACT_VERSION
 from twf.artifacts import RGBA, SIDECAR, VALUE
+from twf.builder.pipeline import build_frame
 from twf.builder.validate import validate_frame
 from twf.errors import GridDrift, InvalidFrame
 from twf.models import get_model
 from twf.storage import LocalStore
 from twf.store import FrameKeys
 
-from .conftest import GFS_BUCKETS, NAM_BUCKETS
+from .conftest import GFS_BUCKETS, HRRR_F00, HRRR_RUN, NAM_BUCKETS
 
 
 def _profile(path):
@@ -155,3 +157,23 @@ def test_unit_conversions_give_display_units(frames):
     mslp = frames["hrrr/mslp/2"].frame.sidecar.value_range
     assert 1013.2 <= mslp["min"] < 1014 and 1030 < mslp["max"] <= 1031.3
     assert _interior_mean(frames["hrrr/snowfall_total/2"].file(VALUE)) == pytest.approx(1.0, abs=1e-3)
+
+
+class PrunedOnce(LocalStore):
+    """A store whose staging folder is removed right after it is made, once: a publisher clearing the staged
+    copies of a committed frame prunes the emptied folder between the builder's two steps."""
+
+    pruned = False
+
+    def scratch_dir(self, prefix: str) -> Path:
+        folder = super().scratch_dir(prefix)
+        if not self.pruned:
+            self.pruned = True
+            folder.rmdir()
+        return folder
+
+
+def test_a_staging_folder_pruned_under_the_builder_is_made_again(hrrr_grib_dir: Path, tmp_path: Path) -> None:
+    storage = PrunedOnce(tmp_path / "v3")
+    built = build_frame("hrrr", HRRR_RUN, "tmp2m", 0, [hrrr_grib_dir / HRRR_F00], storage, "hrrr/run/tmp2m")
+    assert storage.pruned and storage.head(SIDECAR.key(built.frame)) is not None

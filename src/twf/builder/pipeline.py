@@ -123,6 +123,24 @@ def _place(scratch: Path, storage: ObjectStore, frame: FrameKeys, var_spec: VarS
     storage.sync([frame.key(name) for name in names])
 
 
+SCRATCH_ATTEMPTS = 3  # a publisher empties and prunes a variable's staging folder at most once per batch
+
+
+def _scratch_folder(storage: ObjectStore, prefix: str, fh: int) -> Path:
+    """A fresh temporary folder for one frame under the staging folder `prefix`. A publisher clearing a
+    committed frame's staged copies removes that folder once it is empty, which can fall between its creation
+    here and ours inside it: then it is made again."""
+    def make() -> Path:
+        return Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=storage.scratch_dir(prefix)))
+
+    for _ in range(SCRATCH_ATTEMPTS - 1):
+        try:
+            return make()
+        except FileNotFoundError:
+            continue
+    return make()
+
+
 def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], storage: ObjectStore,
                 prefix: str = "") -> BuiltFrame:
     """Build one frame into `storage` under `prefix` (e.g. the run's staging prefix for the variable; a
@@ -142,7 +160,7 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     clock.lap("derive+warp")
 
     frame = FrameKeys(prefix, fh)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=storage.scratch_dir(prefix)))
+    scratch = _scratch_folder(storage, prefix, fh)
     try:
         _write_frame(scratch, fh, spec, var_spec, plan, messages, native, full, clock)
         meta = sidecar.build_sidecar(spec, run, var_spec, fh, full, messages)
