@@ -39,15 +39,29 @@ class SeriesReader:
         Raises ObjectNotFound when a segment is gone (replaced since the document was read), DamagedSeries
         when one does not decode."""
         out = np.full((len(hours), len(rows)), np.nan, dtype=np.float32)
+        groups: dict[int, list[_TileCells]] = {}  # by tile side: a run's segments mostly share one
         for part in document.parts(hours):
-            chunk_index = self._index(part.key, part.shape)
             tile = part.shape.tile
-            tile_rows, tile_cols = rows // tile, cols // tile
-            for ty, tx in set(zip(tile_rows.tolist(), tile_cols.tolist(), strict=True)):
-                offset, size = chunk_index[ty, tx]
+            if tile not in groups:
+                groups[tile] = _tile_cells(rows, cols, tile)
+            chunk_index = self._index(part.key, part.shape)
+            for ty, tx, ks, in_rows, in_cols in groups[tile]:
+                offset, size = chunk_index[ty, tx].tolist()
                 if offset == EMPTY:
                     continue  # no data anywhere on this tile
-                ks = np.flatnonzero((tile_rows == ty) & (tile_cols == tx))
-                chunk = decode_chunk(self.storage.get_range(part.key, int(offset), int(size)), part.shape)
-                out[part.slots, ks] = chunk[part.steps, rows[ks] % tile, cols[ks] % tile]
+                chunk = decode_chunk(self.storage.get_range(part.key, offset, size), part.shape)
+                out[part.slots, ks] = chunk[part.steps, in_rows, in_cols]
         return out
+
+
+_TileCells = tuple[int, int, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _tile_cells(rows: np.ndarray, cols: np.ndarray, tile: int) -> list[_TileCells]:
+    """The tiles the cells lie on: (tile row, tile col, which cells, their rows and cols inside the tile)."""
+    tile_rows, tile_cols = rows // tile, cols // tile
+    out = []
+    for ty, tx in dict.fromkeys(zip(tile_rows.tolist(), tile_cols.tolist(), strict=True)):
+        ks = np.flatnonzero((tile_rows == ty) & (tile_cols == tx))
+        out.append((ty, tx, ks, rows[ks] % tile, cols[ks] % tile))
+    return out

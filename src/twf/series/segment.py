@@ -21,7 +21,7 @@ from numcodecs import Blosc
 from twf.errors import DamagedSeries
 from twf.series.layout import VALUE_BYTES
 
-EMPTY = np.uint64(2**64 - 1)  # the index entry (offset and size) of a chunk that is not stored
+EMPTY = 2**64 - 1  # the index entry (offset and size) of a chunk that is not stored
 CHECKSUM_BYTES = 4  # crc32c of the index, after it
 BLOSC = Blosc(cname="lz4", clevel=5, shuffle=Blosc.SHUFFLE, blocksize=0)
 BLOSC_CONFIG = {"typesize": VALUE_BYTES, "cname": "lz4", "clevel": 5, "shuffle": "shuffle", "blocksize": 0}
