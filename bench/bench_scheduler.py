@@ -14,6 +14,7 @@ publish twice its inverse per unit of time.
 from __future__ import annotations
 
 import os
+import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -42,16 +43,22 @@ def _mirror() -> Path:
     return MIRROR
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (the pool's workers, once joined)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     mirror = _mirror()
     print("load average (1, 5, 15 min) at the start: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="twf-bench-scheduler-") as tmp:
         ctx = RunContext(LocalStore(Path(tmp) / "v3"), MODEL, (f"mirror:{mirror}",))
         state = RunState(RunPlan.for_run(MODEL, RUN), RetryPolicy(max_attempts=1))
-        started = time.monotonic()
+        started, cpu_before = time.monotonic(), _cpu_seconds()
         with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
             stats = run_pass(ctx, state, pool, wait_for_retries=False)
-        elapsed = time.monotonic() - started
+        elapsed, cpu = time.monotonic() - started, _cpu_seconds() - cpu_before
     frames = len(stats.published)
     main_peak = peak_rss_mib()
     print(f"{'HRRR ' + RUN + ', all variables, ' + str(WORKERS) + ' workers':<48}{'value':>12}")
@@ -62,6 +69,11 @@ def main() -> None:
     rate = frames / elapsed * 60
     print(f"{'frames per minute':<48}{rate:>12.1f}  target ≥ {TARGET_FRAMES_PER_MINUTE:.0f}: "
           f"{'ok' if rate >= TARGET_FRAMES_PER_MINUTE else 'NOT MET'}")
+    # What the machine's load cannot blur: CPU seconds all processes spent per frame, and the rate two idle
+    # cores would reach at that cost.
+    per_frame = cpu / max(frames, 1)
+    print(f"{'CPU seconds per frame (workers + publisher)':<48}{per_frame:>12.2f}")
+    print(f"{'frames per minute on 2 idle cores at that cost':<48}{2 * 60 / per_frame:>12.1f}")
     for n, (pid, peak) in enumerate(sorted(stats.peak_rss_mib.items()), start=1):
         print(f"{f'peak RSS worker {n} (pid {pid}), MiB':<48}{peak:>12.0f}")
     print(f"{'peak RSS main process (publisher), MiB':<48}{main_peak:>12.0f}")
