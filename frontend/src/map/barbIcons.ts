@@ -1,13 +1,18 @@
 /**
- * Wind barb icons, drawn on a canvas when the map first needs one: the staff points up (north) from the station
+ * Wind barb icons, drawn on a canvas (`overlays.addBarbImages`): the staff points up (north) from the station
  * at the icon's centre, so rotating the icon by the direction the wind blows from points it into the wind.
  * Northern-hemisphere convention: feathers on the staff's clockwise side (right when it points up), a pennant
  * per 50 kt, a full barb per 10 kt, a half barb for 5 kt, outermost first; a circle for calm (under 2.5 kt).
  */
 
+/** Barbs show speed in steps of this many knots, */
+export const BARB_STEP_KT = 5;
+/** up to this many (a faster wind gets its icon; no surface or jet wind on these maps comes near). */
+export const BARB_MAX_KT = 250;
+
 /** Pennants, full and half barbs of a speed rounded to 5 kt. */
 export function barbParts(kt: number): { pennants: number; full: number; half: number } {
-  const rounded = Math.round(kt / 5) * 5;
+  const rounded = Math.round(kt / BARB_STEP_KT) * BARB_STEP_KT;
   return { pennants: Math.floor(rounded / 50), full: Math.floor((rounded % 50) / 10), half: rounded % 10 === 5 ? 1 : 0 };
 }
 

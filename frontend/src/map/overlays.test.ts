@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { barbParts } from './barbIcons';
-import { overlayLayers, overlaySource, setOverlays, type OverlayMap, type ShownOverlay } from './overlays';
+import { BARB_MAX_KT, barbParts } from './barbIcons';
+import { addBarbImages, overlayLayers, overlaySource, setOverlays, type OverlayMap, type ShownOverlay } from './overlays';
 import { LINES_BELOW, SYMBOLS_BELOW } from './style';
 
 /** The part of a MapLibre map `setOverlays` talks to: sources with their data, layers in order of addition. */
 class OverlayBook {
   readonly data = new Map<string, unknown>();
   readonly layers: { id: string; below: string }[] = [];
-  readonly listeners: string[] = [];
-  on(event: string): void { this.listeners.push(event); }
-  hasImage(): boolean { return false; }
-  addImage(): void {}
+  readonly images: string[] = [];
+  hasImage(id: string): boolean { return this.images.includes(id); }
+  addImage(id: string): void { this.images.push(id); }
   getLayer(id: string) { return this.layers.some((l) => l.id === id) ? {} : undefined; }
   getSource(id: string) {
     return this.data.has(id) ? { setData: (data: unknown) => this.data.set(id, data) } : undefined;
@@ -35,7 +34,6 @@ describe('overlays', () => {
       { id: 'overlay:isobars:labels', below: SYMBOLS_BELOW },
       { id: 'overlay:centres:centres', below: SYMBOLS_BELOW },
     ]);
-    expect(book.listeners).toEqual(['styleimagemissing']);
   });
 
   it('follow the frame by re-pointing their sources, and go when toggled off', () => {
@@ -58,6 +56,18 @@ describe('overlays', () => {
       filter: ['<=', ['get', 'zoom'], ['zoom']],
       layout: { 'icon-rotate': ['get', 'dir'], 'icon-rotation-alignment': 'map' },
     });
+  });
+});
+
+describe('barb icons', () => {
+  it('are all there, every 5 kt, before a barb layer asks for one, and are drawn once', () => {
+    const book = new OverlayBook();
+    const drawn: number[] = [];
+    const draw = (kt: number) => { drawn.push(kt); return {} as ImageData; };
+    addBarbImages(book as unknown as OverlayMap, draw);
+    addBarbImages(book as unknown as OverlayMap, draw);
+    expect(book.images).toEqual(Array.from({ length: BARB_MAX_KT / 5 + 1 }, (_, i) => `barb-${i * 5}`));
+    expect(drawn).toHaveLength(book.images.length);
   });
 });
 

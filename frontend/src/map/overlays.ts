@@ -9,7 +9,7 @@ import type {
   SymbolLayerSpecification,
 } from 'maplibre-gl';
 import type { OverlayKind } from '../lib/types';
-import { drawBarb } from './barbIcons';
+import { BARB_MAX_KT, BARB_STEP_KT, drawBarb } from './barbIcons';
 import { LINES_BELOW, SYMBOLS_BELOW } from './style';
 
 export interface ShownOverlay {
@@ -21,7 +21,7 @@ export interface ShownOverlay {
 
 /** What `setOverlays` uses of a MapLibre map (so its bookkeeping can be exercised without WebGL). */
 export type OverlayMap = Pick<MapLibreMap, 'getSource' | 'addSource' | 'removeSource' | 'addLayer' | 'removeLayer'
-  | 'getLayer' | 'on' | 'hasImage' | 'addImage'>;
+  | 'getLayer' | 'hasImage' | 'addImage'>;
 
 export const overlaySource = (key: string) => `overlay:${key}`;
 
@@ -58,7 +58,8 @@ export function overlayLayers(key: string, kind: OverlayKind): { layer: LayerSpe
   // blows from (relative to the map, so it stays right when the map is rotated).
   const barbs: SymbolLayerSpecification = {
     id: `${source}:barbs`, type: 'symbol', source, filter: ['<=', ['get', 'zoom'], ['zoom']],
-    layout: { 'icon-image': ['concat', 'barb-', ['to-string', ['*', 5, ['round', ['/', ['get', 'kt'], 5]]]]],
+    layout: { 'icon-image': ['concat', 'barb-', ['to-string',
+      ['min', BARB_MAX_KT, ['*', BARB_STEP_KT, ['round', ['/', ['get', 'kt'], BARB_STEP_KT]]]]]],
       'icon-rotate': ['get', 'dir'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true,
       'icon-ignore-placement': true },
   };
@@ -67,12 +68,16 @@ export function overlayLayers(key: string, kind: OverlayKind): { layer: LayerSpe
 
 const shownOn = new WeakMap<OverlayMap, Map<string, ShownOverlay>>();
 
-/** Barb icons are drawn when a layer first asks for one (`barb-35`: 35 kt). */
-function provideBarbs(map: OverlayMap): void {
-  map.on('styleimagemissing', (e: { id: string }) => {
-    const match = /^barb-(\d+)$/.exec(e.id);
-    if (match && !map.hasImage(e.id)) map.addImage(e.id, drawBarb(Number(match[1])), { pixelRatio: 2 });
-  });
+/**
+ * Every barb icon (`barb-35`: 35 kt), drawn before a barb layer is added: MapLibre lays a tile out with the
+ * images it has, and an icon added later (in a `styleimagemissing` handler) never reaches the tiles laid out
+ * without it.
+ */
+export function addBarbImages(map: Pick<OverlayMap, 'hasImage' | 'addImage'>, draw = drawBarb): void {
+  for (let kt = 0; kt <= BARB_MAX_KT; kt += BARB_STEP_KT) {
+    const id = `barb-${kt}`;
+    if (!map.hasImage(id)) map.addImage(id, draw(kt), { pixelRatio: 2 });
+  }
 }
 
 function remove(map: OverlayMap, overlay: ShownOverlay): void {
@@ -86,7 +91,6 @@ export function setOverlays(map: OverlayMap, overlays: ShownOverlay[]): void {
   if (!shown) {
     shown = new Map();
     shownOn.set(map, shown);
-    provideBarbs(map);
   }
   const wanted = new Map(overlays.map((o) => [o.key, o]));
   for (const [key, overlay] of shown) {
@@ -98,6 +102,7 @@ export function setOverlays(map: OverlayMap, overlays: ShownOverlay[]): void {
   for (const overlay of overlays) {
     const before = shown.get(overlay.key);
     if (!before) {
+      if (overlay.kind === 'barbs') addBarbImages(map);
       map.addSource(overlaySource(overlay.key), { type: 'geojson', data: overlay.url });
       for (const { layer, below } of overlayLayers(overlay.key, overlay.kind)) map.addLayer(layer, below);
     } else if (before.url !== overlay.url) {
