@@ -208,3 +208,10 @@ class StorageUnavailable(TWFError):
 
     exit_code = 10
     http_status = 503
+
+
+class ExecutorUnavailable(TWFError):
+    """The builds cannot run where `twf scheduler` was told to run them: a bad --workers, or a Dask scheduler
+    that is malformed, unreachable or has no worker."""
+
+    exit_code = 11

@@ -17,9 +17,7 @@ import logging
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from pathlib import Path
 
 from twf import store
@@ -34,6 +32,7 @@ from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec
 from twf.publish import RunPlan, publish_frames
 from twf.retention import DEFAULT_KEEP_RUNS, apply_retention
+from twf.scheduling.executors import EXECUTORS, BuildPool, build_pool
 from twf.scheduling.runner import Progress, RunContext, run_pass
 from twf.scheduling.state import RetryPolicy, RunState
 from twf.storage import configured_store
@@ -48,7 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", action="append", default=[],
                         help="aws | nomads | google | mirror:PATH | file:///PATH | http(s)://HOST/; "
                              "repeatable, tried in order (default: the model's public sources)")
-    parser.add_argument("--workers", type=int, default=2, help="build processes (default 2)")
+    parser.add_argument("--executor", choices=EXECUTORS, default="local",
+                        help="where frames are built: local worker processes (default) or a Dask cluster")
+    parser.add_argument("--workers", type=int, default=2, help="local build processes (default 2)")
+    parser.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT",
+                        help="the Dask scheduler whose workers build (with --executor dask)")
     parser.add_argument("--data-root", type=Path, help="data root (default: TWF_DATA_ROOT)")
     parser.add_argument("--run", help="this run id instead of the newest one")
     parser.add_argument("--vars", help="comma-separated variables (default: all of the model's)")
@@ -70,8 +73,6 @@ def run(args: argparse.Namespace) -> int:
     variables = tuple(get_variable(model, v.strip()).name for v in wanted) or None
     if args.run:
         check_frame(model, args.run, model.forecast_hours(parse_run_id(args.run).hour)[0])
-    if args.workers < 1:
-        raise TWFError("--workers must be at least 1")
     cache_dir = None if all(s.is_local for s in sources) else str(load_settings().cache_dir)
     demo = any(root is not None and is_demo_mirror(root) for root in map(local_root, sources))
     if demo:
@@ -79,11 +80,12 @@ def run(args: argparse.Namespace) -> int:
                  model.name)
     ctx = RunContext(storage, model, names, cache_dir, demo)
     policy = RetryPolicy(max_attempts=max(1, args.max_attempts), base_seconds=args.retry_seconds)
-    for finding in check_model(storage, model):
-        log.warning("check: %s", finding.line())
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Scheduler(ctx, args.workers, policy, variables, args.keep_runs, stop) as scheduler:
+    pool = build_pool(args.executor, args.workers, args.dask_scheduler)
+    with Scheduler(ctx, pool, policy, variables, args.keep_runs, stop) as scheduler:
+        for finding in check_model(storage, model):
+            log.warning("check: %s", finding.line())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         if args.once:
             return scheduler.once(args.run)
         scheduler.forever(args.run, args.poll_seconds)
@@ -91,25 +93,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 class Scheduler:
-    """Follows one model's newest run with a pool of worker processes (restarted if a worker dies)."""
+    """Follows one model's newest run, building on a pool (`twf.scheduling.executors`), publishing here."""
 
-    def __init__(self, ctx: RunContext, workers: int, policy: RetryPolicy,
+    def __init__(self, ctx: RunContext, pool: BuildPool, policy: RetryPolicy,
                  variables: tuple[str, ...] | None, keep_runs: int, stop: threading.Event) -> None:
-        self.ctx, self.workers, self.policy, self.variables = ctx, workers, policy, variables
+        self.ctx, self.pool, self.policy, self.variables = ctx, pool, policy, variables
         self.keep_runs, self.stop = keep_runs, stop
         self.progress = Progress()
         self.started: dict[str, tuple[float, int]] = {}  # run → (when followed, frames already committed)
-        self.pool = self._new_pool()
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        """Spawned, not forked: workers start clean of the parent's GDAL state and open files."""
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
 
     def __enter__(self) -> Scheduler:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.close()
 
     @property
     def model(self) -> ModelSpec:
@@ -137,11 +134,10 @@ class Scheduler:
         Returns the number of frames published, or -1 when the pass only produced failures.
         """
         try:
-            stats = run_pass(self.ctx, state, self.pool, wait_for_retries=wait_for_retries,
-                             progress=self.progress, stop=self.stop.is_set, spread=self.workers)
+            stats = run_pass(self.ctx, state, self.pool.executor, wait_for_retries=wait_for_retries,
+                             progress=self.progress, stop=self.stop.is_set, spread=self.pool.slots())
         except BrokenProcessPool as exc:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new_pool()
+            self.pool.restart()
             raise TWFError(f"a worker process died ({exc}); workers restarted") from None
         except OSError as exc:  # e.g. ENOSPC writing a manifest: committed state is unchanged
             raise TWFError(f"pass over {state.plan.run} failed: {exc}") from None

@@ -130,13 +130,10 @@ def staging_totals(model: str, run: str) -> str:
     return f"{staging_run(model, run)}/{RUNNING_TOTALS}"
 
 
-def staging_grib(model: str, run: str, fh: int, *variables: str) -> str:
-    """Where the scheduler fetches one forecast hour's GRIB2 subsets (`_grib` can never be a variable); with
-    `variables`, folders inside it: one task's own (named for its first variable: an hour's variables may be
-    dealt to tasks that run at once, each removing only its own folder), then a variable's own fetch inside
-    that. A worker's scratch folder, never objects."""
-    hour = f"{staging_run(model, run)}/_grib/{frame_stem(fh)}"
-    return "/".join([hour, *(safe_segment(var, "variable") for var in variables)])
+def staging_grib(model: str, run: str, fh: int) -> str:
+    """Where the scheduler fetches one forecast hour's GRIB2 subsets (`_grib` can never be a variable), each
+    attempt in a folder of its own (`twf.scratch`). A worker's scratch, never objects."""
+    return f"{staging_run(model, run)}/_grib/{frame_stem(fh)}"
 
 
 def publish_lock(model: str) -> str:

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from twf.storage import LocalStore
 
 from .mirror import OLDER_RUN, REAL_RUN, write_real, write_synthetic
 
@@ -24,11 +27,16 @@ def mirror_template(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Pat
     return root
 
 
-def scheduler_command(mirror: Path, root: Path, *args: str) -> list[str]:
-    """`twf scheduler --once` of HRRR from a mirror folder, with quick retries."""
+def once_command(mirror: Path, *args: str) -> list[str]:
+    """`twf scheduler --once` of HRRR on `mirror`, with quick retries (its store: `--data-root` in `args`, or
+    the environment's)."""
     return [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--once",
-            "--source", f"mirror:{mirror}", "--workers", "2", "--data-root", str(root),
-            "--retry-seconds", "0.05", "--max-attempts", "2", *args]
+            "--source", f"mirror:{mirror}", "--retry-seconds", "0.05", "--max-attempts", "2", *args]
+
+
+def scheduler_command(mirror: Path, root: Path, *args: str) -> list[str]:
+    """`once_command` on 2 local worker processes into the data root `root`."""
+    return once_command(mirror, "--workers", "2", "--data-root", str(root), *args)
 
 
 @pytest.fixture
@@ -40,4 +48,26 @@ def scheduler(data_root: Path) -> Scheduler:
                               timeout=timeout)
 
     return run
+
+
+# The frames every way of building is compared with: two variables (one with contours) over four hours.
+REFERENCE_VARS = ("refc", "tmp2m")
+
+
+@pytest.fixture(scope="session")
+def reference_run(tmp_path_factory: pytest.TempPathFactory, mirror_template: Path) -> LocalStore:
+    """REAL_RUN's `REFERENCE_VARS` at f00-f03 as the local pool of 2 processes publishes them."""
+    root = tmp_path_factory.mktemp("reference") / "v3"
+    cmd = once_command(mirror_template, "--workers", "2", "--data-root", str(root), "--run", REAL_RUN,
+                       "--vars", ",".join(REFERENCE_VARS))
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return LocalStore(root)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
 

@@ -22,7 +22,7 @@ from twf.manifest import list_runs, read_latest, read_manifest
 from twf.models import get_model
 from twf.storage import LocalStore
 
-from .conftest import Scheduler, scheduler_command
+from .conftest import Scheduler, scheduler_command, wait_for
 from .mirror import OLDER_RUN, REAL_RUN, write_real, write_synthetic
 
 
@@ -89,13 +89,6 @@ def polling_scheduler(mirror: Path, data_root: Path, *args: str) -> list[str]:
     """The command of a long-running `twf scheduler` (no --once) on one worker, polling `mirror` often."""
     return [sys.executable, "-m", "twf", "scheduler", "--model", "hrrr", "--source", f"mirror:{mirror}",
             "--workers", "1", "--vars", "refc", "--data-root", str(data_root), "--poll-seconds", "0.3", *args]
-
-
-def wait_for(condition, timeout: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
 
 
 def test_newer_run_supersedes_the_one_being_built_and_retention_drops_it(

@@ -3,16 +3,16 @@
 decode (only the needed messages) → derive + convert (native grid, display units) → warp (canonical grid)
 → colorize → RGBA COG (in a worker thread); 4x block mean (or a nearest warp for categorical fields) → value
 COG; overlays (isolines, H/L centres, wind barbs) from the full-resolution fields → GeoJSON; sidecar.
-Everything is written into a temporary folder in the store's scratch space for the frame's prefix, validated
-there, then placed into the store (`twf.storage`) with the sidecar last, so the prefix never holds a frame
-whose sidecar is there and whose other objects are not: on any failure the temporary folder is removed and
-the error propagates.
+Everything is written into a folder of this attempt alone (`twf.scratch`) in the store's scratch space for
+the frame's prefix, validated there, then placed into the store (`twf.storage`) with the sidecar last, so
+the prefix never holds a frame whose sidecar is there and whose other objects are not: on any failure the
+folder is removed and the error propagates. A repeated build (a rescheduled Dask task) writes the same
+objects again, never beside them.
 """
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +35,7 @@ from twf.models import check_frame, get_model, get_variable
 from twf.models.base import ModelSpec, VarSpec
 from twf.models.requirements import FramePlan, frame_plan
 from twf.palettes import get_palette
+from twf.scratch import attempt_dir
 from twf.sidecar import Sidecar
 from twf.storage import LocalStore, ObjectStore
 from twf.store import FrameKeys, frame_stem, parse_run_id
@@ -123,24 +124,6 @@ def _place(scratch: Path, storage: ObjectStore, frame: FrameKeys, var_spec: VarS
     storage.sync([frame.key(name) for name in names])
 
 
-SCRATCH_ATTEMPTS = 3  # a publisher empties and prunes a variable's staging folder at most once per batch
-
-
-def _scratch_folder(storage: ObjectStore, prefix: str, fh: int) -> Path:
-    """A fresh temporary folder for one frame under the staging folder `prefix`. A publisher clearing a
-    committed frame's staged copies removes that folder once it is empty, which can fall between its creation
-    here and ours inside it: then it is made again."""
-    def make() -> Path:
-        return Path(tempfile.mkdtemp(prefix=f".{frame_stem(fh)}.tmp-", dir=storage.scratch_dir(prefix)))
-
-    for _ in range(SCRATCH_ATTEMPTS - 1):
-        try:
-            return make()
-        except FileNotFoundError:
-            continue
-    return make()
-
-
 def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], storage: ObjectStore,
                 prefix: str = "") -> BuiltFrame:
     """Build one frame into `storage` under `prefix` (e.g. the run's staging prefix for the variable; a
@@ -160,7 +143,7 @@ def build_frame(model: str, run: str, var: str, fh: int, gribs: Sequence[Path], 
     clock.lap("derive+warp")
 
     frame = FrameKeys(prefix, fh)
-    scratch = _scratch_folder(storage, prefix, fh)
+    scratch = attempt_dir(storage.scratch_dir(prefix), frame_stem(fh))
     try:
         _write_frame(scratch, fh, spec, var_spec, plan, messages, native, full, clock)
         meta = sidecar.build_sidecar(spec, run, var_spec, fh, full, messages)

@@ -22,16 +22,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from twf.errors import WriteConflict
 from twf.fetch.discovery import available_hours
 from twf.fetch.sources import chosen_sources
 from twf.models.base import ModelSpec
-from twf.publish import Frame, publish_frames
+from twf.publish import Frame, PublishReport, publish_frames
 from twf.scheduling.state import RunState
 from twf.scheduling.worker import FrameOutcome, FrameTask, TaskResult, run_task
 from twf.storage import ObjectStore
 from twf.store import frame_stem, parse_run_id
 
 log = logging.getLogger("twf.scheduler")
+
+PUBLISH_ATTEMPTS = 3  # one batch's commits against another writer's before its frames wait for a retry
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassSta
             _failed(ctx, state, (outcome.var, outcome.fh), outcome.detail, stats, outcome.permanent)
     unavailable = state.unavailable()
     if built or unavailable != state.reported_unavailable:
-        report = publish_frames(ctx.storage, state.plan, built, unavailable=unavailable)
+        report = _publish(ctx, state, built, unavailable)
         state.reported_unavailable = unavailable
         stats.latest_run = report.latest_run
         for frame, detail in report.failed.items():
@@ -161,6 +164,21 @@ def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassSta
                      frame_stem(frame[1]), seconds[frame])
     if progress:
         progress.show(state.plan.run, state)
+
+
+def _publish(ctx: RunContext, state: RunState, built: list[Frame],
+             unavailable: dict[str, str]) -> PublishReport:
+    """Publish, again over the other writer's commit when a second scheduler of the model committed the run
+    first (WriteConflict: nothing of the batch was committed, its frames are still staged, and frames the
+    other one committed are skipped); a batch that keeps losing fails its frames, which are retried later."""
+    for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+        try:
+            return publish_frames(ctx.storage, state.plan, built, unavailable=unavailable)
+        except WriteConflict as exc:
+            log.warning("%s %s: %s (publish attempt %d of %d)", ctx.model.name, state.plan.run, exc, attempt,
+                        PUBLISH_ATTEMPTS)
+            detail = f"{type(exc).__name__}: {exc}"
+    return PublishReport(state.plan.run, failed=dict.fromkeys(built, detail))
 
 
 def _failed(ctx: RunContext, state: RunState, frame: Frame, detail: str, stats: PassStats,

@@ -1,8 +1,14 @@
 """One task of a worker process: fetch one forecast hour's messages, build each variable's frame into staging.
 
-Tasks are plain, picklable data so they cross into `ProcessPoolExecutor` workers; a worker never touches
-`published/` or a manifest (only the scheduler's main process publishes). Any failure becomes a per-frame
-outcome: a corrupt file or a missing message fails those frames, never the worker or the pass.
+Tasks are plain, picklable data so they cross into a local pool's worker processes or a Dask cluster's
+workers (`twf.scheduling.executors`); a worker never writes `published/` or a manifest (only the scheduler
+process publishes). Any failure becomes a per-frame outcome: a corrupt file or a missing message fails those
+frames, never the worker or the pass.
+
+A task is idempotent, since Dask runs one again when its worker dies, even after the scheduler already took
+its result: each attempt fetches and builds in folders of its own (`twf.scratch`), a build writes the same
+staging objects again (whole objects, replaced, never added beside), frames the run's manifest already lists
+are not built again, and the publisher commits a frame at most once (`publish_frames` skips listed ones).
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from twf.errors import TWFError
 from twf.fetch.cache import DownloadCache
 from twf.fetch.frame import fetch_frame_files
 from twf.fetch.sources import chosen_sources
+from twf.manifest import load_manifest
 from twf.models import get_model
+from twf.scratch import attempt_dir
 from twf.storage import ObjectStore, open_store
 from twf.store import parse_run_id
 
@@ -79,26 +87,37 @@ def _build_one(task: FrameTask, storage: ObjectStore, var: str, gribs: list[Path
     build_frame(task.model, task.run, var, task.fh, gribs, storage, prefix)
 
 
+def _committed(storage: ObjectStore, task: FrameTask) -> set[str]:
+    """The task's variables whose frame the run's manifest already lists (a repeated task's, or a racing
+    scheduler's): nothing to build."""
+    loaded = load_manifest(storage, task.model, task.run)
+    return {v for v in task.variables if loaded is not None and loaded[0].has_frame(v, task.fh)}
+
+
 def run_task(task: FrameTask) -> TaskResult:
-    """Fetch once for all the task's variables (falling back to one fetch per variable if that fails, so one
-    missing message costs one frame), then build each frame. Runs in a worker process."""
+    """Fetch once for all the task's variables not committed yet (falling back to one fetch per variable if
+    that fails, so one missing message costs one frame), then build each frame. Runs in a worker process."""
     storage = open_store(task.storage_url)  # credentials from this worker's own environment
-    grib_prefix = store.staging_grib(task.model, task.run, task.fh, task.variables[0])
-    grib_dir = storage.scratch_dir(grib_prefix)
-    outcomes: list[FrameOutcome] = []
+    committed = _committed(storage, task)
+    outcomes = [FrameOutcome(v, task.fh, True, "already committed", 0.0) for v in sorted(committed)]
+    variables = tuple(v for v in task.variables if v not in committed)
+    if not variables:
+        return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak_rss_mib())
+    grib_prefix = store.staging_grib(task.model, task.run, task.fh)
+    grib_dir = attempt_dir(storage.scratch_dir(grib_prefix), "grib")
+    failed = False
     try:
         shared: list[Path] | None = None
         try:
-            shared = _fetch(task, task.variables, grib_dir)
+            shared = _fetch(task, variables, grib_dir)
         except Exception as exc:  # noqa: BLE001 - any fetch failure is retried per variable below
-            if len(task.variables) == 1:
-                outcomes.append(_failure(task.variables[0], task.fh, exc, 0.0))
-        for var in task.variables if not outcomes else ():
+            if len(variables) == 1:
+                outcomes.append(_failure(variables[0], task.fh, exc, 0.0))
+                failed = True
+        for var in variables if not failed else ():
             start = time.monotonic()
             try:
-                own_dir = storage.scratch_dir(store.staging_grib(task.model, task.run, task.fh,
-                                                                 task.variables[0], var))
-                gribs = shared if shared is not None else _fetch(task, (var,), own_dir)
+                gribs = shared if shared is not None else _fetch(task, (var,), grib_dir / var)
                 _build_one(task, storage, var, gribs)
             except Exception as exc:  # noqa: BLE001 - a worker reports every failure as that frame's outcome
                 outcomes.append(_failure(var, task.fh, exc, time.monotonic() - start))
@@ -106,7 +125,7 @@ def run_task(task: FrameTask) -> TaskResult:
             outcomes.append(FrameOutcome(var, task.fh, True, "", time.monotonic() - start))
     finally:
         shutil.rmtree(grib_dir, ignore_errors=True)
-        storage.release_scratch(grib_prefix)  # and the hour's and `_grib` folders, once no task uses them
+        storage.release_scratch(grib_prefix)  # the hour's folder, once no other attempt is fetching into it
     return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak_rss_mib())
 
 

@@ -1,0 +1,117 @@
+"""`twf scheduler --executor dask`: frames built on a real Dask cluster (a `LocalCluster` of 2 worker processes
+on 127.0.0.1, which the scheduler reaches over TCP) are byte for byte the local pool's, on S3 as locally, and
+a worker SIGKILLed mid-run changes nothing: Dask runs its task again elsewhere and the run completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from distributed import Client, LocalCluster
+from distributed.diagnostics.plugin import SchedulerPlugin
+
+from bench.soak_publish import compare_runs
+from tests.conftest import S3_CREDENTIALS, s3_environ, s3_store
+from twf.check import check_model
+from twf.manifest import read_latest
+from twf.models import get_model
+from twf.storage import LocalStore, ObjectStore
+
+from .conftest import REFERENCE_VARS, once_command, wait_for
+from .mirror import REAL_RUN
+
+TASK = "run_task-"  # the key prefix of a build task (`twf.scheduling.worker.run_task`, impure)
+
+
+class Transitions(SchedulerPlugin):
+    """Every state change of a build task on the Dask scheduler, with when it happened."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[float, str, str]] = []  # (time, key, new state)
+
+    def transition(self, key, start, finish, *args, **kwargs) -> None:
+        if str(key).startswith(TASK):
+            self.seen.append((time.monotonic(), str(key), finish))
+
+    def computed(self, after: float = 0.0) -> Counter:
+        """How many times each task started running (after `after`)."""
+        return Counter(key for when, key, state in self.seen if state == "processing" and when >= after)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster() -> Iterator[LocalCluster]:
+    """2 worker processes of one thread each; their own environment holds the object store's credentials, as
+    a deployment's workers would (a task carries only the store's location)."""
+    credentials = {"AWS_ACCESS_KEY_ID": S3_CREDENTIALS.access_key_id,
+                   "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS.secret_access_key}
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, env=credentials) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def transitions(dask_cluster: LocalCluster) -> Iterator[Transitions]:
+    recorder = Transitions()
+    dask_cluster.scheduler.add_plugin(recorder, name="twf-test-transitions")
+    yield recorder
+    dask_cluster.scheduler.remove_plugin(name="twf-test-transitions")
+
+
+def on_dask(mirror: Path, cluster: LocalCluster, *args: str) -> list[str]:
+    return once_command(mirror, "--executor", "dask", "--dask-scheduler", cluster.scheduler_address,
+                        "--run", REAL_RUN, "--vars", ",".join(REFERENCE_VARS), *args)
+
+
+def assert_same_run(storage: ObjectStore, reference: LocalStore) -> None:
+    """The run holds exactly the reference's objects, byte for byte (sidecars but for their build time), and
+    nothing else; it is LATEST and `twf check` finds nothing."""
+    assert compare_runs(storage, reference, "hrrr", REAL_RUN) == []
+    assert set(storage.list("published")) == set(reference.list("published"))
+    assert read_latest(storage, "hrrr").run == REAL_RUN
+    assert check_model(storage, get_model("hrrr")) == []
+
+
+def test_frames_built_on_dask_into_s3_are_byte_identical_to_the_local_pool_s3(
+    dask_cluster: LocalCluster, transitions: Transitions, reference_run: LocalStore, mirror_template: Path,
+    s3_url: str,
+) -> None:
+    done = subprocess.run(on_dask(mirror_template, dask_cluster), capture_output=True, text=True,
+                          timeout=300, env={**os.environ, **s3_environ(s3_url)})
+    assert done.returncode == 0, done.stderr
+    assert f"builds on Dask at {dask_cluster.scheduler_address}: 2 workers, 2 threads" in done.stderr
+    assert len(transitions.computed()) == 4  # one task per forecast hour, each run on the cluster
+    assert_same_run(s3_store(s3_url), reference_run)
+
+
+def test_a_dask_worker_killed_mid_build_is_replaced_and_the_run_is_identical(
+    dask_cluster: LocalCluster, transitions: Transitions, reference_run: LocalStore, mirror_template: Path,
+    data_root: Path,
+) -> None:
+    with Client(dask_cluster, set_as_default=False) as client:
+        pids = client.run(os.getpid)
+        with subprocess.Popen(on_dask(mirror_template, dask_cluster, "--data-root", str(data_root)),
+                              stderr=subprocess.PIPE, text=True) as proc:
+            try:
+                wait_for(lambda: any(client.processing().values()))
+                time.sleep(1.5)  # well into a build (fetching an hour and building its frames takes seconds)
+                victim, keys = next((w, k) for w, k in client.processing().items() if k)
+                killed_at = time.monotonic()
+                os.kill(pids[victim], signal.SIGKILL)  # as the OOM killer would
+                _, stderr = proc.communicate(timeout=300)
+            finally:
+                proc.kill()
+        client.wait_for_workers(2, timeout=60)  # its nanny started a new worker
+    assert proc.returncode == 0, stderr
+    assert " failed " not in stderr  # Dask ran the task again: the scheduler never saw the kill
+    rerun = transitions.computed(after=killed_at)
+    assert any(rerun[key] for key in keys), "the killed worker's task was not run again"
+    storage = LocalStore(data_root)
+    assert_same_run(storage, reference_run)
+    leftovers = [p for p in storage.path("staging").rglob("*") if p.is_file() and p.name != ".publish.lock"]
+    assert leftovers == []  # the killed attempt's scratch was swept by the next one
