@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -130,12 +131,18 @@ def comparable(sidecar: Sidecar) -> Sidecar:
 def compare_runs(loaded: ObjectStore, reference: ObjectStore, model: str, run: str) -> list[str]:
     """Differences between the run as published under load and without it (empty: identical): every object of
     every frame byte for byte, the sidecars but for when and in which pieces the inputs were fetched."""
-    ours, theirs = read_manifest(loaded, model, run), read_manifest(reference, model, run)
+    ours, theirs = (set(read_manifest(s, model, run).frames()) for s in (loaded, reference))
+    differences = [f"frames differ: {sorted(ours ^ theirs)}"] if ours != theirs else []
+    return differences + compare_frames(loaded, reference, model, run, ours & theirs)
+
+
+def compare_frames(loaded: ObjectStore, reference: ObjectStore, model: str, run: str,
+                   frames: Iterable[tuple[str, int]]) -> list[str]:
+    """Differences between the published objects of these frames in two stores, byte for byte (the sidecars
+    but for when and in which pieces the inputs were fetched: `comparable`)."""
     differences = []
-    if set(ours.frames()) != set(theirs.frames()):
-        differences.append(f"frames differ: {sorted(set(ours.frames()) ^ set(theirs.frames()))}")
     spec = get_model(model)
-    for var, fh in sorted(set(ours.frames()) & set(theirs.frames())):
+    for var, fh in sorted(frames):
         frame = store.published_frame(model, run, var, fh)
         for key in frame_objects(frame, get_variable(spec, var)):
             mine, other = loaded.get(key), reference.get(key)

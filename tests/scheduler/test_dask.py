@@ -1,6 +1,6 @@
-"""`twf scheduler --executor dask`: frames built on a real Dask cluster (a `LocalCluster` of 2 worker processes
-on 127.0.0.1, which the scheduler reaches over TCP) are byte for byte the local pool's, on S3 as locally, and
-a worker SIGKILLed mid-run changes nothing: Dask runs its task again elsewhere and the run completes."""
+"""`twf scheduler --executor dask`: frames built on a real Dask cluster (a `LocalCluster` of 2 worker
+processes on 127.0.0.1, which the scheduler reaches over TCP) are byte for byte the local pool's, on S3 as
+locally, and a worker SIGKILLed mid-run changes nothing: Dask runs its task again and the run completes."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bench.soak_publish import compare_runs
 from distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import SchedulerPlugin
-
-from bench.soak_publish import compare_runs
 from tests.conftest import S3_CREDENTIALS, s3_environ, s3_store
+
 from twf.check import check_model
 from twf.manifest import read_latest
 from twf.models import get_model
@@ -115,3 +115,15 @@ def test_a_dask_worker_killed_mid_build_is_replaced_and_the_run_is_identical(
     assert_same_run(storage, reference_run)
     leftovers = [p for p in storage.path("staging").rglob("*") if p.is_file() and p.name != ".publish.lock"]
     assert leftovers == []  # the killed attempt's scratch was swept by the next one
+
+
+def test_a_dask_scheduler_without_workers_is_one_line_and_nothing_is_published(
+    mirror_template: Path, data_root: Path
+) -> None:
+    with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
+        done = subprocess.run(on_dask(mirror_template, empty, "--data-root", str(data_root)),
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 11
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"twf scheduler: error: the Dask scheduler at {empty.scheduler_address} has no worker (waited 10 s)")
+    assert list(data_root.iterdir()) == []

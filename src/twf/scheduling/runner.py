@@ -160,8 +160,9 @@ def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassSta
         for frame in (f for f in built if f not in report.failed):
             state.succeeded(frame)
             stats.published.append(frame)
-            log.info("%s %s %s %s published (%.1f s)", ctx.model.name, state.plan.run, frame[0],
-                     frame_stem(frame[1]), seconds[frame])
+            how = "published" if frame in report.published else "already committed (another writer)"
+            log.info("%s %s %s %s %s (%.1f s)", ctx.model.name, state.plan.run, frame[0],
+                     frame_stem(frame[1]), how, seconds[frame])
     if progress:
         progress.show(state.plan.run, state)
 
