@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from twf.errors import InvalidSetting
@@ -58,6 +58,12 @@ class Settings:
     def storage_location(self) -> str:
         """Where staged and published data lives: TWF_STORAGE_URL, else the data root folder."""
         return self.storage_url or str(self.data_root)
+
+    def with_data_root(self, data_root: Path | None) -> Settings:
+        """A command's `--data-root`, when given, wins over TWF_STORAGE_URL and TWF_DATA_ROOT."""
+        if data_root is None:
+            return self
+        return replace(self, data_root=data_root.resolve(), storage_url=None)
 
 
 def _flag(name: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import subprocess
 import sys
 import threading
@@ -136,11 +137,14 @@ def test_concurrent_identical_exports_render_once(published: Published) -> None:
     assert services.exports.renders == 2  # another width is another export
 
 
-def test_cli_writes_the_loop_in_the_format_of_the_extension(published: Published, tmp_path: Path) -> None:
+def test_cli_writes_the_loop_in_the_format_of_the_extension_from_its_data_root(published: Published,
+                                                                              tmp_path: Path) -> None:
     out = tmp_path / "loop.gif"
+    elsewhere = {**os.environ, "TWF_STORAGE_URL": "s3://elsewhere/v3?endpoint=http://127.0.0.1:9"}
     done = subprocess.run([sys.executable, "-m", "twf", "export", "--model", "hrrr", "--run", HRRR_RUN,
                            "--var", "tmp2m", "--fhs", "0-1", "--region", "pnw", "--width", "720", "--out",
-                           str(out), "--data-root", str(published.root)], capture_output=True, text=True)
+                           str(out), "--data-root", str(published.root)], capture_output=True, text=True,
+                          env=elsewhere)  # --data-root wins over the environment's store
     assert done.returncode == 0, done.stderr
     gif = Image.open(out)
     assert gif.n_frames == 2 and gif.width == 720

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from pathlib import Path
 
 import uvicorn
@@ -27,10 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser, default_port: int = DEFAULT_P
 
 
 def settings_from(args: argparse.Namespace):
-    settings = load_settings()
-    if args.data_root is not None:
-        settings = dataclasses.replace(settings, data_root=args.data_root.resolve(), storage_url=None)
-    return settings
+    return load_settings().with_data_root(args.data_root)
 
 
 def serve(app, args: argparse.Namespace) -> int:

@@ -6,7 +6,6 @@ the data root. `--valid-time T --runs N` instead of `--run/--fhs` exports a run-
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import time
 from pathlib import Path
 
@@ -43,9 +42,7 @@ def run(args: argparse.Namespace) -> int:
     request = build_request(args.model, args.var, run=args.run, fhs=args.fhs, valid_time=args.valid_time,
                             runs=args.runs, region=args.region, bbox=args.bbox, width=args.width, fmt=fmt,
                             fps=args.fps)
-    settings = load_settings()
-    if args.data_root is not None:
-        settings = dataclasses.replace(settings, data_root=args.data_root.resolve())
+    settings = load_settings().with_data_root(args.data_root)
     started = time.monotonic()
     result = export_loop(Services(settings), request)
     write_bytes_atomic(args.out, result.content)
