@@ -17,7 +17,7 @@ import logging
 import signal
 import threading
 import time
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 from twf import store
@@ -136,9 +136,8 @@ class Scheduler:
         try:
             stats = run_pass(self.ctx, state, self.pool.executor, wait_for_retries=wait_for_retries,
                              progress=self.progress, stop=self.stop.is_set, spread=self.pool.slots())
-        except BrokenProcessPool as exc:
-            self.pool.restart()
-            raise TWFError(f"a worker process died ({exc}); workers restarted") from None
+        except BrokenExecutor as exc:
+            raise TWFError(f"{exc}; {self.pool.restart()}") from None
         except OSError as exc:  # e.g. ENOSPC writing a manifest: committed state is unchanged
             raise TWFError(f"pass over {state.plan.run} failed: {exc}") from None
         if state.done:

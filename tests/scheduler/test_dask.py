@@ -4,9 +4,11 @@ locally, and a worker SIGKILLed mid-run changes nothing: Dask runs its task agai
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -18,8 +20,9 @@ from distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import SchedulerPlugin
 from tests.conftest import S3_CREDENTIALS, s3_environ, s3_store
 
+from twf import store
 from twf.check import check_model
-from twf.manifest import read_latest
+from twf.manifest import read_latest, read_manifest
 from twf.models import get_model
 from twf.storage import LocalStore, ObjectStore
 
@@ -127,3 +130,51 @@ def test_a_dask_scheduler_without_workers_is_one_line_and_nothing_is_published(
     assert done.stderr.strip().splitlines()[-1] == (
         f"twf scheduler: error: the Dask scheduler at {empty.scheduler_address} has no worker (waited 10 s)")
     assert list(data_root.iterdir()) == []
+
+
+@pytest.fixture
+def dask_processes(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`dask scheduler` and one `dask worker` process, as `make demo-s3` starts them; the scheduler's process
+    and address."""
+    info = tmp_path / "dask-scheduler.json"
+    bin_dir = Path(sys.executable).parent
+    scheduler = subprocess.Popen([bin_dir / "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                  "--no-dashboard", "--scheduler-file", info], stderr=subprocess.DEVNULL)
+    try:
+        wait_for(info.is_file, timeout=60)
+        worker = subprocess.Popen([bin_dir / "dask", "worker", "--scheduler-file", info, "--nthreads", "1",
+                                   "--host", "127.0.0.1", "--no-dashboard", "--death-timeout", "30"],
+                                  stderr=subprocess.DEVNULL)
+        try:
+            yield scheduler, json.loads(info.read_text())["address"]
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    finally:
+        scheduler.kill()
+        scheduler.wait()
+
+
+def test_a_lost_dask_scheduler_ends_the_pass_in_one_line_and_a_rerun_completes_the_run(
+    dask_processes: tuple[subprocess.Popen, str], mirror_template: Path, data_root: Path
+) -> None:
+    dask_scheduler, address = dask_processes
+    storage = LocalStore(data_root)
+    command = once_command(mirror_template, "--run", REAL_RUN, "--vars", "refc", "--data-root",
+                           str(data_root))
+    with subprocess.Popen([*command, "--executor", "dask", "--dask-scheduler", address],
+                          stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            wait_for(lambda: storage.head(store.manifest("hrrr", REAL_RUN)) is not None)  # a frame is in
+            dask_scheduler.kill()
+            _, stderr = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+    assert proc.returncode == 11, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith(f"twf scheduler: error: cannot reach the Dask scheduler at {address}: "), stderr
+    assert check_model(storage, get_model("hrrr")) == []  # what was committed is whole
+    again = subprocess.run([*command, "--workers", "1"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert set(read_manifest(storage, "hrrr", REAL_RUN).frames()) == {("refc", fh) for fh in range(4)}
+    assert check_model(storage, get_model("hrrr")) == []

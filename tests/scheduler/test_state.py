@@ -17,6 +17,14 @@ def test_due_frames_are_grouped_by_available_hour_earliest_first() -> None:
     assert state.due(0.0, {0, 2}) == {2: ("refc", "tmp2m")}  # in flight and committed frames are not due
 
 
+def test_builds_lost_with_their_executor_are_due_again_at_once_with_no_attempt_counted() -> None:
+    state = RunState(PLAN, RetryPolicy())
+    state.start(1, ("refc", "tmp2m"))
+    assert state.due(0.0, {1}) == {}
+    state.released(1, ("refc", "tmp2m"))
+    assert state.due(0.0, {1}) == {1: ("refc", "tmp2m")} and state.attempts == {}
+
+
 def test_failed_frame_waits_base_then_double_and_is_given_up_after_max_attempts() -> None:
     state = RunState(PLAN, RetryPolicy(max_attempts=3, base_seconds=10, cap_seconds=15))
     frame = ("tmp2m", 0)

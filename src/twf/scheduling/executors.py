@@ -12,10 +12,14 @@ from __future__ import annotations
 import logging
 import re
 from abc import ABC, abstractmethod
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from multiprocessing import get_context
+from typing import TYPE_CHECKING
 
 from twf.errors import ExecutorUnavailable
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 log = logging.getLogger("twf.scheduler")
 
@@ -34,8 +38,9 @@ class BuildPool(ABC):
         """How many builds run at once (the runner deals an hour's variables over them)."""
 
     @abstractmethod
-    def restart(self) -> None:
-        """After a worker died and broke the executor: a working one again."""
+    def restart(self) -> str:
+        """After the executor broke (BrokenExecutor): a working one again; says what was done, for the log.
+        ExecutorUnavailable when there is none to be had (a Dask scheduler that stays away)."""
 
     @abstractmethod
     def close(self) -> None:
@@ -56,9 +61,10 @@ class LocalPool(BuildPool):
         """Spawned, not forked: workers start clean of the parent's GDAL state and open files."""
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
 
-    def restart(self) -> None:
+    def restart(self) -> str:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = self._new()
+        return "workers restarted"
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -66,38 +72,67 @@ class LocalPool(BuildPool):
 
 class DaskPool(BuildPool):
     """The workers of a running Dask scheduler (`dask scheduler` + `dask worker`, one thread each: a build is
-    memory-hungry and multi-threaded itself). Tasks are impure (`pure=False`): a retried frame is a new task,
-    never the remembered failure of the previous one."""
+    memory-hungry and multi-threaded itself). A lost worker never breaks the executor (Dask runs its tasks
+    elsewhere, its nanny starts a new one); a lost scheduler does, once the client gives up reconnecting."""
 
     def __init__(self, address: str, timeout: float = CONNECT_SECONDS) -> None:
         if not DASK_ADDRESS.match(address):
             raise ExecutorUnavailable(f"--dask-scheduler {address!r} is not tcp://HOST:PORT")
+        self.address, self.timeout = address, timeout
+        self.executor = self._connect()
+
+    def _connect(self) -> DaskExecutor:
         from distributed import Client  # loaded only by a scheduler that uses Dask
 
         try:
-            self.client = Client(address, timeout=timeout, set_as_default=False)
+            self.client = Client(self.address, timeout=self.timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
-            raise ExecutorUnavailable(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+            raise ExecutorUnavailable(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
         try:
-            self.client.wait_for_workers(1, timeout=timeout)
+            self.client.wait_for_workers(1, timeout=self.timeout)
         except (OSError, TimeoutError):
             self.client.close()
-            raise ExecutorUnavailable(f"the Dask scheduler at {address} has no worker "
-                                      f"(waited {timeout:.0f} s)") from None
+            raise ExecutorUnavailable(f"the Dask scheduler at {self.address} has no worker "
+                                      f"(waited {self.timeout:.0f} s)") from None
         workers = self.client.nthreads()
-        log.info("builds on Dask at %s: %d workers, %d threads", address, len(workers), sum(workers.values()))
-        self.executor = self.client.get_executor(pure=False)
+        log.info("builds on Dask at %s: %d workers, %d threads", self.address, len(workers),
+                 sum(workers.values()))
+        return DaskExecutor(self.client)
 
     def slots(self) -> int:
         """The cluster's worker threads now (workers come and go)."""
         return max(1, sum(self.client.nthreads().values()))
 
-    def restart(self) -> None:
-        """Nothing to do: a lost Dask worker never breaks the executor (its nanny restarts it)."""
+    def restart(self) -> str:
+        self.client.close()
+        self.executor = self._connect()
+        return f"reconnected to the Dask scheduler at {self.address}"
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
         self.client.close()
+
+
+class DaskExecutor(Executor):
+    """A Dask client's executor whose tasks are impure (`pure=False`: a retried frame is a new task, never the
+    remembered failure of the previous one), and whose `submit` raises BrokenExecutor once the client has
+    lost its scheduler, as a local pool whose worker died does."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.inner = client.get_executor(pure=False)
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        from distributed.client import ClosedClientError
+
+        try:
+            return self.inner.submit(fn, *args, **kwargs)
+        except ClosedClientError as exc:
+            raise BrokenExecutor(f"lost the Dask scheduler ({exc})") from None
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self.client.status == "running":
+            self.inner.shutdown(wait=wait and not cancel_futures)
 
 
 def build_pool(executor: str, workers: int, dask_scheduler: str | None) -> BuildPool:

@@ -17,8 +17,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -96,9 +95,8 @@ def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retri
                     task = ctx.task(run, fh, portion)
                     futures[pool.submit(run_task, task)] = task
                 state.start(fh, variables)
-        except BrokenProcessPool:  # a worker died: fail what was in flight, let the caller restart the pool
-            for future, task in futures.items():
-                _finish(ctx, state, _result(future, task), stats, progress)
+        except BrokenExecutor:  # a local worker died: settle what was in flight, let the caller restart
+            _settle(ctx, state, futures, stats, progress)
             raise
         if not futures:
             retry = state.next_retry(available) if wait_for_retries else None
@@ -107,6 +105,9 @@ def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retri
             time.sleep(max(0.0, retry - now))
             continue
         finished, _ = wait(futures, timeout=_until(state.next_retry(available)), return_when=FIRST_COMPLETED)
+        if any(future.cancelled() for future in finished):
+            _settle(ctx, state, futures, stats, progress)
+            raise BrokenExecutor("the build executor cancelled its tasks (a Dask client lost its scheduler)")
         for future in finished:
             _finish(ctx, state, _result(future, futures.pop(future)), stats, progress)
     for future, task in futures.items():  # stopped: let in-flight builds land in staging, publish them
@@ -122,11 +123,24 @@ def dealt(variables: tuple[str, ...], hands: int) -> list[tuple[str, ...]]:
     return [variables[i::hands] for i in range(hands)]
 
 
+def _settle(ctx: RunContext, state: RunState, futures: dict[Future[TaskResult], FrameTask], stats: PassStats,
+            progress: Progress | None) -> None:
+    """The executor broke: publish what finished, fail what its broken pool failed (a local worker that died
+    may have been killed by its own frame, out of memory), and release what was cancelled or is still
+    pending, not its frames' fault (a Dask client that lost its scheduler): due again, no attempt counted."""
+    for future, task in futures.items():
+        if future.done() and not future.cancelled():
+            _finish(ctx, state, _result(future, task), stats, progress)
+        else:
+            state.released(task.fh, task.variables)
+    futures.clear()
+
+
 def _result(future: Future[TaskResult], task: FrameTask) -> TaskResult:
     """The task's result; a worker that died (killed, out of memory) fails the task's frames as any error."""
     try:
         return future.result()
-    except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, or an error pickling the result
+    except Exception as exc:  # noqa: BLE001 - a broken pool, a task Dask gave up (KilledWorker), unpicklable
         detail = f"worker process failed: {type(exc).__name__}: {exc}"
         outcomes = tuple(FrameOutcome(v, task.fh, False, detail, 0.0) for v in task.variables)
         return TaskResult(task.fh, outcomes, worker_pid=0, peak_rss_mib=0.0)

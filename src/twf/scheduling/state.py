@@ -80,6 +80,10 @@ class RunState:
     def start(self, fh: int, variables: tuple[str, ...]) -> None:
         self.in_flight.update((v, fh) for v in variables)
 
+    def released(self, fh: int, variables: tuple[str, ...]) -> None:
+        """Builds lost with their executor, not failed: the frames are due again, no attempt counted."""
+        self.in_flight.difference_update((v, fh) for v in variables)
+
     def succeeded(self, frame: Frame) -> None:
         self.in_flight.discard(frame)
         self.committed.add(frame)
