@@ -29,6 +29,8 @@ from twf.storage import LocalStore, ObjectStore
 from .conftest import REFERENCE_VARS, once_command, wait_for
 from .mirror import REAL_RUN
 
+# A Dask scheduler serves HTTP (metrics, health) even without its dashboard: on a free loopback port here.
+LOOPBACK_HTTP = {"dashboard_address": "127.0.0.1:0"}
 TASK = "run_task-"  # the key prefix of a build task (`twf.scheduling.worker.run_task`, impure)
 
 
@@ -54,7 +56,7 @@ def dask_cluster() -> Iterator[LocalCluster]:
     credentials = {"AWS_ACCESS_KEY_ID": S3_CREDENTIALS.access_key_id,
                    "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS.secret_access_key}
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, env=credentials) as cluster:
+                      dashboard_address=None, scheduler_kwargs=LOOPBACK_HTTP, env=credentials) as cluster:
         yield cluster
 
 
@@ -123,7 +125,8 @@ def test_a_dask_worker_killed_mid_build_is_replaced_and_the_run_is_identical(
 def test_a_dask_scheduler_without_workers_is_one_line_and_nothing_is_published(
     mirror_template: Path, data_root: Path
 ) -> None:
-    with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
+    with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None,
+                      scheduler_kwargs=LOOPBACK_HTTP) as empty:
         done = subprocess.run(on_dask(mirror_template, empty, "--data-root", str(data_root)),
                               capture_output=True, text=True, timeout=120)
     assert done.returncode == 11
@@ -138,13 +141,13 @@ def dask_processes(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
     and address."""
     info = tmp_path / "dask-scheduler.json"
     bin_dir = Path(sys.executable).parent
-    scheduler = subprocess.Popen([bin_dir / "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                  "--no-dashboard", "--scheduler-file", info], stderr=subprocess.DEVNULL)
+    loopback = ["--host", "127.0.0.1", "--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
+    scheduler = subprocess.Popen([bin_dir / "dask", "scheduler", *loopback, "--port", "0",
+                                  "--scheduler-file", info], stderr=subprocess.DEVNULL)
     try:
         wait_for(info.is_file, timeout=60)
-        worker = subprocess.Popen([bin_dir / "dask", "worker", "--scheduler-file", info, "--nthreads", "1",
-                                   "--host", "127.0.0.1", "--no-dashboard", "--death-timeout", "30"],
-                                  stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen([bin_dir / "dask", "worker", *loopback, "--scheduler-file", info,
+                                   "--nthreads", "1", "--death-timeout", "30"], stderr=subprocess.DEVNULL)
         try:
             yield scheduler, json.loads(info.read_text())["address"]
         finally:
