@@ -50,15 +50,23 @@ def scheduler(data_root: Path) -> Scheduler:
     return run
 
 
-# The frames every way of building is compared with: two variables (one with contours) over four hours.
+# The frames every way of building is compared with: two variables (one with contours) at f00 and f01.
 REFERENCE_VARS = ("refc", "tmp2m")
 
 
 @pytest.fixture(scope="session")
-def reference_run(tmp_path_factory: pytest.TempPathFactory, mirror_template: Path) -> LocalStore:
-    """REAL_RUN's `REFERENCE_VARS` at f00-f03 as the local pool of 2 processes publishes them."""
+def two_hour_mirror(tmp_path_factory: pytest.TempPathFactory, hrrr_grib_dir: Path) -> Path:
+    """REAL_RUN's f00 and f01 only (real when present, else their stand-ins)."""
+    root = tmp_path_factory.mktemp("two-hour-mirror")
+    write_real(root, hrrr_grib_dir)
+    return root
+
+
+@pytest.fixture(scope="session")
+def reference_run(tmp_path_factory: pytest.TempPathFactory, two_hour_mirror: Path) -> LocalStore:
+    """`REFERENCE_VARS` of `two_hour_mirror` as the local pool of 2 processes publishes them."""
     root = tmp_path_factory.mktemp("reference") / "v3"
-    cmd = once_command(mirror_template, "--workers", "2", "--data-root", str(root), "--run", REAL_RUN,
+    cmd = once_command(two_hour_mirror, "--workers", "2", "--data-root", str(root), "--run", REAL_RUN,
                        "--vars", ",".join(REFERENCE_VARS))
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -19,15 +19,13 @@ from twf.models import get_model
 from twf.storage import LocalStore
 
 from .conftest import REFERENCE_VARS, once_command
-from .mirror import REAL_RUN, write_real
+from .mirror import REAL_RUN
 
 
 def test_two_schedulers_of_one_model_commit_each_frame_once_and_whole_s3(
-    reference_run: LocalStore, hrrr_grib_dir: Path, tmp_path: Path, s3_url: str
+    reference_run: LocalStore, two_hour_mirror: Path, s3_url: str
 ) -> None:
-    mirror = tmp_path / "mirror"
-    write_real(mirror, hrrr_grib_dir)  # f00 and f01 of the reference run
-    command = once_command(mirror, "--workers", "1", "--vars", ",".join(REFERENCE_VARS))
+    command = once_command(two_hour_mirror, "--workers", "1", "--vars", ",".join(REFERENCE_VARS))
     environ = {**os.environ, **s3_environ(s3_url)}
     racing = [subprocess.Popen(command, env=environ, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     logs = [proc.communicate(timeout=300)[1] for proc in racing]

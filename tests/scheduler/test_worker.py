@@ -29,10 +29,10 @@ def staged_files(storage: LocalStore) -> list[Path]:
 
 
 def test_a_task_run_twice_at_once_then_again_after_its_commit_publishes_each_frame_once_and_identical(
-    reference_run: LocalStore, mirror_template: Path, data_root: Path
+    reference_run: LocalStore, two_hour_mirror: Path, data_root: Path
 ) -> None:
     storage = LocalStore(data_root)
-    task = RunContext(storage, HRRR, (f"mirror:{mirror_template}",)).task(REAL_RUN, 1, REFERENCE_VARS)
+    task = RunContext(storage, HRRR, (f"mirror:{two_hour_mirror}",)).task(REAL_RUN, 1, REFERENCE_VARS)
     frames = [(var, 1) for var in REFERENCE_VARS]
     with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
         twice = list(pool.map(run_task, [task, task]))  # two attempts of one task, side by side

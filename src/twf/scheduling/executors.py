@@ -25,7 +25,7 @@ log = logging.getLogger("twf.scheduler")
 
 EXECUTORS = ("local", "dask")
 DASK_ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9.-]+):\d{1,5}$")
-CONNECT_SECONDS = 10.0  # to reach the Dask scheduler, and for it to have a worker
+CONNECT_SECONDS = 5.0  # to reach the Dask scheduler, and for it to have a worker
 
 
 class BuildPool(ABC):
