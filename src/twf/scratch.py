@@ -18,16 +18,23 @@ from pathlib import Path
 
 from twf.atomic import TEMP_MARK
 
+PARENT_RACES = 5  # times a folder is made again after a finishing attempt removed it (`release_scratch`)
+
 
 def attempt_dir(parent: Path, label: str) -> Path:
     """A new folder of this attempt alone under `parent` (created), after sweeping dead attempts' folders."""
-    parent.mkdir(parents=True, exist_ok=True)
     mark = f".{label}{TEMP_MARK}{_host()}-"
     for leftover in parent.glob(f"{mark}*"):
         pid = leftover.name[len(mark):].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(leftover, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{mark}{os.getpid()}-", dir=parent))
+    for _ in range(PARENT_RACES):
+        parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return Path(tempfile.mkdtemp(prefix=f"{mark}{os.getpid()}-", dir=parent))
+        except FileNotFoundError:  # another attempt, done, removed the emptied parent meanwhile
+            continue
+    raise FileNotFoundError(f"{parent} keeps disappearing")
 
 
 def _host() -> str:

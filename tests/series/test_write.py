@@ -13,7 +13,7 @@ from twf.errors import WriteConflict
 from twf.series.document import SeriesDocument, load_series
 from twf.series.layout import BLOCK_BUDGET_BYTES, tile_size
 from twf.series.segment import decode
-from twf.series.write import update_series
+from twf.series.write import litter, update_series
 from twf.storage import LocalStore, ObjectInfo, ObjectStore
 
 from .conftest import Frames, field
@@ -112,7 +112,7 @@ class RacedStore(LocalStore):
         return super().replace(key, data, expected)
 
 
-def test_a_writer_that_lost_the_compare_and_swap_commits_nothing(frames: Frames) -> None:
+def test_a_writer_that_lost_the_compare_and_swap_commits_nothing_and_leaves_nothing(frames: Frames) -> None:
     frames.put(0, 1)
     frames.commit(0)
     raced = Frames(RacedStore(frames.storage.root), frames.work, frames.model)
@@ -120,6 +120,7 @@ def test_a_writer_that_lost_the_compare_and_swap_commits_nothing(frames: Frames)
         raced.commit(0, 1)
     document = load_series(frames.storage, frames.model.name, frames.run, frames.var)[0]
     assert document.hours == {0} and document.generation == 6
+    assert litter(frames.storage, document) == []  # its segments, which no document names, are gone
 
 
 def test_rebuild_writes_every_listed_hour_anew(frames: Frames, storage: ObjectStore) -> None:

@@ -101,7 +101,10 @@ class DaskPool(BuildPool):
 
     def slots(self) -> int:
         """The cluster's worker threads now (workers come and go)."""
-        return max(1, sum(self.client.nthreads().values()))
+        try:
+            return max(1, sum(self.client.nthreads().values()))
+        except Exception as exc:  # noqa: BLE001 - a client that lost its scheduler fails every call
+            raise BrokenExecutor(f"lost the Dask scheduler ({type(exc).__name__}: {exc})") from None
 
     def restart(self) -> str:
         self.client.close()

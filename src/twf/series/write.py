@@ -7,7 +7,7 @@ to a store write (an error, a crash, a lost compare-and-swap), an hour it serves
 of the frame the manifest lists. Each write puts new segments under fresh names, then commits the document
 (`twf.series.document`), then deletes what the document no longer names; a write that dies half-way leaves
 the previous document and unreferenced objects, which the next update of the store (or `twf check --fix`)
-deletes.
+deletes; one that loses its compare-and-swap to another writer deletes its new segments itself.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rasterio.errors import RasterioError
 
 from twf import store
 from twf.artifacts import VALUE
-from twf.errors import DamagedSeries, InvalidManifest, TWFError
+from twf.errors import DamagedSeries, InvalidManifest, TWFError, WriteConflict
 from twf.manifest import Manifest
 from twf.models.base import ModelSpec
 from twf.series.document import SegmentEntry, SeriesDocument, commit_series, load_series
@@ -118,7 +118,14 @@ def update_series(storage: ObjectStore, model: ModelSpec, manifest: Manifest, va
             collect_garbage(storage, current)  # what a writer killed after its commit left behind
         return current  # up to date (or nothing to store and nothing stored)
     added = tuple(_put_segment(storage, document, h) for h in hours)
-    committed = commit_series(storage, document.with_segments((*document.segments, *added)), based_on)
+    try:
+        committed = commit_series(storage, document.with_segments((*document.segments, *added)), based_on)
+    except WriteConflict:  # another writer (a second scheduler) committed first: our fresh segments, which
+        keys = document.keys  # no document can name, go now rather than as litter for the next update
+        for segment in added:
+            storage.delete(keys.segment_metadata(segment.name))
+            storage.delete(keys.segment_shard(segment.name))
+        raise
     collect_garbage(storage, committed)
     return committed
 

@@ -232,9 +232,15 @@ class S3Store(ObjectStore):
         return folder
 
     def release_scratch(self, prefix: str) -> None:
+        """The folder and the parents it leaves empty go, up to the scratch root (a worker's temp folder
+        does not collect one empty folder per run and hour)."""
         folder = self._scratch_root / self.location.bucket / self._path(prefix)
-        with contextlib.suppress(OSError):
-            folder.rmdir()
+        while folder != self._scratch_root and self._scratch_root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                return  # not empty: another build still uses it
+            folder = folder.parent
 
     def _call(self, fn, *args, missing: str | None = None, **kwargs):
         """One obstore call: a missing object is ObjectNotFound where the caller names it (`missing`); any
