@@ -189,14 +189,25 @@ class Twins:
 
     `before` come ahead of the deterministic record, `after` follow it. With `grouped`, all the element's
     windows list their `before` twins first, then the deterministic records, then the `after` twins (NBM's
-    APCP); otherwise each window's records sit together (NBM's ASNOW). Windows run shortest first. The
-    synthetic writer lays out a model's files this way, so every test and the demo meet the trap.
+    APCP); otherwise each window's records sit together (NBM's ASNOW). Windows run shortest first. `inner`:
+    other elements a grouped element's file lists between its `before` twins and its deterministic records
+    (NBM's PWAT, between APCP's probabilities and its QPF), each laid out by its own `Twins`. The synthetic
+    writer lays out a model's files this way, so every test and the demo meet the trap.
     """
 
     element: str
     before: tuple[Qualifier, ...] = ()
     after: tuple[Qualifier, ...] = ()
     grouped: bool = False
+    inner: tuple[Twins, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.inner and not self.grouped:
+            raise ValueError(f"{self.element}: only grouped twins have records between them")
+
+    def elements(self) -> tuple[str, ...]:
+        """This element and those laid out inside it, in file order of their first records."""
+        return (self.element, *(e for twins in self.inner for e in twins.elements()))
 
 
 @dataclass(frozen=True)

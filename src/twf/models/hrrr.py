@@ -5,7 +5,7 @@ reads it yet). It carries a run-total APCP (0-N h) beside the 1-hour bucket, its
 (ASNOW, 0-N h), freezing rain only as a run total (FRZR 0-N h), accumulated snow water by the hour (WEASD
 `5-6 hour acc`) and MSLMA (MAPS sea-level pressure) instead of PRMSL. Isobaric fields stop at 1000/925/
 850/700/500 hPa temperatures (no 600), 500/700/850/1000 hPa heights and 250/300 hPa winds without heights
-(its jet map has barbs, no height lines); there is no ABSV or RH aloft, so 500 hPa vorticity is computed
+(its jet maps have barbs, no height lines); there is no ABSV or RH aloft, so 500 hPa vorticity is computed
 from the wind and 700 hPa humidity from the dew point. Its winds are grid-relative on the Lambert grid.
 """
 
@@ -38,8 +38,8 @@ from twf.models.variables import (
     SNOWFALL_KUCHERA,
     SRH01,
     UH25_MAX,
-    WIND250_WITHOUT_HEIGHTS,
     catalog,
+    jet_wind,
     snowfall_24h,
     with_inputs,
     without_input,
@@ -96,7 +96,8 @@ SPEC = ModelSpec(
         MLCAPE, MUCAPE, SRH01, UH25_MAX, LIGHTNING, SMOKE,
         replacing=(SNOWFALL_TOTAL, with_inputs(MSLP, value=Selector("MSLMA", MEAN_SEA_LEVEL)),
                    SNOWFALL_KUCHERA_HRRR, with_inputs(SNOW_RATIO, t=KUCHERA_PROFILE), ICE_TOTAL_HRRR,
-                   HGT500_VORT_FROM_WIND, WIND250_WITHOUT_HEIGHTS),
+                   HGT500_VORT_FROM_WIND, jet_wind(250, with_heights=False),
+                   jet_wind(300, with_heights=False)),
     ),
     accumulation=Accumulation(run_total_elements=frozenset({"APCP", "ASNOW", "FRZR"})),
     typical_delay_minutes=50,

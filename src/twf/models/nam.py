@@ -18,17 +18,28 @@ frame fails loudly (`MessageNotFound` naming the window and the file), it never 
 `.idx` selection and the decoder both match the window exactly (`twf.fetch.idx`, `twf.builder.decode`).
 
 The catalogue beyond that, on the same inventory: ABSV and RH aloft, 925-500 hPa temperatures with 600 hPa
-(the Kuchera profile), CAPE only at the surface (and 180-0 hPa, not read), helicity only 0-3 km, total cloud
-on the type-200 level too, and no PRATE, so no precipitation-rate map. Its winds are grid-relative on the
-Lambert grid (inherited from HRRR's grid definition).
+(the Kuchera profile), CAPE at the surface and for the most unstable parcel of the lowest 180 hPa (no 90-0
+mixed layer), helicity only 0-3 km, total cloud on the type-200 level too, heights and winds at 250 and 300
+hPa, and no PRATE, so no precipitation-rate map. `LTNG:surface` is not read: its inventory line does not
+say whether it is HRRR's lightning threat (flashes/km²/5 min) or another lightning diagnostic, and a map
+must not guess its units. Its winds are grid-relative on the Lambert grid (inherited from HRRR's grid
+definition).
 """
 
 from dataclasses import replace
 
-from twf.models.base import ENTIRE_ATMOSPHERE_LAYER, Accumulation, Buckets, ModelSpec, Selector
+from twf.models.base import (
+    ENTIRE_ATMOSPHERE_LAYER,
+    Accumulation,
+    Buckets,
+    ModelSpec,
+    Selector,
+    layer_above_ground,
+)
 from twf.models.hrrr import NATIVE_GRID as HRRR_GRID
 from twf.models.variables import (
     CLOUD_TOTAL,
+    MUCAPE,
     NCEP_CATALOGUE,
     NCEP_VARIABLES,
     RADAR_PTYPE,
@@ -48,6 +59,10 @@ NATIVE_GRID = replace(
 )
 
 _REFC = Selector("REFC", ENTIRE_ATMOSPHERE_LAYER)
+# The NAM post-processor's most-unstable parcel is the highest-theta-e one of the lowest 180 hPa (its "best"
+# CAPE, `CAPE:180-0 mb above ground`), where the GFS's looks through 255 hPa: the label says which.
+MUCAPE_NAM = replace(MUCAPE, label="Most-unstable CAPE (180-0 hPa)",
+                     inputs={"value": Selector("CAPE", layer_above_ground(180, 0, "mb"))})
 
 
 def forecast_hours(cycle: int) -> tuple[int, ...]:
@@ -68,7 +83,7 @@ SPEC = ModelSpec(
         "aws": "https://noaa-nam-pds.s3.amazonaws.com/",
     },
     variables=catalog(
-        *NCEP_VARIABLES, *NCEP_CATALOGUE, snowfall_24h(SNOWFALL_TOTAL_10TO1), RH700,
+        *NCEP_VARIABLES, *NCEP_CATALOGUE, snowfall_24h(SNOWFALL_TOTAL_10TO1), RH700, MUCAPE_NAM,
         replacing=(with_inputs(REFC, value=_REFC), with_inputs(RADAR_PTYPE, refc=_REFC),
                    with_inputs(CLOUD_TOTAL, value=Selector("TCDC", ENTIRE_ATMOSPHERE_LAYER))),
     ),

@@ -3,17 +3,19 @@ f192 and 6-hourly to f264.
 
 File `core.fFFF.co` (checked on the real 2026-08-05 12z f012 inventory in ../shared/data/idx/nbm). The blend
 has no f000, no reflectivity, upper-air or sea-level pressure fields and no categorical precipitation-type
-flags; wind speed comes ready-made (`WIND:10 m above ground`), gust is at 10 m, and precipitation (APCP) and
-snowfall (ASNOW) come only as windows: a 1-hour bucket (`11-12 hour acc`, to f036) and 6-hour ones (`6-12
-hour acc`); the 0-12 h window exists only as a probability. Run totals are summed from those buckets.
+flags (its `PTYPE` comes only as probabilities); it has its own snow-to-liquid ratio (`SNOWLR`); wind speed
+comes ready-made (`WIND:10 m above ground`), gust is at 10 m, and precipitation (APCP) and snowfall (ASNOW)
+come only as windows: a 1-hour bucket (`11-12 hour acc`, to f036) and 6-hour ones (`6-12 hour acc`); the
+0-12 h window exists only as a probability. Run totals are summed from those buckets.
 
 Beside nearly every deterministic record the file lists twins with the same element, level and window that
 must never be read in its place (`RECORD_LAYOUT`): `ens std dev` after 2 m temperature and dew point, 10 m
-wind and gust; APCP's `prob >0.254` probabilities before its QPF; ASNOW's percentiles (`50% level`) before and
-probabilities after each window's value; spreads, percentiles and probabilities after CAPE, total cloud,
-snow depth, visibility and the 6 h ice accretion (FICEAC, bucketed as APCP). The selectors here name no
-qualifier, so only the deterministic record matches (`twf.models.products`). Total cloud is a `surface`
-field.
+wind and gust; APCP's `prob >0.254` probabilities before its QPF, with precipitable water (PWAT, its own
+percentiles and probabilities after it) listed in between; ASNOW's percentiles (`50% level`) before and
+probabilities after each window's value, SNOWLR's percentiles before its value; spreads, percentiles and
+probabilities after CAPE, total cloud, snow depth, visibility and the 6 h ice accretion (FICEAC, bucketed as
+APCP). The selectors here name no qualifier, so only the deterministic record matches
+(`twf.models.products`). Total cloud is a `surface` field.
 
 Display resolution 2.5 km: the blend's native spacing (2.54 km), kept so its detail is not thrown away.
 """
@@ -40,9 +42,11 @@ from twf.models.variables import (
     PRECIP_6H,
     PRECIP_24H,
     PRECIP_TOTAL,
+    PWAT,
     RH2M,
     SBCAPE,
     SNOW_DEPTH,
+    SNOW_RATIO,
     TMP2M,
     TMP2M_CHANGE_24H,
     VISIBILITY,
@@ -63,6 +67,10 @@ SNOWFALL_TOTAL = replace(
 _WIND = Selector("WIND", HTGL_10M)
 WIND_BARBS = Barbs("barbs", "10 m wind barbs", {"speed": _WIND, "direction": Selector("WDIR", HTGL_10M)},
                    form="speed_direction")
+# The blend's own snow-to-liquid ratio (`SNOWLR`, an instant like the Kuchera ratio of the NCEP models'
+# profiles): what its snowfall was made with.
+SNOW_RATIO_NBM = replace(SNOW_RATIO, label="Snow-to-liquid ratio",
+                         inputs={"value": Selector("SNOWLR", SURFACE)}, derive="single")
 ICE_TOTAL_NBM = replace(ICE_TOTAL, inputs={"value": Selector("FICEAC", SURFACE, window="run_total")},
                         derive="run_total")
 
@@ -80,20 +88,21 @@ NATIVE_GRID = NativeGrid(
 
 # The f012 inventory's order for the elements we read (line numbers there): CAPE 13-14 (its spread after it),
 # DPT 35-36, FICEAC 41-42 (the 1 h and 6 h windows; the 6 h one's percentiles and probabilities follow at
-# 44-63), APCP 77-79 (probabilities) then 99-100, RH 101, TCDC 102-103, ASNOW 120-167 (per window:
+# 44-63), APCP 77-79 (probabilities), PWAT 89-98 (value, then percentiles and probabilities), APCP 99-100,
+# RH 101, TCDC 102-103, SNOWLR 104-119 (percentiles, then the value), ASNOW 120-167 (per window:
 # percentiles, value, probabilities), SNOD 168-171, TMP 192-193, VIS 198-202, WDIR 207 (no twin),
 # GUST 208-209, WIND 212-213.
 # One twin of each kind stands for the real file's 1-15 of them, where the writer can spell it as the real
-# file does (VIS's `prob fcst 2/6` numbering, FICEAC's twins of one window only, are left out). PWAT is not
-# read: the blend lists it between APCP's probabilities and its QPF (89-98), an order this layout of grouped
-# twins cannot express, and a synthetic file unlike the real one would hide the trap it exists to set.
+# file does (VIS's `prob fcst 2/6` numbering, FICEAC's twins of one window only, are left out).
 RECORD_LAYOUT = (
     Twins("CAPE", after=(EnsembleStdDev(),)),
     Twins("DPT", after=(EnsembleStdDev(),)),
     Twins("FICEAC"),
-    Twins("APCP", before=(Probability(above=0.254),), grouped=True),
+    Twins("APCP", before=(Probability(above=0.254),), grouped=True,
+          inner=(Twins("PWAT", after=(Percentile(50), Probability(above=12.7))),)),
     Twins("RH"),
     Twins("TCDC", after=(EnsembleStdDev(),)),
+    Twins("SNOWLR", before=(Percentile(50),)),
     Twins("ASNOW", before=(Percentile(50),), after=(Probability(above=0.0254),)),
     Twins("SNOD", after=(Probability(above=0.0254),)),
     Twins("TMP", after=(EnsembleStdDev(),)),
@@ -128,7 +137,7 @@ SPEC = ModelSpec(
         PRECIP_TOTAL, SNOWFALL_TOTAL, RH2M, VISIBILITY,
         with_inputs(CLOUD_TOTAL, value=Selector("TCDC", SURFACE)),
         TMP2M_CHANGE_24H, PRECIP_1H, PRECIP_6H, PRECIP_24H, snowfall_24h(SNOWFALL_TOTAL), ICE_TOTAL_NBM,
-        SNOW_DEPTH, SBCAPE,
+        SNOW_RATIO_NBM, SNOW_DEPTH, SBCAPE, PWAT,
     ),
     accumulation=Accumulation(buckets=(Buckets(6, resetting=False), Buckets(1, resetting=False, until=36))),
     typical_delay_minutes=70,

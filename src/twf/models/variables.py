@@ -189,14 +189,24 @@ TMP850_HGT = VarSpec(
     inputs={"value": Selector("TMP", ISBL_850)}, convert="kelvin_to_celsius", palette="temperature_c",
     group="upper_air", overlays=(heights(850, 3), wind_barbs(ISBL_850, "850 hPa")),
 )
-WIND250 = VarSpec(
-    name="wind250", label="250 hPa wind (jet stream)", units="kt", kind="continuous",
-    inputs={"u": Selector("UGRD", isobaric(250)), "v": Selector("VGRD", isobaric(250))},
-    derive="wind_speed", convert="mps_to_knots", palette="jet_kt", group="upper_air",
-    overlays=(heights(250, 12), wind_barbs(isobaric(250), "250 hPa")),
-)
-# Where a file has winds at 250 hPa but no heights (HRRR's surface file).
-WIND250_WITHOUT_HEIGHTS = replace(WIND250, overlays=(wind_barbs(isobaric(250), "250 hPa"),))
+
+
+def jet_wind(hpa: int, with_heights: bool = True) -> VarSpec:
+    """The wind speed at an upper level, with its barbs and (where the file has them) its heights every
+    12 dam."""
+    level = isobaric(hpa)
+    lines = (heights(hpa, 12),) if with_heights else ()
+    return VarSpec(
+        name=f"wind{hpa}", label=f"{hpa} hPa wind (jet stream)", units="kt", kind="continuous",
+        inputs={"u": Selector("UGRD", level), "v": Selector("VGRD", level)},
+        derive="wind_speed", convert="mps_to_knots", palette="jet_kt", group="upper_air",
+        overlays=(*lines, wind_barbs(level, f"{hpa} hPa")),
+    )
+
+
+WIND250 = jet_wind(250)
+WIND300 = jet_wind(300)
+
 HGT500_VORT = VarSpec(
     name="hgt500_vort", label="500 hPa absolute vorticity and heights", units="10⁻⁵ s⁻¹", kind="continuous",
     inputs={"value": Selector("ABSV", isobaric(500))}, convert="per_s_to_1e5", palette="vorticity",
@@ -285,8 +295,8 @@ NCEP_VARIABLES = (
 # The catalogue beyond those, shared by HRRR, NAM and GFS (each adds what only its files carry).
 NCEP_CATALOGUE = (
     RH2M, VISIBILITY, CLOUD_TOTAL, TMP2M_CHANGE_24H, PRECIP_1H, PRECIP_6H, PRECIP_24H,
-    SNOWFALL_KUCHERA, SNOW_RATIO, ICE_TOTAL, SNOW_DEPTH, TMP850_HGT, HGT500_VORT, WIND250, SBCAPE, SRH03,
-    PWAT,
+    SNOWFALL_KUCHERA, SNOW_RATIO, ICE_TOTAL, SNOW_DEPTH, TMP850_HGT, HGT500_VORT, WIND250, WIND300, SBCAPE,
+    SRH03, PWAT,
 )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from twf.builder.derive import kuchera_ratio_of
 from twf.synthetic.weather import KM_PER_DEG, State, dew_point
 
 F = np.float32
@@ -104,3 +105,10 @@ def relative_humidity(state: State, hpa: float) -> np.ndarray:
 
 def dewpoint(state: State, hpa: float) -> np.ndarray:
     return dew_point(temperature(state, hpa), relative_humidity(state, hpa))
+
+
+def snow_ratio(state: State) -> np.ndarray:
+    """:1, the snow-to-liquid ratio a blend would give (NBM's SNOWLR): the Kuchera ratio of the warmest of
+    the 850-500 hPa levels, so it drops under the warm nose as the NCEP models' Kuchera ratio does."""
+    warmest = np.maximum.reduce([temperature(state, hpa) for hpa in (850.0, 700.0, 600.0, 500.0)])
+    return kuchera_ratio_of(warmest).astype(F)

@@ -43,6 +43,7 @@ PARAMETERS: dict[str, Parameter] = {
     "CSNOW": Parameter(0, 1, 195, 0),
     "FRZR": Parameter(0, 1, 225, 2),
     "FICEAC": Parameter(0, 1, 228, 2),
+    "SNOWLR": Parameter(0, 1, 233, 2),
     "WDIR": Parameter(0, 2, 0, 0),
     "WIND": Parameter(0, 2, 1, 1),
     "UGRD": Parameter(0, 2, 2, 1),

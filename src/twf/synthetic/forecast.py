@@ -80,10 +80,11 @@ def _wind_component(state: State, level: Level, component: int) -> np.ndarray:
 
 
 def _cape(state: State, level: Level) -> np.ndarray:
-    """Surface-based, mixed-layer (90-0 hPa: most of the surface parcel's) or most-unstable (255-0 hPa)."""
+    """Surface-based, mixed-layer (90-0 hPa: most of the surface parcel's) or most-unstable (255-0 hPa on
+    GFS and HRRR, 180-0 hPa on NAM)."""
     if level.gdal == "9000-0-SPDL":
         return F(0.8) * state.cape
-    return state.elevated_cape if level.gdal == "25500-0-SPDL" else state.cape
+    return state.elevated_cape if level.gdal in ("25500-0-SPDL", "18000-0-SPDL") else state.cape
 
 
 def _helicity(state: State, level: Level) -> np.ndarray:
@@ -117,6 +118,7 @@ _INSTANT: dict[str, Callable[[State, Level], np.ndarray]] = {
     "HLCY": _helicity,
     "LTNG": lambda s, level: s.lightning,
     "PWAT": lambda s, level: s.pwat,
+    "SNOWLR": lambda s, level: aloft.snow_ratio(s),
     "MASSDEN": lambda s, level: s.smoke,
     "VIS": lambda s, level: s.visibility,
     "TCDC": lambda s, level: s.cloud,

@@ -81,8 +81,10 @@ def _decoys(model: ModelSpec, request: MessageRequest) -> list[MessageRequest]:
 
 
 def _with_twins(twins: Twins, records: list[MessageRequest]) -> list[MessageRequest]:
-    """An element's records with their twins, in the order `twins` describes."""
-    records = sorted(records, key=lambda r: (r.window[1] - r.window[0]) if r.window else 0)
+    """The records of `twins`' element (and of those laid out inside it) with their twins, in the order
+    `twins` describes."""
+    own = sorted((r for r in records if r.element == twins.element),
+                 key=lambda r: (r.window[1] - r.window[0]) if r.window else 0)
 
     def around(record: MessageRequest) -> tuple[list[MessageRequest], list[MessageRequest]]:
         if record.qualifier is not None:  # a twin some variable reads on purpose has no twins of its own
@@ -91,10 +93,11 @@ def _with_twins(twins: Twins, records: list[MessageRequest]) -> list[MessageRequ
                 [replace(record, qualifier=q) for q in twins.after])
 
     if twins.grouped:
-        befores, afters = zip(*map(around, records), strict=True) if records else ((), ())
-        return [r for rs in befores for r in rs] + records + [r for rs in afters for r in rs]
+        inner = [r for nested in twins.inner for r in _with_twins(nested, records)]
+        befores, afters = zip(*map(around, own), strict=True) if own else ((), ())
+        return [r for rs in befores for r in rs] + inner + own + [r for rs in afters for r in rs]
     laid: list[MessageRequest] = []
-    for record in records:
+    for record in own:
         before, after = around(record)
         laid += [*before, record, *after]
     return laid
@@ -113,10 +116,8 @@ def _laid_out(model: ModelSpec, needed: tuple[MessageRequest, ...]) -> list[Mess
     """The needed records in the model's file order, with their sibling buckets and twins; elements the
     layout does not name follow in the order they were needed."""
     records = list(dict.fromkeys(r for request in needed for r in _every_bucket(model, request)))
-    laid: list[MessageRequest] = []
-    for twins in model.record_layout:
-        laid += _with_twins(twins, [r for r in records if r.element == twins.element])
-    named = {twins.element for twins in model.record_layout}
+    laid = [r for twins in model.record_layout for r in _with_twins(twins, records)]
+    named = {element for twins in model.record_layout for element in twins.elements()}
     return laid + [r for r in records if r.element not in named]
 
 
