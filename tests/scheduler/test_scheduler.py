@@ -7,6 +7,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import rasterio
 
 from twf import store
@@ -112,16 +113,25 @@ def test_a_frame_with_implausible_inputs_fails_alone_with_one_line_and_the_rest_
 ) -> None:
     mirror = tmp_path / "mirror"
     shutil.copytree(mirror_template, mirror)
-    # f02 as a broken upstream file might hold it: surface pressure in hPa instead of Pa
+    write_synthetic(mirror, REAL_RUN, [1])  # a whole f01 beside the real sample's two fields: a good frame
     hrrr, ref = get_model("hrrr"), parse_run_id(REAL_RUN)
-    messages = [replace(m, values=m.values / 100) if m.element == "PRES" else m
-                for m in forecast_messages(hrrr, ref, 2)]
-    write_idx(write_grib2(mirror_file(mirror, REAL_RUN, 2), hrrr, messages))
+    # f02 as a broken upstream file might hold it: surface pressure in hPa instead of Pa; f03 with the ground
+    # above every level of the temperature profile (400 hPa: no level from 925 to 500 hPa is above ground)
+    broken = {2: lambda values: values / 100, 3: lambda values: np.full_like(values, 40000.0)}
+    for fh, pressure in broken.items():
+        messages = [replace(m, values=pressure(m.values)) if m.element == "PRES" else m
+                    for m in forecast_messages(hrrr, ref, fh)]
+        write_idx(write_grib2(mirror_file(mirror, REAL_RUN, fh), hrrr, messages))
     done = scheduler(mirror, "--vars", "snow_ratio,tmp2m")
     assert done.returncode == 0, done.stderr
-    failed = [line for line in done.stderr.splitlines() if "snow_ratio fh002 failed" in line]
-    assert len(failed) == 2 and failed[-1].endswith(
-        "(attempt 2, given up): ImplausibleInput: surface pressure spans 728..1021 Pa, not 30000..110000 Pa")
+    reasons = {
+        2: "ImplausibleInput: surface pressure spans 728..1021 Pa, not 30000..110000 Pa",
+        3: "ImplausibleInput: temperature profile: 100% of points have no level above ground "
+           "(surface pressure below 500 hPa)",
+    }
+    for fh, reason in reasons.items():
+        failed = [line for line in done.stderr.splitlines() if f"snow_ratio fh{fh:03d} failed" in line]
+        assert len(failed) == 2 and failed[-1].endswith(f"(attempt 2, given up): {reason}")
     committed = set(read_manifest(LocalStore(data_root), "hrrr", REAL_RUN).frames())
-    assert {("tmp2m", fh) for fh in range(4)} | {("snow_ratio", 3)} <= committed
-    assert ("snow_ratio", 2) not in committed
+    assert {("tmp2m", fh) for fh in range(4)} | {("snow_ratio", 1)} <= committed
+    assert not {("snow_ratio", 2), ("snow_ratio", 3)} & committed
