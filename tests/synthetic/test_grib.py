@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,9 +11,11 @@ import pytest
 import rasterio
 from pyproj import CRS
 
-from twf.builder.decode import band_key
+from twf.builder.decode import band_key, decode
+from twf.fetch.idx import parse_idx, select
 from twf.models import REGISTRY, get_model
-from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, SURFACE, Profile
+from twf.models.base import ENTIRE_ATMOSPHERE, HTGL_2M, HTGL_10M, SURFACE, Profile
+from twf.models.requirements import messages_for
 from twf.synthetic.codes import PARAMETERS
 from twf.synthetic.grib import SyntheticMessage, write_grib2, write_idx
 from twf.synthetic.inventory import inventory
@@ -137,8 +140,9 @@ def test_idx_byte_offsets_delimit_whole_messages(frame_files, tmp_path: Path, mo
     path.write_bytes(source.read_bytes())
     write_idx(path)
     data = path.read_bytes()
-    offsets = [int(line.split(":")[1]) for line in Path(f"{path}.idx").read_text().splitlines()]
-    assert offsets[0] == 0 and len(offsets) == len(messages)
+    lines = Path(f"{path}.idx").read_text().splitlines()
+    offsets = sorted({int(line.split(":")[1]) for line in lines})  # sub-messages share their message's
+    assert offsets[0] == 0 and len(lines) == len(messages)
     for start, end in zip(offsets, [*offsets[1:], len(data)], strict=True):
         chunk = data[start:end]  # an inclusive range start..next-1, as a downloader requests it
         assert chunk[:4] == b"GRIB" and chunk[-4:] == b"7777"
@@ -156,3 +160,30 @@ def test_values_off_the_native_grid_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="shape"):
         write_grib2(tmp_path / "x.grib2", get_model("hrrr"), [message])
     assert not list(tmp_path.iterdir())
+
+
+def test_nam_winds_are_sub_messages_of_one_message_as_in_the_real_files(tmp_path: Path) -> None:
+    """NAM writes each level's UGRD and VGRD as the fields `N.1`/`N.2` of one message: the synthetic file
+    does too, its inventory numbers them as the real one does, and both components decode from one range."""
+    nam = get_model("nam")
+    tiny = replace(nam, native_grid=replace(nam.native_grid, shape=(3, 4)))
+    ref = datetime(2026, 8, 5, 12, tzinfo=UTC)
+    requests = [r for r in file_requests("nam", 6) if r.element in ("TMP", "UGRD", "VGRD")]
+    values = {"TMP": 280.0, "UGRD": 3.0, "VGRD": -7.0}
+    messages = [SyntheticMessage(r.element, r.level, np.full((3, 4), values[r.element], np.float32), ref, 6)
+                for r in requests]
+    path = write_grib2(tmp_path / "nam.f006.grib2", tiny, messages)
+    inventory_ = parse_idx(write_idx(path).read_text())
+    wind = select(inventory_, messages_for(nam, nam.variables["wspd10m"], 6))
+    assert [e.number.split(".")[1] for e in wind] == ["1", "2"] and wind[0].start == wind[1].start
+    by_message: dict[int, list[tuple[str, str]]] = {}
+    for entry in inventory_:
+        by_message.setdefault(entry.start, []).append((entry.element, entry.level))
+    assert sorted(by_message.values()) == sorted(
+        [("UGRD", r.level.idx), ("VGRD", r.level.idx)] if r.element == "UGRD" else [("TMP", r.level.idx)]
+        for r in requests if r.element != "VGRD")
+    start, end = wind[0].start, wind[0].end
+    message = tmp_path / "range.grib2"
+    message.write_bytes(path.read_bytes()[start:None if end is None else end + 1])
+    decoded = decode([message], [r for r in requests if r.level == HTGL_10M], ref)
+    assert [(m.request.element, float(m.data.mean())) for m in decoded] == [("UGRD", 3.0), ("VGRD", -7.0)]

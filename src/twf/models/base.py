@@ -357,6 +357,9 @@ class ModelSpec:
     # The records the model's files carry around the ones we read, elements in file order (see `Twins`);
     # empty: the files hold no qualified twins of what the variables read.
     record_layout: tuple[Twins, ...] = ()
+    # Element pairs the files write as two fields of one GRIB message (sub-messages `N.1`/`N.2` on one byte
+    # offset in the inventory): NAM's UGRD and VGRD of each level. The synthetic writer does the same.
+    submessage_pairs: tuple[tuple[str, str], ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @cached_property

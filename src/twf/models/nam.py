@@ -4,7 +4,8 @@ File `conusnest.hiresfFF.tm00`, written by the NAM post-processor, whose invento
 (checked on the real `nam.t12z.awphys06.tm00.grib2.idx` of 2026-08-05 12z in ../shared/data/idx/nam): PRMSL
 (and MSLET, not read; no MSLMA) for sea-level pressure, `GUST:surface`, `REFC` on the `entire atmosphere
 (considered as a single layer)` level (fixed-surface type 200, where HRRR and GFS write type 10), categorical
-`CSNOW/CICEP/CFRZR/CRAIN:surface`, and 10 m winds as the sub-messages `N.1`/`N.2` of one message.
+`CSNOW/CICEP/CFRZR/CRAIN:surface`, and winds (10 m and aloft) as the sub-messages `N.1`/`N.2` of one
+message.
 
 Accumulations. The f06 file carries APCP as `0-6 hour acc` and `3-6 hour acc`: a longer window beside a
 3-hour bucket. We read only the 3-hour buckets, which reset every 3 hours: the file at h holds the window
@@ -88,5 +89,6 @@ SPEC = ModelSpec(
                    with_inputs(CLOUD_TOTAL, value=Selector("TCDC", ENTIRE_ATMOSPHERE_LAYER))),
     ),
     accumulation=Accumulation(buckets=(Buckets(3),)),
+    submessage_pairs=(("UGRD", "VGRD"),),
     typical_delay_minutes=100,
 )

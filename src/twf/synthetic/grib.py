@@ -164,10 +164,44 @@ def _pack(source: rasterio.io.DatasetWriter, options: dict[str, str]) -> bytes:
     raise ValueError(f"GDAL could not pack the message: {failure}")
 
 
+def _fields(message: bytes) -> tuple[bytes, bytes]:
+    """A one-field message's sections 1-3 (identification, local use, grid) and 4-7 (the field itself)."""
+    head, field, pos = [], [], 16
+    while message[pos:pos + 4] != b"7777":
+        length = int.from_bytes(message[pos:pos + 4], "big")
+        (head if message[pos + 4] < 4 else field).append(message[pos:pos + length])
+        pos += length
+    return b"".join(head), b"".join(field)
+
+
+def _joined(first: bytes, second: bytes) -> bytes:
+    """Two one-field messages on the same grid as one message of two fields (sub-messages), as NCEP writes
+    a wind's components: the second field's sections 4-7 follow the first's before the end section."""
+    head, field = _fields(first)
+    body = head + field + _fields(second)[1]
+    return first[:8] + (16 + len(body) + 4).to_bytes(8, "big") + body + b"7777"
+
+
+def _pairs_with(model: ModelSpec, first: SyntheticMessage, second: SyntheticMessage) -> bool:
+    def where(m: SyntheticMessage) -> tuple[object, ...]:
+        return m.level, m.ref_time, m.fh, m.window, m.process, m.qualifier
+
+    return (first.element, second.element) in model.submessage_pairs and where(first) == where(second)
+
+
 def write_grib2(path: Path, model: ModelSpec, messages: Sequence[SyntheticMessage]) -> Path:
-    """Write `messages` in order as one GRIB2 file; the file appears complete or not at all."""
+    """Write `messages` in order as one GRIB2 file, each of the model's `submessage_pairs` that follow each
+    other as one message; the file appears complete or not at all."""
     path = Path(path)
     for message in messages:
         _check(message, model.native_grid)
-    write_bytes_atomic(path, b"".join(message_bytes(model, message) for message in messages))
+    written: list[bytes] = []
+    pending = list(messages)
+    while pending:
+        message = pending.pop(0)
+        data = message_bytes(model, message)
+        if pending and _pairs_with(model, message, pending[0]):
+            data = _joined(data, message_bytes(model, pending.pop(0)))
+        written.append(data)
+    write_bytes_atomic(path, b"".join(written))
     return path

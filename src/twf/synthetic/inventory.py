@@ -36,8 +36,9 @@ class InventoryEntry:
     forecast: str
     qualifier: str = ""  # "" for a deterministic record
 
-    def line(self, number: int) -> str:
-        """As wgrib2 writes it: a deterministic record ends with `:`, a qualified one with its qualifier."""
+    def line(self, number: str) -> str:
+        """As wgrib2 writes it (`n`, or `n.k` for the k-th field of a message of several): a deterministic
+        record ends with `:`, a qualified one with its qualifier."""
         names = f"{self.element}:{self.level}:{self.forecast}:{self.qualifier}"
         return f"{number}:{self.offset}:d={self.ref_time}:{names}"
 
@@ -79,10 +80,9 @@ def _sections(message: bytes) -> Iterator[tuple[int, bytes]]:
         pos += length
 
 
-def _entry(offset: int, message: bytes) -> InventoryEntry:
+def _entry(offset: int, message: bytes, s1: bytes, s4: bytes) -> InventoryEntry:
+    """The field of product section `s4` in the message at `offset` (identification section `s1`)."""
     discipline = message[6]
-    sections = dict(_sections(message))
-    s1, s4 = sections[1], sections[4]
     year, month, day, hour = struct.unpack(">HBBB", s1[12:17])
     template = struct.unpack(">H", s4[7:9])[0]
     values = template_values(template, s4[9:])
@@ -101,9 +101,17 @@ def _entry(offset: int, message: bytes) -> InventoryEntry:
     )
 
 
-def inventory(data: bytes) -> list[InventoryEntry]:
-    """Every message of a GRIB2 file's bytes, from section 0's total lengths (exact byte offsets)."""
-    entries, offset = [], 0
+def _message_entries(offset: int, message: bytes) -> list[InventoryEntry]:
+    """One entry per field of the message: each product section (4) starts one (sub-messages)."""
+    sections = list(_sections(message))
+    s1 = next(body for number, body in sections if number == 1)
+    return [_entry(offset, message, s1, body) for number, body in sections if number == 4]
+
+
+def inventory(data: bytes) -> list[list[InventoryEntry]]:
+    """Every message of a GRIB2 file's bytes, from section 0's total lengths (exact byte offsets), as the
+    list of its fields (one, or several sub-messages sharing the message's offset)."""
+    messages, offset = [], 0
     while offset < len(data):
         if data[offset:offset + 4] != b"GRIB" or data[offset + 7] != 2:
             raise ValueError(f"no GRIB2 message starts at byte {offset}")
@@ -111,9 +119,9 @@ def inventory(data: bytes) -> list[InventoryEntry]:
         message = data[offset:offset + length]
         if len(message) != length or message[-4:] != b"7777":
             raise ValueError(f"GRIB2 message at byte {offset} is truncated")
-        entries.append(_entry(offset, message))
+        messages.append(_message_entries(offset, message))
         offset += length
-    return entries
+    return messages
 
 
 def idx_path(grib_path: Path) -> Path:
@@ -124,7 +132,9 @@ def idx_path(grib_path: Path) -> Path:
 def write_idx(grib_path: Path) -> Path:
     """Write `<file>.idx` (wgrib2 style) beside a GRIB2 file; it appears complete or not at all."""
     grib_path = Path(grib_path)
-    lines = [e.line(n) for n, e in enumerate(inventory(grib_path.read_bytes()), start=1)]
+    lines = [entry.line(f"{n}.{k}" if len(fields) > 1 else str(n))
+             for n, fields in enumerate(inventory(grib_path.read_bytes()), start=1)
+             for k, entry in enumerate(fields, start=1)]
     index = idx_path(grib_path)
     write_bytes_atomic(index, "".join(line + "\n" for line in lines).encode())
     return index

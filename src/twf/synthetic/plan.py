@@ -129,9 +129,26 @@ def file_requests(model_name: str, fh: int, product: str | None = None) -> tuple
     model = get_model(model_name)
     needed = needed_requests(model_name, fh, product)
     if model.record_layout:
-        return tuple(dict.fromkeys(_laid_out(model, needed)))
+        return _paired(model, tuple(dict.fromkeys(_laid_out(model, needed))))
     decoys = [d for r in needed for d in _decoys(model, r)]
-    return tuple(dict.fromkeys([*needed, *decoys]))
+    return _paired(model, tuple(dict.fromkeys([*needed, *decoys])))
+
+
+def _paired(model: ModelSpec, requests: tuple[MessageRequest, ...]) -> tuple[MessageRequest, ...]:
+    """`requests` with the second element of each of the model's `submessage_pairs` right after its first
+    (same level, window and qualifier), where the writer makes the two one message."""
+    seconds = {first: second for first, second in model.submessage_pairs}
+    if not seconds:
+        return requests
+    present = set(requests)
+    partners = {r: replace(r, element=seconds[r.element]) for r in requests if r.element in seconds}
+    partners = {first: second for first, second in partners.items() if second in present}
+    placed = set(partners.values())
+    ordered: list[MessageRequest] = []
+    for request in requests:
+        if request not in placed:
+            ordered += [request, partners[request]] if request in partners else [request]
+    return tuple(ordered)
 
 
 @cache
