@@ -55,12 +55,16 @@ async function legendValueAt(page, panel, seconds, label) {
 }
 
 describe('point forecasts', () => {
-  it('a click opens the meteogram whose values are the samples at each hour, and the link keeps the point', async () => {
+  it('a click marks the point and opens the meteogram whose values are the samples at each hour, and the link keeps the point', async () => {
     const { page, errors } = await openViewer('?fh=1');
     await page.locator('[data-testid=map]').click({ position: { x: 640, y: 420 } });
     await page.locator('[data-testid=chart-temperature] canvas').first().waitFor({ timeout: 20000 });
     await page.waitForFunction(() => window.__twfPerf.pointChartMs != null, null, { timeout: 20000 });
     const pt = new URL(page.url()).searchParams.get('pt');
+    const marker = await page.locator('[data-testid=picked-point]').boundingBox();
+    const map = await page.locator('[data-testid=map]').boundingBox();
+    assert.ok(Math.abs(marker.x + marker.width / 2 - map.x - 640) <= 2 && Math.abs(marker.y + marker.height / 2 - map.y - 420) <= 2,
+      `the marker sits where the map was clicked: ${JSON.stringify(marker)}`);
     assert.match(pt ?? '', /^-?\d+\.\d{4},-?\d+\.\d{4}$/);
     const [lat, lon] = pt.split(',').map(Number);
     const validTimes = HOURS.map((fh) => Date.parse(`2026-01-29T${17 + fh}:00:00Z`) / 1000);
@@ -81,6 +85,7 @@ describe('point forecasts', () => {
     await again.page.locator('[data-testid=point-close]').click();
     assert.equal(new URL(again.page.url()).searchParams.get('pt'), null);
     assert.equal(await again.page.locator('[data-testid=point-panel]').count(), 0);
+    assert.equal(await again.page.locator('[data-testid=picked-point]').count(), 0, 'closing the panel removes the marker');
     assert.deepEqual(errors, []);
     await again.page.close();
     await page.close();

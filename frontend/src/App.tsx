@@ -88,8 +88,8 @@ export function App() {
   const citiesOn = citiesChoice ?? labelsByDefault(current?.units);
   const placeLabels = usePlaceValues(api, identity, viewport, citiesOn);
   const pointSeries = usePointSeries(api, view.point);
-  const onPick = useCallback((point: LatLon) => {
-    perf.pointPickedAt = performance.now();
+  const onPick = useCallback((point: LatLon, at: number) => {
+    perf.pointPickedAt = at;
     update({ point });
   }, [update]);
 

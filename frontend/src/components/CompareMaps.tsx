@@ -30,7 +30,7 @@ interface Props {
   onCameraChange: (camera: Camera) => void;
   onMap: (map: MapLibreMap | null) => void;
   /** Passed on to both maps (a click opens the point forecast there). */
-  onPick: (point: LatLon) => void;
+  onPick: (point: LatLon, at: number) => void;
   onViewport: (viewport: Viewport) => void;
   point: LatLon | null;
   placeLabels: PlaceValues;

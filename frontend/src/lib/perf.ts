@@ -29,7 +29,7 @@ export interface ViewerPerf {
   stalls: number;
   /** performance.now() of each playback advance. */
   advances: number[];
-  /** performance.now() of the last click or tap that opened a point forecast. */
+  /** When the last click or tap that opened a point forecast happened (its event `timeStamp`, same clock). */
   pointPickedAt: number | null;
   /** ms from that click to every meteogram chart drawn. */
   pointChartMs: number | null;

@@ -13,7 +13,7 @@ import { baseStyle } from './style';
 import { addBoundaries } from './boundaries';
 import { setOverlays, type ShownOverlay } from './overlays';
 import { FrameLayers, type FrameReadiness } from './frameLayers';
-import { setPickedPoint, setPlaceLabels } from './points';
+import { pickedPointMarker, setPlaceLabels, type PickedPointMarker } from './points';
 import type { LatLon } from '../lib/urls';
 import type { PlaceValues, Viewport } from '../hooks/usePlaceValues';
 
@@ -36,8 +36,8 @@ interface Props {
   onReadiness: (state: FrameReadiness) => void;
   onHover: (point: HoverPoint | null) => void;
   onCameraChange: (camera: Camera) => void;
-  /** A click or tap on the map: the point whose meteogram to open. */
-  onPick: (point: LatLon) => void;
+  /** A click or tap on the map: the point whose meteogram to open, and when (the event's `timeStamp`). */
+  onPick: (point: LatLon, at: number) => void;
   /** The view after every move (and once loaded): what the city labels cover. */
   onViewport: (viewport: Viewport) => void;
   point: LatLon | null;
@@ -100,7 +100,8 @@ export function MapView(props: Props) {
       latest.current.onHover({ lat: e.lngLat.lat, lon: e.lngLat.lng, x: e.point.x, y: e.point.y }),
     );
     instance.on('mouseout', () => latest.current.onHover(null));
-    instance.on('click', (e) => latest.current.onPick({ lat: e.lngLat.lat, lon: e.lngLat.lng }));
+    instance.on('click', (e) =>
+      latest.current.onPick({ lat: e.lngLat.lat, lon: e.lngLat.lng }, e.originalEvent.timeStamp));
     const reportViewport = () => {
       const b = instance.getBounds();
       latest.current.onViewport({ bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: instance.getZoom() });
@@ -145,8 +146,14 @@ export function MapView(props: Props) {
     if (map) setPlaceLabels(map, props.placeLabels);
   }, [map, props.placeLabels]);
 
+  const marker = useRef<PickedPointMarker | null>(null);
   useEffect(() => {
-    if (map) setPickedPoint(map, props.point);
+    if (!map) return;
+    marker.current = pickedPointMarker(map);
+    return () => marker.current?.remove();
+  }, [map]);
+  useEffect(() => {
+    marker.current?.place(props.point);
   }, [map, props.point]);
 
   return <div ref={container} className="map" data-testid="map" />;

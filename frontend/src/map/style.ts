@@ -11,7 +11,6 @@ import { BASEMAP_ATTRIBUTION, BASEMAP_TILES } from '../lib/config';
 export const BOUNDARY_SOURCE = 'boundaries';
 export const PLACE_SOURCE = 'places';
 export const PLACE_LABEL_LAYER = 'place-labels';
-export const POINT_SOURCE = 'picked-point';
 /** An empty layer marking the top of the forecast frames: frame layers go directly below it. */
 export const FRAMES_BELOW = 'frames-top';
 /** Overlay lines go directly below the first boundary layer, so above every frame. */
@@ -35,7 +34,6 @@ export function baseStyle(): StyleSpecification {
         : {}),
       [BOUNDARY_SOURCE]: { type: 'geojson', data: EMPTY },
       [PLACE_SOURCE]: { type: 'geojson', data: EMPTY },
-      [POINT_SOURCE]: { type: 'geojson', data: EMPTY },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe6ec' } },
@@ -75,12 +73,6 @@ export function baseStyle(): StyleSpecification {
           'text-padding': 4,
         },
         paint: { 'text-color': '#0b1620', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
-      },
-      {
-        id: POINT_SOURCE,
-        type: 'circle',
-        source: POINT_SOURCE,
-        paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-color': '#111111', 'circle-stroke-width': 2.5 },
       },
     ],
   };
