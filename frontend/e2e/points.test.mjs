@@ -54,6 +54,24 @@ async function legendValueAt(page, panel, seconds, label) {
   return cell.innerText();
 }
 
+/** The valid time (Unix s) whose pixel column of a chart is mostly the dark dashed current-hour mark, or null. */
+function markedTime(page, panel) {
+  return page.evaluate((id) => {
+    const u = window.__twfCharts[id];
+    const { top, height } = u.bbox;
+    let best = null;
+    let most = 0.25 * height; // a mark spans the plot; a crossing line darkens a few pixels at most
+    for (const t of u.data[0]) {
+      const x = Math.round(u.valToPos(t, 'x', true));
+      const px = u.ctx.getImageData(x, top, 1, height).data;
+      let dark = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 128 && px[i] < 90 && px[i + 1] < 90 && px[i + 2] < 90) dark += 1;
+      if (dark > most) [best, most] = [t, dark];
+    }
+    return best;
+  }, panel);
+}
+
 describe('point forecasts', () => {
   it('a click marks the point and opens the meteogram whose values are the samples at each hour, and the link keeps the point', async () => {
     const { page, errors } = await openViewer('?fh=1');
@@ -77,6 +95,16 @@ describe('point forecasts', () => {
     }
     const wind = await sampleAt(lat, lon, 2, 'wspd10m');
     assert.equal(await legendValueAt(page, 'wind', validTimes[2], 'HRRR wspd10m'), `${wind.toFixed(1)} mph`);
+    assert.equal(await markedTime(page, 'temperature'), validTimes[1], 'the map\'s hour (f01) is marked');
+    await page.locator('[data-testid=point-panel] header').click();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.__twfPerf.shownFh === 2);
+    let marked = null;
+    for (let tries = 0; tries < 50 && marked !== validTimes[2]; tries += 1) {
+      marked = await markedTime(page, 'wind'); // redrawn by an effect after the frame change
+      if (marked !== validTimes[2]) await page.waitForTimeout(100);
+    }
+    assert.equal(marked, validTimes[2], 'the mark follows the map to f02');
     console.log(`click → meteogram drawn: ${(await perf(page)).pointChartMs.toFixed(0)} ms`);
     // The link reopens the panel at the same point.
     const again = await openViewer(new URL(page.url()).search);
