@@ -12,8 +12,9 @@ from pathlib import Path
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
 
-def main() -> None:
-    missing = [
+def missing_browser_parts() -> list[str]:
+    """What a browser benchmark lacks on this machine (empty: it can run)."""
+    return [
         what
         for what, ok in (
             ("node", shutil.which("node") is not None),
@@ -23,6 +24,10 @@ def main() -> None:
         )
         if not ok
     ]
+
+
+def main() -> None:
+    missing = missing_browser_parts()
     if missing:
         print(f"skipped: missing {', '.join(missing)}")
         return

@@ -1,7 +1,7 @@
 /**
  * Viewer speed in headless Chromium against `twf serve`: cold load to first painted frame, time until every frame
- * of the PNW view is prefetched, frame switches during playback at 8 fps after prefetch, and click → meteogram
- * drawn (issue 12 target ≤ 300 ms) at a few points of the map.
+ * of the PNW view is prefetched, frame switches during playback at 8 fps after prefetch (click → meteogram:
+ * `e2e/meteogram_perf.mjs`).
  *
  *   node e2e/perf.mjs [--data-root DIR] [--seconds 6] [--fps 8] [--size 1280x800]
  *
@@ -96,16 +96,6 @@ try {
   const after = await perf(page);
   const gaps = await page.evaluate(() => window.__gaps);
 
-  // Click → every meteogram chart drawn, at points spread over the map (each a new series request).
-  const pointMs = [];
-  for (const [fx, fy] of [[0.3, 0.4], [0.5, 0.55], [0.2, 0.5], [0.4, 0.7], [0.55, 0.45], [0.35, 0.6]]) {
-    await page.evaluate(() => { window.__twfPerf.pointChartMs = null; });
-    await page.locator('[data-testid=map]').click({ position: { x: Math.round(fx * width), y: Math.round(fy * height) } });
-    await page.waitForFunction(() => window.__twfPerf.pointChartMs != null, null, { timeout: 30000 });
-    pointMs.push((await perf(page)).pointChartMs);
-  }
-  const point = stats(pointMs);
-
   const advances = after.advances.slice(startAdvances);
   const paints = after.paints.slice(startPaints);
   const tickToPaint = advances.map((a) => (paints.find((p) => p >= a) ?? NaN) - a).filter(Number.isFinite);
@@ -130,7 +120,6 @@ try {
     ['dropped frames (stalled ticks, next frame not loaded)', `${after.stalls - loaded.stalls}`],
     [`late ticks (> 1.5 × ${(1000 / fps).toFixed(0)} ms)`, `${late}`],
     ['render hitches (rAF gap > 50 ms)', `${hitches} of ${gaps.length} frames`],
-    ['click → meteogram drawn p50 / max (ms)', `${fmt(point.p50)} / ${fmt(point.max)} (${point.n} clicks)`],
   ];
   const labelWidth = Math.max(...rows.map(([k]) => k.length));
   const load = (await import('node:os')).loadavg()[0].toFixed(1);
