@@ -5,14 +5,8 @@ each step. Needs what `bench_viewer` needs; skipped with a note when something i
 
 from __future__ import annotations
 
-import subprocess
-
-from bench.bench_viewer import FRONTEND, missing_browser_parts
+from bench.bench_viewer import run_browser_bench
 
 
 def main() -> None:
-    missing = missing_browser_parts()
-    if missing:
-        print(f"skipped: missing {', '.join(missing)}")
-        return
-    subprocess.run(["node", "e2e/meteogram_perf.mjs"], cwd=FRONTEND, check=True)
+    run_browser_bench("meteogram_perf.mjs")

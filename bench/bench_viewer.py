@@ -12,9 +12,9 @@ from pathlib import Path
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
 
-def missing_browser_parts() -> list[str]:
-    """What a browser benchmark lacks on this machine (empty: it can run)."""
-    return [
+def run_browser_bench(script: str) -> None:
+    """Runs a browser benchmark of `frontend/e2e/` with node, or says what this machine lacks for it."""
+    missing = [
         what
         for what, ok in (
             ("node", shutil.which("node") is not None),
@@ -24,11 +24,11 @@ def missing_browser_parts() -> list[str]:
         )
         if not ok
     ]
-
-
-def main() -> None:
-    missing = missing_browser_parts()
     if missing:
         print(f"skipped: missing {', '.join(missing)}")
         return
-    subprocess.run(["node", "e2e/perf.mjs"], cwd=FRONTEND, check=True)
+    subprocess.run(["node", f"e2e/{script}"], cwd=FRONTEND, check=True)
+
+
+def main() -> None:
+    run_browser_bench("perf.mjs")
