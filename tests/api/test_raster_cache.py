@@ -13,11 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 import rasterio
+from rasterio.shutil import delete
 from rasterio.transform import from_origin
 
 from twf.api.identity import FileIdentity
-from twf.api.raster_cache import DECODE_SLOTS, Level, RasterCache
+from twf.api.raster_cache import DECODE_SLOTS, Level, LevelGeometry, RasterCache, read_layout
+from twf.builder.cog_writer import write_rgba_cog, write_value_cog
+from twf.models import REGISTRY
 
 SIDE = 64
 WAIT_S = 10.0
@@ -122,3 +126,29 @@ def test_first_touches_of_many_levels_decode_at_most_the_slots_at_once(tmp_path:
         thread.join(WAIT_S)
     assert all(isinstance(r, Level) for r in results) and len(results) == len(files)
     assert peak[0] == DECODE_SLOTS
+
+
+def _layout_by_opening_every_level(path: str) -> tuple[LevelGeometry, ...]:
+    with rasterio.open(path) as ds:
+        count = len(ds.overviews(1))
+    levels = []
+    for k in range(count + 1):
+        with rasterio.open(path, **({"overview_level": k - 1} if k else {})) as level:
+            t = level.transform
+            levels.append(LevelGeometry(k, t.c, t.f, t.a, -t.e, level.width, level.height))
+    return tuple(levels)
+
+
+@pytest.mark.parametrize("model", sorted(REGISTRY))
+def test_a_layout_read_in_one_open_is_every_level_as_gdal_opens_it(model: str) -> None:
+    grid = REGISTRY[model].grid
+    value_grid = grid.downsampled()
+    rgba_path, value_path = f"/vsimem/layout-{model}-rgba.tif", f"/vsimem/layout-{model}-val.tif"
+    write_rgba_cog(Path(rgba_path), np.zeros((4, *grid.shape), np.uint8), grid, categorical=False)
+    write_value_cog(Path(value_path), np.zeros(value_grid.shape, np.float32), value_grid, categorical=False)
+    try:
+        for path in (rgba_path, value_path):
+            assert read_layout(path).levels == _layout_by_opening_every_level(path)
+    finally:
+        for path in (rgba_path, value_path):
+            delete(path)

@@ -30,7 +30,9 @@ from twf.api.raster_cache import (
     Layouts,
     Level,
     LevelGeometry,
+    RasterOpener,
     choose_level,
+    open_file,
     open_level,
     read_pixels,
 )
@@ -94,13 +96,13 @@ class _Span:
 class _LevelReader:
     """One level of one file, opened on the first block a request has to decode and closed after it."""
 
-    def __init__(self, path: str | Path, geometry: LevelGeometry) -> None:
-        self._path, self._geometry = path, geometry
+    def __init__(self, key: Key, geometry: LevelGeometry, open_raster: RasterOpener) -> None:
+        self._key, self._geometry, self._open_raster = key, geometry, open_raster
         self._dataset: rasterio.DatasetReader | None = None
 
     def read(self, window: Window) -> np.ndarray:
         if self._dataset is None:
-            self._dataset = open_level(self._path, self._geometry)
+            self._dataset = open_level(self._key[0], self._geometry, self._key[1], self._open_raster)
         return read_pixels(self._dataset, window)
 
     def close(self) -> None:
@@ -112,10 +114,11 @@ class BlockCache:
     """`prepare` turns each decoded block into the form renderers read (premultiplied RGBA), once."""
 
     def __init__(self, max_bytes: int, prepare: Callable[[np.ndarray], np.ndarray] | None = None,
-                 decode_slots: int = DECODE_SLOTS) -> None:
+                 decode_slots: int = DECODE_SLOTS, open_raster: RasterOpener = open_file) -> None:
         self.max_bytes = max_bytes
         self._prepare = prepare
-        self._layouts = Layouts()
+        self._open_raster = open_raster
+        self._layouts = Layouts(open_raster)
         self._blocks: BoundedCache[np.ndarray] = BoundedCache(max_bytes, lambda block: block.nbytes)
         self._decoding = threading.BoundedSemaphore(decode_slots)
 
@@ -141,7 +144,7 @@ class BlockCache:
         use a thread."""
         key: Key = (str(path), identity)
         span = _Span.of(self._layouts.load(key), target_res, bounds)
-        reader = _LevelReader(path, span.geometry)
+        reader = _LevelReader(key, span.geometry, self._open_raster)
         try:
             blocks = {block: self._blocks.get_or_build((key, span.geometry.index, block),
                                                        lambda b=block: self._decode(reader, span.window(b)))

@@ -47,8 +47,9 @@ class Services:
         self.manifests = ManifestCache(self.storage)
         budget = self.settings.cache_mb << 20
         value_bytes = int(budget * VALUE_SHARE)
-        self.rgba = BlockCache(max_bytes=budget - value_bytes, prepare=premultiply)
-        self.values = RasterCache(max_bytes=value_bytes)
+        opener = self.storage.open_raster
+        self.rgba = BlockCache(max_bytes=budget - value_bytes, prepare=premultiply, open_raster=opener)
+        self.values = RasterCache(max_bytes=value_bytes, open_raster=opener)
         self.differences = DifferenceCache(self.values)
         self.exports = ExportCache()
         self.series = SeriesReader(self.storage)

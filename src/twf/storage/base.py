@@ -103,6 +103,15 @@ class ObjectStore(ABC):
         """The GDAL configuration `gdal_path` needs (none for local files)."""
         return contextlib.nullcontext()
 
+    def open_raster(self, path: str, identity: Hashable, **options):
+        """A rasterio dataset of the object at `gdal_path` `path` whose `head` reported `identity`, for
+        reading (`options` go to `rasterio.open`, e.g. overview_level): the API's caches open rasters only
+        through this, so a remote store can read them its own way (`twf.storage.ranged`)."""
+        import rasterio  # only processes that read rasters load GDAL
+
+        with self.gdal_env():
+            return rasterio.open(path, **options)
+
     @abstractmethod
     def writer_lock(self, key: str) -> contextlib.AbstractContextManager:
         """Serialise the writers of one model's committed state on this host (publish, retention, check

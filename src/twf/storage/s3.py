@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +31,7 @@ from rasterio.env import set_gdal_config
 from twf.config import S3Credentials
 from twf.errors import InvalidPathSegment, ObjectNotFound, StorageUnavailable, WriteConflict
 from twf.storage.base import ObjectInfo, ObjectStore
+from twf.storage.ranged import RangedRasters
 
 DELETE_BATCH = 1000  # S3's DeleteObjects limit
 TIMEOUT = "30s"
@@ -104,6 +105,7 @@ class S3Store(ObjectStore):
             secret_access_key=credentials.secret_access_key, virtual_hosted_style_request=False,
             client_options=options, retry_config=RETRIES, **{k: v for k, v in config.items() if v},
         )
+        self._rasters = RangedRasters(self._ranged)
         configure_gdal(self)
 
     def __repr__(self) -> str:
@@ -152,13 +154,26 @@ class S3Store(ObjectStore):
         return data, ObjectInfo(len(data), result.meta["e_tag"])
 
     def get_range(self, key: str, start: int, length: int) -> bytes:
-        info = self.head(key)
-        if info is None:
-            raise ObjectNotFound(f"{key} is not in the store")
-        end = min(start + length, info.size)
-        if end <= start:
+        """One ranged GET, no HEAD first: S3 ends a range at the object's end, and a range starting past it
+        is an empty answer here (416 there)."""
+        if length <= 0:
             return b""
-        return bytes(self._call(obstore.get_range, self._path(key), start=start, end=end, missing=key))
+        return self._ranged(self._path(key), start, start + length, None, missing=key)[0]
+
+    def _ranged(self, path: str, start: int, end: int, etag: str | None,
+                missing: str | None = None) -> tuple[bytes, int]:
+        """Bytes [start, end) of an object (fewer at its end; none past it) and the object's size. With
+        `etag`, only of that version: a replaced object is ObjectNotFound, as a deleted one."""
+        options: dict = {"range": (start, end)} | ({"if_match": etag} if etag is not None else {})
+        try:
+            result = obstore.get(self._store, path, options=options)
+            return bytes(result.bytes()), result.meta["size"]
+        except PreconditionError:
+            raise ObjectNotFound(f"{missing or path} changed since it was listed") from None
+        except Exception as exc:  # noqa: BLE001
+            if "416" in str(exc):  # the range starts at or past the end
+                return b"", -1
+            raise self._failure(exc, "get_range", missing or path) from None
 
     def head(self, key: str) -> ObjectInfo | None:
         try:
@@ -222,6 +237,11 @@ class S3Store(ObjectStore):
     def gdal_path(self, key: str) -> str:
         return f"/vsis3/{self.location.bucket}/{self._path(key)}"
 
+    def open_raster(self, path: str, identity: Hashable, **options):
+        """By range reads of ours (`twf.storage.ranged`): one GET per object version for its header, one
+        per block decoded, no HEAD; GDAL's `/vsis3/` remains for the writers' reads."""
+        return self._rasters.open(path.removeprefix(f"/vsis3/{self.location.bucket}/"), identity, **options)
+
     def writer_lock(self, key: str) -> contextlib.AbstractContextManager:
         """No lock across hosts: a second writer's compare-and-swap fails instead (WriteConflict)."""
         return contextlib.nullcontext()
@@ -243,16 +263,19 @@ class S3Store(ObjectStore):
             folder = folder.parent
 
     def _call(self, fn, *args, missing: str | None = None, **kwargs):
-        """One obstore call: a missing object is ObjectNotFound where the caller names it (`missing`); any
-        other failure (a missing bucket answers 404 too) is StorageUnavailable in one line."""
+        """One obstore call, its failure said by `_failure`."""
         try:
             return fn(self._store, *args, **kwargs)
-        except (FileNotFoundError, NotFoundError) as exc:
-            if missing is not None and "NoSuchBucket" not in str(exc):
-                raise ObjectNotFound(f"{missing} is not in the store") from None
-            raise _error(exc, f"{self.url}: {getattr(fn, '__name__', 'request')}") from None
         except Exception as exc:  # noqa: BLE001 - an unusable store, said in one line
-            raise _error(exc, f"{self.url}: {getattr(fn, '__name__', 'request')}") from None
+            raise self._failure(exc, getattr(fn, "__name__", "request"), missing) from None
+
+    def _failure(self, exc: Exception, what: str, missing: str | None) -> Exception:
+        """A missing object is ObjectNotFound where the caller names it (`missing`); any other failure (a
+        missing bucket answers 404 too) is StorageUnavailable in one line."""
+        if isinstance(exc, (FileNotFoundError, NotFoundError)) and missing is not None \
+                and "NoSuchBucket" not in str(exc):
+            return ObjectNotFound(f"{missing} is not in the store")
+        return _error(exc, f"{self.url}: {what}")
 
 
 _CONFIGURED: set[tuple[str, str]] = set()

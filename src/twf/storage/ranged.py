@@ -1,0 +1,128 @@
+"""Rasters of a remote store opened by GDAL (rasterio) through range reads of ours, not GDAL's HTTP client.
+
+GDAL's `/vsis3/` costs a HEAD and several small GETs per open, and the API opens a COG once per level to learn
+its layout and again per block it decodes: ~15 requests and ~200 ms before a frame's first tile. Here a
+raster is a Python file object (rasterio's `opener`) whose first `HEADER_BYTES` (a COG keeps every level's
+directory and tile index there) come from one GET per object identity, held in a bounded cache, so opening a
+level makes no request at all; each block GDAL decodes is one range GET of exactly its bytes. Every GET of
+the header carries `If-Match: <ETag>`: the bytes are those of the identity the manifest's `head` reported,
+or the open fails (a replaced object is never decoded as the one the caches key on).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Hashable
+from typing import NamedTuple
+
+import rasterio
+from rasterio.abc import FileContainer
+
+# A COG's header (the directories of every level and their tile offsets): the API's frames need < 4 KiB.
+HEADER_BYTES = 16 << 10
+HEADERS_KEPT = 2048  # objects whose header is held (32 MiB at most); forgotten wholesale beyond
+
+
+class Header(NamedTuple):
+    size: int  # of the whole object
+    data: bytes  # its first HEADER_BYTES (all of it when smaller)
+
+
+# Reads `(object, start, end, etag or None)` → (bytes, the object's size): a ranged GET.
+RangeGet = Callable[[str, int, int, str | None], tuple[bytes, int]]
+
+
+class RangedFile(io.RawIOBase):
+    """One open of one object: reads inside the header come from memory, others are one range GET each."""
+
+    def __init__(self, name: str, header: Header, get: RangeGet) -> None:
+        super().__init__()
+        self._name, self._header, self._get = name, header, get
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._header.size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        end = self._header.size if size is None or size < 0 else min(self._pos + size, self._header.size)
+        if end <= self._pos:
+            return b""
+        if end <= len(self._header.data):
+            data = self._header.data[self._pos:end]
+        else:
+            data = self._get(self._name, self._pos, end, None)[0]
+        self._pos += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+class _Object(FileContainer):
+    """The one object a `rasterio.open` reads, as rasterio's opener interface wants it."""
+
+    def __init__(self, name: str, header: Header, get: RangeGet) -> None:
+        self._name, self._header, self._get = name, header, get
+
+    def open(self, path: str, mode: str = "rb", **kwargs) -> RangedFile:
+        return RangedFile(self._name, self._header, self._get)
+
+    def isfile(self, path: str) -> bool:
+        return True
+
+    def isdir(self, path: str) -> bool:
+        return False
+
+    def ls(self, path: str) -> list[str]:
+        return []
+
+    def mtime(self, path: str) -> int:
+        return 0
+
+    def rm(self, path: str) -> None:
+        raise PermissionError("read only")
+
+    def size(self, path: str) -> int:
+        return self._header.size
+
+
+class RangedRasters:
+    """Opens rasters of one remote store by range reads; one per store (the header cache is per process)."""
+
+    def __init__(self, get: RangeGet) -> None:
+        self._get = get
+        self._headers: dict[tuple[str, Hashable], Header] = {}
+        self._lock = threading.Lock()
+
+    def header(self, name: str, identity: Hashable) -> Header:
+        key = (name, identity)
+        header = self._headers.get(key)
+        if header is None:
+            data, size = self._get(name, 0, HEADER_BYTES, str(identity))
+            header = Header(size, data)
+            with self._lock:
+                if len(self._headers) >= HEADERS_KEPT:
+                    self._headers.clear()
+                self._headers[key] = header
+        return header
+
+    def open(self, name: str, identity: Hashable, **options) -> rasterio.DatasetReader:
+        """`name` is the object's path in the bucket; `options` go to `rasterio.open` (e.g. overview_level).
+        The opener's path carries the identity: GDAL never mistakes two versions of one key for one file."""
+        header = self.header(name, identity)
+        tag = "".join(c for c in str(identity) if c.isalnum()) or "none"
+        return rasterio.open(f"{tag}/{name}", opener=_Object(name, header, self._get), **options)
