@@ -12,6 +12,7 @@ from twf.api.errors import install_error_handlers
 from twf.api.http_cache import NO_STORE
 from twf.api.memory import return_freed_arrays_to_the_os
 from twf.api.openapi import install_openapi
+from twf.api.raster_threads import raster_threads
 from twf.api.schemas import HealthOut
 from twf.api.static import mount_web_viewer
 from twf.config import Settings
@@ -26,6 +27,7 @@ def _base_app(settings: Settings, title: str) -> FastAPI:
     app = FastAPI(title=title, version=CONTRACT_VERSION, description=DESCRIPTION, redoc_url=None,
                   redirect_slashes=False)
     app.state.services = Services(settings)
+    raster_threads()  # started and warmed now: GDAL's one-time costs are paid before the first request
     install_error_handlers(app)
     install_cors(app, settings.cors_origins)
     install_openapi(app)

@@ -17,7 +17,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from twf.api.deps import Services, get_services
 from twf.api.difference import Difference, difference_palette
@@ -26,6 +25,7 @@ from twf.api.http_cache import frame_cache_control, json_body, json_response
 from twf.api.png import encode_rgba
 from twf.api.point_values import value_at
 from twf.api.published import FrameRef, locate, resolve_frame
+from twf.api.raster_threads import in_raster_thread
 from twf.api.schemas import ERRORS
 from twf.api.tile_render import render_rgba
 from twf.api.tiles import PNG_RESPONSES, TileColumn, TileRow, TileZoom, tile_request
@@ -105,7 +105,7 @@ async def _difference(services: Services, pair: FramePair) -> Difference:
     (_, path_a, identity_a), (_, path_b, identity_b) = (locate(services, f, VALUE) for f in (pair.a, pair.b))
     key = services.differences.key(pair, (path_a, identity_a), (path_b, identity_b))
     found = services.differences.cached(key)
-    return found if found is not None else await run_in_threadpool(services.differences.load, pair, key)
+    return found if found is not None else await in_raster_thread(services.differences.load, pair, key)
 
 
 @tile_router.get("/tiles/v3/diff/{am}/{ar}/{av}/{afh}/{bm}/{br}/{bv}/{bfh}/{z}/{x}/{y}.png",

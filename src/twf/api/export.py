@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import frame_cache_control
+from twf.api.raster_threads import in_raster_thread
 from twf.api.schemas import ERRORS
 from twf.export.render import export_loop
 from twf.export.request import DEFAULT_FPS, DEFAULT_WIDTH, Loop, build_request
@@ -41,7 +41,7 @@ async def export(
 ) -> Response:
     request = build_request(model, var, run=run, fhs=fhs, valid_time=valid_time, runs=runs, region=region,
                             bbox=bbox, width=width, fmt=format, fps=fps)
-    result = await run_in_threadpool(export_loop, services, request)
+    result = await in_raster_thread(export_loop, services, request)
     moving = not isinstance(request.frames, Loop) or request.frames.run == "latest"
     headers = {"Content-Disposition": f'attachment; filename="{result.filename}"',
                "Cache-Control": frame_cache_control(moving)}

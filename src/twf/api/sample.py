@@ -11,13 +11,13 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import NO_STORE, frame_cache_control, json_body, json_response
 from twf.api.point_values import is_class_coded, mercator_points, reading, readings, value_at, values_at
 from twf.api.published import FrameRef, locate, resolve_frame
 from twf.api.raster_cache import Level
+from twf.api.raster_threads import in_raster_thread
 from twf.api.schemas import ERRORS, BatchIn, BatchOut
 from twf.api.webmercator import lonlat_to_mercator
 from twf.artifacts import VALUE
@@ -49,7 +49,7 @@ async def frame_values(services: Services, frame: FrameRef) -> Level:
     _, path, identity = locate(services, frame, VALUE)
     level = services.values.cached(path, identity)
     if level is None:
-        level = await run_in_threadpool(services.values.load, path, identity)
+        level = await in_raster_thread(services.values.load, path, identity)
     return level
 
 

@@ -14,12 +14,12 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from anyio import to_thread
 
 from twf import store
 from twf.api.deps import Services
 from twf.api.point_values import Stencil, blend
 from twf.api.published import committed_object
+from twf.api.raster_threads import in_raster_thread
 from twf.artifacts import VALUE
 from twf.errors import DamagedSeries, InvalidManifest, ObjectNotFound
 from twf.models.base import ModelSpec, VarSpec
@@ -43,8 +43,7 @@ async def _frame_cells(services: Services, request: SeriesRequest, fh: int, wher
     path, identity = services.storage.gdal_path(key), info.identity
     level = services.values.cached(path, identity)
     if level is None:
-        level = await to_thread.run_sync(services.values.load, path, identity,
-                                         limiter=services.series_decoders)
+        level = await in_raster_thread(services.values.load, path, identity, limiter=services.series_decoders)
     return where.cells(level.array)[0]
 
 

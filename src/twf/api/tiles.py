@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from anyio import to_thread
 from fastapi import APIRouter, Depends, Path, Response
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import frame_cache_control
 from twf.api.png import encode_rgba
 from twf.api.published import locate, resolve_frame
+from twf.api.raster_threads import in_raster_thread
 from twf.api.tile_render import render_rgba
 from twf.api.webmercator import MAX_ZOOM, Bounds, tile_bounds
 from twf.artifacts import RGBA
@@ -59,7 +59,7 @@ async def tile(
     target_res = (bounds.right - bounds.left) / size
     level = services.rgba.cached_window(path, identity, target_res, bounds)
     if level is None:
-        level = await to_thread.run_sync(services.rgba.window, path, identity, target_res, bounds,
-                                         limiter=services.tile_decoders)
+        level = await in_raster_thread(services.rgba.window, path, identity, target_res, bounds,
+                                       limiter=services.tile_decoders)
     rgba = render_rgba(level.array, level.geometry, bounds, size, frame.var.resampling, origin=level.origin)
     return Response(encode_rgba(rgba), media_type="image/png", headers={"Cache-Control": cache_control})
