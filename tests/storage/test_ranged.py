@@ -1,0 +1,65 @@
+"""Rasters opened through a store (`ObjectStore.open_raster`): the version its `head` named, every level and
+block as GDAL reads the file itself; on S3 by range reads (`twf.storage.ranged`), never a replaced version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.windows import Window
+from tests.conftest import s3_store
+
+from twf.builder.cog_writer import write_rgba_cog
+from twf.errors import ObjectNotFound
+from twf.grid import CanonicalGrid
+from twf.storage import ObjectStore
+
+KEY = "published/hrrr/20260129_17z/tmp2m/fh001.rgba.cog.tif"
+GRID = CanonicalGrid(6000.0)  # 1380 × 780 px: 3 × 2 blocks of 512 and two overviews
+
+
+def cog(folder: Path, seed: int) -> Path:
+    rng = np.random.default_rng(seed)
+    path = folder / f"frame-{seed}.tif"
+    write_rgba_cog(path, rng.integers(0, 255, (4, *GRID.shape), dtype=np.uint8), GRID, categorical=False)
+    return path
+
+
+def test_a_raster_opened_through_the_store_reads_as_the_file_itself(storage: ObjectStore,
+                                                                    tmp_path: Path) -> None:
+    source = cog(tmp_path, 1)
+    storage.put_file(KEY, source)
+    storage.sync([KEY])
+    info = storage.head(KEY)
+    with rasterio.open(source) as reference:
+        for level in (None, 0, 1):
+            options = {} if level is None else {"overview_level": level}
+            with storage.open_raster(storage.gdal_path(KEY), info.identity, **options) as ds, \
+                    rasterio.open(source, **options) as expected:
+                assert (ds.width, ds.height) == (expected.width, expected.height)
+                assert ds.transform == expected.transform
+                window = Window(ds.width - 600, 100, 600, ds.height - 100)  # across blocks, to the far edge
+                assert np.array_equal(ds.read(window=window), expected.read(window=window))
+        assert reference.overviews(1) == [2, 4]
+
+
+def test_s3_a_raster_replaced_since_its_head_is_not_read_as_the_old_version(s3_url: str,
+                                                                            tmp_path: Path) -> None:
+    storage = s3_store(s3_url)
+    storage.put_file(KEY, cog(tmp_path, 1))
+    old = storage.head(KEY)
+    storage.put_file(KEY, cog(tmp_path, 2))
+    new = storage.head(KEY)
+    with pytest.raises(ObjectNotFound):
+        storage.open_raster(storage.gdal_path(KEY), old.identity)
+    corner = Window(0, 0, 64, 64)
+    with storage.open_raster(storage.gdal_path(KEY), new.identity) as ds, \
+            rasterio.open(tmp_path / "frame-2.tif") as expected:
+        assert np.array_equal(ds.read(window=corner), expected.read(window=corner))
+
+
+@pytest.fixture
+def storage(empty_store: ObjectStore) -> ObjectStore:
+    return empty_store
