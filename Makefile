@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8200
 WORKERS ?= 2
 
-.PHONY: venv test test-py lint bench soak demo demo-data run clean web test-web test-e2e chromium
+.PHONY: venv test test-py lint bench soak demo demo-s3 demo-data run clean web test-web test-e2e chromium
 
 venv: $(STAMP)
 
@@ -72,16 +72,29 @@ DEMO_NBM_RUN := 20260129_17z
 
 demo-data: venv
 	$(TWF) demo-data --model hrrr --run $(DEMO_HRRR_RUN) --fhs 0-12 --mirror $(DEMO_MIRROR)
-	$(TWF) scheduler --model hrrr --once --run $(DEMO_HRRR_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
+	$(TWF) scheduler --model hrrr --once --run $(DEMO_HRRR_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS) $(SCHEDULER_FLAGS)
 	$(TWF) demo-data --model gfs --run $(DEMO_GFS_RUN) --fhs 0-3,6-48:3 --mirror $(DEMO_MIRROR)
-	$(TWF) scheduler --model gfs --once --run $(DEMO_GFS_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
+	$(TWF) scheduler --model gfs --once --run $(DEMO_GFS_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS) $(SCHEDULER_FLAGS)
 	$(TWF) demo-data --model nbm --run $(DEMO_NBM_RUN) --fhs 1-6 --mirror $(DEMO_MIRROR)
-	$(TWF) scheduler --model nbm --once --run $(DEMO_NBM_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS)
+	$(TWF) scheduler --model nbm --once --run $(DEMO_NBM_RUN) --source mirror:$(DEMO_MIRROR) --workers $(WORKERS) $(SCHEDULER_FLAGS)
 
 # `make demo`: the viewer on the demo runs at http://$(HOST):$(PORT)/ until interrupted (Ctrl-C).
+# `make demo STORAGE=s3` (or `make demo-s3`): the same beyond one machine, on this one: a local S3 server and a
+# Dask scheduler with 2 workers on 127.0.0.1, the runs built on the workers into the bucket, the viewer served
+# from it; Ctrl-C stops everything it started (scripts/demo-s3.sh).
+STORAGE ?= local
+SCHEDULER_FLAGS ?=
+
+ifeq ($(STORAGE),s3)
+demo: demo-s3
+else
 demo: venv web demo-data
 	@echo "Serving the demo at http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(TWF) serve --host $(HOST) --port $(PORT)
+endif
+
+demo-s3: venv web
+	TWF=$(TWF) MAKE="$(MAKE)" HOST=$(HOST) PORT=$(PORT) scripts/demo-s3.sh
 
 # `make run` (needs internet): the live HRRR scheduler in the background, the server in the foreground.
 RUN_MODEL ?= hrrr

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo-data": ("twf.demo.cli", "write synthetic demo GRIB2 into a mirror folder"),
     "export": ("twf.export.cli", "export a loop of frames as GIF or MP4, as the viewer shows them"),
     "objectstore": ("twf.storage.seaweed", "run a local S3 server (SeaweedFS) for tests and the demo"),
+    "dask-cluster": ("twf.scheduling.cluster", "run a local Dask scheduler and workers for the demo"),
 }
 
 

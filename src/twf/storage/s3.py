@@ -7,10 +7,11 @@ under `published/`. Identity is the ETag (which changes with the bytes; committe
 generation number so two writes of one are never the same bytes).
 
 Readers must not ask the store per request: a committed document may be trusted for `revalidate_seconds`
-(`TWF_STORAGE_REVALIDATE_SECONDS`), and objects a manifest lists are immutable. GDAL reads rasters by
-`/vsis3/bucket/prefix/key`, configured once per process when the store is opened (`configure_gdal`); its
-HTTP cache is off for the bucket (`CPL_VSIL_CURL_NON_CACHED`), since a staged key can be rebuilt and a
-deleted frame published again, and the API caches decoded levels itself.
+(`TWF_STORAGE_REVALIDATE_SECONDS`), and objects a manifest lists are immutable. The API opens rasters by
+range reads of ours (`open_raster`, `twf.storage.ranged`); the writers' own reads go through GDAL's
+`/vsis3/bucket/prefix/key`, configured once per process when the store is opened (`configure_gdal`), its
+HTTP cache off for the bucket (`CPL_VSIL_CURL_NON_CACHED`), since a staged key can be rebuilt and a deleted
+frame published again.
 """
 
 from __future__ import annotations
