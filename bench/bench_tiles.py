@@ -80,12 +80,19 @@ def random_tiles() -> list[tuple[int, int, int]]:
     return tiles
 
 
+class ServerUrl(str):
+    """A started server's base URL, with its process id (CPU figures read its /proc/PID/stat)."""
+
+    pid: int
+
+
 @contextmanager
-def server(argv: list[str], env: dict[str, str]) -> Iterator[str]:
+def server(argv: list[str], env: dict[str, str]) -> Iterator[ServerUrl]:
     port = free_port()
     proc = subprocess.Popen([*argv, "--host", "127.0.0.1", "--port", str(port)], cwd=REPO,
                             env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    url = ServerUrl(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         for _ in range(300):
             try:
