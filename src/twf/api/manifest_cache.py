@@ -5,11 +5,13 @@ Every lookup asks the store for the identity of the document it answers from (`h
 and reads and parses it again only when that identity changed. A store that is not local (S3) sets
 `revalidate_seconds`: within that interval a document read (or found missing) is trusted without asking,
 so the hot paths make no request to the store at all. Documents are replaced whole (`twf.manifest`), so a
-changed identity is always a complete new state.
+changed identity is always a complete new state. A store that cannot be reached leaves the documents read
+before in use (a frame whose blocks are decoded is still served); only what was never read fails (503).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -18,13 +20,14 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from twf import store
-from twf.errors import InvalidManifest, NotPublished, ObjectNotFound
+from twf.errors import InvalidManifest, NotPublished, ObjectNotFound, StorageUnavailable
 from twf.manifest import Latest, Manifest, decode, parse_latest, parse_manifest, parse_run_index
 from twf.series.document import SeriesDocument, parse_series
 from twf.storage import ObjectStore
 from twf.store import parse_run_id
 
 T = TypeVar("T")
+log = logging.getLogger("twf.api.manifests")
 
 LATEST = "latest"
 # Keys are built once per run, not per request (InvalidRunId is never cached); runs a server is asked about
@@ -71,7 +74,17 @@ class ManifestCache:
         entry = self._entries.get(name)
         now = time.monotonic()
         if entry is None or fresh or now - entry.checked >= self.storage.revalidate_seconds:
-            info = self.storage.head(key)
+            try:
+                info = self.storage.head(key)
+            except StorageUnavailable as exc:
+                if entry is None:
+                    raise
+                # The store is away: committed state only moves forward and listed objects never change, so
+                # what was read stays true enough to serve (decoded blocks need nothing else); asked again
+                # after the next interval.
+                log.warning("%s: serving the copy read before (%s)", key, exc)
+                entry.checked = now
+                return None if entry.identity is _MISSING else entry
             identity = info.identity if info is not None else _MISSING
             if entry is None or entry.identity != identity:
                 entry = self._read(key, parse) if info is not None else Cached(_MISSING, None)
