@@ -28,7 +28,7 @@ stop_all() {
   local pid
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do  # the newest first: the cluster before the store
     pid=${started[i]}
-    kill -TERM "$pid" 2>/dev/null || true
+    kill -TERM -- "-$pid" 2>/dev/null || true  # its process group: a build's make and scheduler together
     wait "$pid" 2>/dev/null || true
   done
 }
@@ -40,7 +40,7 @@ trap 'exit 143' TERM
 start() {
   local name=$1 log=$2
   shift 2
-  "$@" >"$log" 2>&1 &
+  setsid "$@" >"$log" 2>&1 &
   started+=($!)
   for ((waited = 0; waited < READY_SECONDS * 5; waited++)); do
     grep -q "^twf $name:" "$log" && return 0
@@ -57,10 +57,16 @@ echo "S3 (SeaweedFS) on http://127.0.0.1:$S3_PORT, TWF_STORAGE_URL=$TWF_STORAGE_
 start dask-cluster "$DIR/dask-cluster.log" "$TWF" dask-cluster --port "$DASK_PORT" --workers "$DASK_WORKERS"
 echo "Dask scheduler tcp://127.0.0.1:$DASK_PORT with $DASK_WORKERS workers"
 
-"$MAKE" --no-print-directory demo-data \
-  SCHEDULER_FLAGS="--executor dask --dask-scheduler tcp://127.0.0.1:$DASK_PORT"
+# Each in a process group of its own, waited for in the background: a signal stops this script at once (bash
+# runs traps only between commands) and `stop_all` stops the whole group (make and its scheduler).
+setsid "$MAKE" --no-print-directory demo-data \
+  SCHEDULER_FLAGS="--executor dask --dask-scheduler tcp://127.0.0.1:$DASK_PORT" &
+build=$!
+started+=("$build")
+wait "$build"
+unset 'started[-1]'
 
 echo "Serving the demo from s3://$BUCKET/v3 at http://$HOST:$PORT/ (Ctrl-C stops everything)"
-"$TWF" serve --host "$HOST" --port "$PORT" &
+setsid "$TWF" serve --host "$HOST" --port "$PORT" &
 started+=($!)
 wait "${started[-1]}"
