@@ -6,7 +6,8 @@ starts two `twf serve` processes, one per store. On the same 500 random in-bound
 random points it measures, for each:
 
 - cold first tile: a freshly started server's first tile of the frame (manifest, geometry and level reads
-  from the store), the median of a few restarts;
+  from the store), the median of a few restarts, and the CPU the server spent on it (/proc: what the
+  machine's load does not blur);
 - warm tile p50/p95 over HTTP (sequential, keep-alive, after one warm-up pass);
 - warm sample p50/p95 over HTTP.
 
