@@ -22,12 +22,14 @@ def test_the_cache_budget_defaults_to_the_documented_size(data_root: Path,
     assert f"| `TWF_CACHE_MB` | {DEFAULT_CACHE_MB} |" in readme
 
 
-def test_twf_cache_mb_bounds_both_decoded_raster_caches_of_a_server(data_root: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_twf_cache_mb_bounds_every_pixel_cache_of_a_server_together(data_root: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TWF_CACHE_MB", "100")
     services = Services(load_settings())
-    assert services.rgba.max_bytes + services.values.max_bytes == 100 << 20
-    assert services.values.max_bytes < services.rgba.max_bytes
+    budgets = [services.rgba.max_bytes, services.values.max_bytes, services.differences.max_bytes,
+               services.exports.max_bytes]
+    assert sum(budgets) == 100 << 20
+    assert services.rgba.max_bytes == max(budgets)
 
 
 @pytest.mark.parametrize("raw", ["lots", "0", "-5", "1.5"])

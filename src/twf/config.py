@@ -16,10 +16,11 @@ from twf.errors import InvalidSetting
 _REPO_ROOT = Path(__file__).resolve().parents[2]  # src/twf/config.py → the work tree (editable install)
 
 
-# Decoded rasters one server process may hold, in MiB (TWF_CACHE_MB). A 3 km HRRR RGBA frame decodes to
-# 23 MB (17 MB full resolution + overviews): the RGBA share of 384 MiB holds a dozen frames at
+# Pixels one server process may keep in memory, in MiB (TWF_CACHE_MB): decoded RGBA blocks and value
+# levels, differences and exported loops (shares in `twf.api.deps`). A 3 km HRRR RGBA frame decodes to
+# 23 MB (17 MB full resolution + overviews): the RGBA share of 512 MiB (307 MiB) holds a dozen frames at
 # every zoom. Chosen so a server worker stays under 1 GiB RSS in `make soak` (docs/RELIABILITY.md).
-DEFAULT_CACHE_MB = 384
+DEFAULT_CACHE_MB = 512
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Settings:
     cache_dir: Path
     enable_debug_scan: bool
     web_dist: Path | None = None  # the built web viewer `twf serve` serves at `/` when the folder exists
-    cache_mb: int = DEFAULT_CACHE_MB  # decoded rasters one server process keeps in memory
+    cache_mb: int = DEFAULT_CACHE_MB  # pixels one server process keeps in memory (all its caches)
     cors_origins: tuple[str, ...] = ()  # origins other sites' pages may read the API from ("*": any)
     debug_token: str | None = None  # bearer token the debug scan endpoint requires (set when it is enabled)
     storage_url: str | None = None  # TWF_STORAGE_URL: `s3://bucket/prefix?endpoint=...`; None: the data root

@@ -10,6 +10,7 @@ Agreement with rio-tiler (GDAL reads of the same RGBA COG):
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import httpx
@@ -20,6 +21,7 @@ from rio_tiler.io import Reader
 from tests.api.conftest import HeldBack, Published, Server, in_process_app
 from tests.conftest import HRRR_RUN
 
+from twf.api import tiles as tiles_module
 from twf.api.block_cache import BlockCache
 from twf.api.tile_render import premultiply, render_rgba
 from twf.api.webmercator import tile_bounds
@@ -135,6 +137,43 @@ def test_refc_and_gfs_tiles_render(client: httpx.Client) -> None:
     gfs = client.get("/tiles/v3/gfs/latest/tmp2m/0/5/7/11@2x.png")
     assert decode_png(refc.content).shape == (256, 256, 4)
     assert decode_png(gfs.content)[..., 3].max() == 255
+
+
+def test_tiles_being_rendered_never_hold_up_the_models_list(published: Published,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twelve tiles whose rendering is slow (a busy CPU: 0.3 s each), then the models list, a visit's first
+    request: it is answered while the tiles still render, two at a time off the event loop. Rendered on the
+    loop, each tile held up every other request until it was done (the models list came after all twelve)."""
+    app = in_process_app(published.root)
+    crowd = [f"{TILE}/9/{x}/{y}@2x.png" for x in range(80, 86) for y in (179, 180)]
+    real_render = tiles_module.render_rgba
+
+    def slow_render(*args: object, **kwargs: object) -> np.ndarray:
+        time.sleep(0.3)
+        return real_render(*args, **kwargs)
+
+    async def scenario() -> tuple[int, int, list[int]]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://twf") as client:
+            await asyncio.gather(*(client.get(path) for path in crowd))  # decoded: only rendering is left
+            monkeypatch.setattr(tiles_module, "render_rgba", slow_render)
+            done: list[str] = []
+
+            async def get(path: str) -> httpx.Response:
+                answer = await client.get(path)
+                done.append(path)
+                return answer
+
+            rendering = [asyncio.ensure_future(get(path)) for path in crowd]
+            await asyncio.sleep(0.05)
+            models = await asyncio.wait_for(get("/api/v3/models"), timeout=30)
+            tiles_done_before = len(done) - 1
+            answers = await asyncio.gather(*rendering)
+        return models.status_code, tiles_done_before, [a.status_code for a in answers]
+
+    status, tiles_done_before, answered = asyncio.run(scenario())
+    assert status == 200
+    assert tiles_done_before <= 4, f"{tiles_done_before} of {len(crowd)} done before the models list"
+    assert answered == [200] * len(crowd)
 
 
 def test_cold_tiles_waiting_to_decode_never_hold_up_other_requests(published: Published) -> None:

@@ -22,13 +22,11 @@ from twf.api.deps import Services, get_services
 from twf.api.difference import Difference, difference_palette
 from twf.api.difference_cache import FramePair
 from twf.api.http_cache import frame_cache_control, json_body, json_response
-from twf.api.png import encode_rgba
 from twf.api.point_values import value_at
 from twf.api.published import FrameRef, locate, resolve_frame
 from twf.api.raster_threads import in_raster_thread
 from twf.api.schemas import ERRORS
-from twf.api.tile_render import render_rgba
-from twf.api.tiles import PNG_RESPONSES, TileColumn, TileRow, TileZoom, tile_request
+from twf.api.tiles import PNG_RESPONSES, TileColumn, TileRow, TileZoom, png_tile, tile_request
 from twf.api.webmercator import lonlat_to_mercator
 from twf.artifacts import VALUE
 from twf.errors import InvalidParameter, TWFError
@@ -124,8 +122,8 @@ async def diff_tile(
     if not diff.covers(bounds):
         log.debug("difference tile %s/%s/%s outside the common extent", z, x, y)
         return Response(status_code=204, headers=headers)
-    rgba = render_rgba(diff.rgba, diff.geometry, bounds, size, "bilinear")
-    return Response(encode_rgba(rgba), media_type="image/png", headers=headers)
+    return Response(await png_tile(services, diff.rgba, diff.geometry, bounds, size, "bilinear"),
+                    media_type="image/png", headers=headers)
 
 
 @router.get("/api/v3/diff/sample", response_model=DiffSampleOut,

@@ -20,10 +20,6 @@ from twf.palettes import Palette
 if TYPE_CHECKING:  # published.py reads the Services that hold this cache
     from twf.api.published import FrameRef
 
-# A HRRR-vs-HRRR difference is 3 MB (both inputs on the 12 km grid and the RGBA): 128 MiB keeps the
-# differences of a few dozen frames hot, an animation of one pair of runs or models.
-DIFFERENCE_CACHE_BYTES = 128 << 20
-
 ValueFile = tuple[str, FileIdentity]  # the value COG's GDAL path and identity (`published.locate`)
 DifferenceKey = tuple[ValueFile, ValueFile, str]  # A's and B's value files as they are now, the palette
 _SIDES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="twf-difference")  # B's read beside A's
@@ -43,9 +39,13 @@ class FramePair:
 
 
 class DifferenceCache:
-    def __init__(self, values: RasterCache, max_bytes: int = DIFFERENCE_CACHE_BYTES) -> None:
+    def __init__(self, values: RasterCache, max_bytes: int) -> None:
         self._values = values
         self._differences: BoundedCache[Difference] = BoundedCache(max_bytes, lambda d: d.nbytes)
+
+    @property
+    def max_bytes(self) -> int:
+        return self._differences.max_bytes
 
     @property
     def builds(self) -> int:

@@ -1,9 +1,10 @@
 """`GET /tiles/v3/{model}/{run}/{var}/{fh}/{z}/{x}/{y}.png` (and `{y}@2x.png`): PNG tiles from the RGBA COG.
 
-The route is async and renders inline when the raster blocks it reads are already decoded (the common case:
-a few ms of numpy + deflate); only a first touch decodes the blocks it lacks in a worker thread, at most
-`Services.tile_decoders` at once. Tiles wholly outside the canonical extent are 204 with an empty body,
-logged at DEBUG: viewers ask for them routinely.
+The route is async: a first touch decodes the blocks it lacks in a worker thread, at most
+`Services.tile_decoders` at once, and every tile is rendered and encoded (~5 ms of numpy + deflate for
+512 px) in a thread too, at most `Services.tile_renders` at once (`png_tile`), never on the event loop.
+Tiles wholly outside the canonical extent are 204 with an empty body, logged at DEBUG: viewers ask for them
+routinely.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
+import numpy as np
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Path, Response
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import frame_cache_control
 from twf.api.png import encode_rgba
 from twf.api.published import locate, resolve_frame
+from twf.api.raster_cache import LevelGeometry
 from twf.api.raster_threads import in_raster_thread
 from twf.api.tile_render import render_rgba
 from twf.api.webmercator import MAX_ZOOM, Bounds, tile_bounds
@@ -61,5 +65,18 @@ async def tile(
     if level is None:
         level = await in_raster_thread(services.rgba.window, path, identity, target_res, bounds,
                                        limiter=services.tile_decoders)
-    rgba = render_rgba(level.array, level.geometry, bounds, size, frame.var.resampling, origin=level.origin)
-    return Response(encode_rgba(rgba), media_type="image/png", headers={"Cache-Control": cache_control})
+    png = await png_tile(services, level.array, level.geometry, bounds, size, frame.var.resampling,
+                         level.origin)
+    return Response(png, media_type="image/png", headers={"Cache-Control": cache_control})
+
+
+async def png_tile(services: Services, array: np.ndarray, geometry: LevelGeometry, bounds: Bounds, size: int,
+                   resampling: str, origin: tuple[int, int] = (0, 0)) -> bytes:
+    """The tile's PNG, rendered in a thread. Rendered on the event loop, a crowd's tiles made each turn of
+    the loop last seconds on a busy machine, and every request waited for a few turns more when it came on a
+    new connection (accepted, read, parsed, answered: one turn each): in `make soak` the discovery routes,
+    which viewers mostly ask on new connections, took 10-12 s at p50 against 1 s for those on open ones."""
+    def png() -> bytes:
+        return encode_rgba(render_rgba(array, geometry, bounds, size, resampling, origin=origin))
+
+    return await to_thread.run_sync(png, limiter=services.tile_renders)

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from twf.bounded_cache import BoundedCache
 
-# A 13-frame 720 px GIF is 1-3 MB: 256 MiB keeps around a hundred recent loops.
-EXPORT_CACHE_BYTES = 256 << 20
 RENDERS_AT_ONCE = 1  # an export keeps a core busy for seconds; tiles and samples need the other
 
 
@@ -24,9 +22,13 @@ class ExportResult:
 
 
 class ExportCache:
-    def __init__(self, max_bytes: int = EXPORT_CACHE_BYTES) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self._results: BoundedCache[ExportResult] = BoundedCache(max_bytes, lambda r: len(r.content))
         self._renders = threading.BoundedSemaphore(RENDERS_AT_ONCE)
+
+    @property
+    def max_bytes(self) -> int:
+        return self._results.max_bytes
 
     @property
     def renders(self) -> int:
