@@ -1,21 +1,24 @@
 """`make soak`: a crowd on the API while a new run is published, with faults nowhere but load everywhere.
 
     python -m bench.soak [--seconds 300] [--clients 64] [--server-workers 2] [--build-workers 2]
-                         [--hours 0-12] [--hour-seconds 20] [--vars LIST|all]
+                         [--hours 0-12] [--hour-seconds 20] [--vars LIST|all] [--scheduler-nice N]
 
 1. The demo runs (`make demo-data`) are the published state a new run arrives into (hard-linked into a fresh
    data root under `data/soak/`), and a new HRRR run (`LIVE_RUN`, synthetic, written once into the demo
    mirror) is the run that arrives: `bench.soak_publish.Drip` makes its hours appear in an empty mirror one
    every `--hour-seconds`, `.idx` last.
 2. The server runs with `--server-workers` uvicorn worker processes on 127.0.0.1; `twf scheduler` follows the
-   dripping mirror with `--build-workers` build processes.
+   dripping mirror with `--build-workers` build processes, at the priority production gives it against the
+   server (`Nice=` of `deployment/systemd/twf-v3-scheduler@.service`).
 3. `--clients` viewers (`bench.soak_viewers`) use the API for `--seconds`, following `latest` as it moves.
 4. Afterwards the same run is published again without load from the same (now complete) mirror, and both
    are compared frame by frame.
 
 Pass: zero 5xx, zero unexpected statuses and transport errors, no 404 for a listed frame, every server
 worker's RSS under `--rss-limit-mib`, the whole run published and byte-identical to the unloaded publish.
-Reported: p50/p95/p99 per route, RSS per worker over time, publish latency p50/p95 (target p95 ≤ 30 s).
+Reported: p50/p95/p99 per route (and of the requests that had to open a connection), RSS per worker over
+time, CPU seconds of each part, publish latency p50/p95 (target p95 ≤ 30 s) and where it went per frame
+(`bench.soak_publish.PHASES`).
 """
 
 from __future__ import annotations
@@ -37,7 +40,15 @@ from pathlib import Path
 
 import httpx
 
-from bench.soak_publish import Drip, ListingMonitor, compare_runs, publish_unloaded, start_scheduler
+from bench.soak_publish import (
+    Drip,
+    ListingMonitor,
+    compare_runs,
+    publish_unloaded,
+    start_scheduler,
+    timelines,
+    unit_nice,
+)
 from bench.soak_tally import ROUTES, Tally, percentile
 from bench.soak_viewers import crowd
 from twf import store
@@ -82,6 +93,8 @@ class SoakConfig:
     rss_limit_mib: float = 1024.0
     run: str = LIVE_RUN
     seed: int = 1
+    # The scheduler's priority against the server's (0): production's, from its systemd unit.
+    scheduler_nice: int = dataclasses.field(default_factory=unit_nice)
 
 
 @dataclass
@@ -130,6 +143,7 @@ class SoakResult:
     differences: list[str]
     failures: list[str]
     cpu: CpuUse = dataclasses.field(default_factory=CpuUse)
+    phases: dict[str, list[float]] = dataclasses.field(default_factory=dict)  # `soak_publish.PHASES`
 
     @property
     def passed(self) -> bool:
@@ -271,14 +285,15 @@ def run_soak(config: SoakConfig) -> SoakResult:
     try:
         variables = list(config.variables) if config.variables else None
         scheduler = start_scheduler(root, drip_mirror, LIVE_MODEL, config.build_workers, variables,
-                                    logs / "scheduler.log")
+                                    logs / "scheduler.log", config.scheduler_nice)
         drip = Drip(config.source_mirror, drip_mirror, LIVE_MODEL, config.run, list(config.hours),
                     config.hour_seconds)
         monitor = ListingMonitor(url, LIVE_MODEL, config.run)
         print(f"soak: {config.server_workers} server workers on {url}, {config.clients} clients for "
               f"{config.seconds:.0f} s; {LIVE_MODEL} {config.run}: {len(planned)} frames, one hour every "
-              f"{config.hour_seconds:.0f} s, {config.build_workers} build workers "
-              f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+              f"{config.hour_seconds:.0f} s, {config.build_workers} build workers at nice "
+              f"{os.getpriority(os.PRIO_PROCESS, scheduler.pid)} (load average {os.getloadavg()[0]:.1f})",
+              flush=True)
         drip.start()
         tally, rss, cpu = asyncio.run(drive(config, url, server, monitor, len(planned),
                                             CpuMeter(server.pid, scheduler.pid)))
@@ -296,7 +311,7 @@ def run_soak(config: SoakConfig) -> SoakResult:
         if storage.head(store.manifest(LIVE_MODEL, config.run)) is not None else 0
     differences = compare_runs(storage, LocalStore(reference), LIVE_MODEL, config.run) if published else []
     result = SoakResult(tally, rss, monitor.latencies(drip.idx_at), len(planned), published, differences, [],
-                        cpu)
+                        cpu, timelines(logs / "scheduler.log", drip.idx_at, monitor.listed_at))
     result.failures = judge(config, result)
     return result
 
@@ -325,8 +340,10 @@ def summary(config: SoakConfig, result: SoakResult) -> str:
              f"statuses {dict(sorted(tally.statuses.items()))}"]
     for route in ROUTES:
         values = tally.latencies.get(route, [])
+        fresh = tally.connecting.get(route, [])
         lines.append(f"  {route:12s} n={len(values):7d}  p50 {percentile(values, 50):8.1f} ms  "
-                     f"p95 {percentile(values, 95):8.1f} ms  p99 {percentile(values, 99):8.1f} ms")
+                     f"p95 {percentile(values, 95):8.1f} ms  p99 {percentile(values, 99):8.1f} ms  "
+                     f"(on a new connection: n={len(fresh)}, p50 {percentile(fresh, 50):.1f} ms)")
     ticks = tally.advances + tally.stalls
     lines.append(f"  playback: {tally.advances} frames shown, {tally.stalls} stalled ticks "
                  f"({tally.stalls / max(ticks, 1):.1%} of ticks waited for a frame to load)")
@@ -342,6 +359,9 @@ def summary(config: SoakConfig, result: SoakResult) -> str:
                  f"{percentile(lat, 50):.1f} s, p95 {percentile(lat, 95):.1f} s, "
                  f"max {max(lat, default=math.nan):.1f} s "
                  f"(target p95 ≤ {LATENCY_TARGET_P95_S:.0f} s)")
+    for phase, seconds in result.phases.items():
+        lines.append(f"    {phase:45s} p50 {percentile(seconds, 50):6.1f} s  "
+                     f"p95 {percentile(seconds, 95):6.1f} s")
     lines.append(f"  {config.run}: {result.published_frames}/{result.planned_frames} frames published; "
                  f"byte-identical to the unloaded publish: {'yes' if not result.differences else 'NO'}")
     lines.append("OK: " + "all criteria met" if result.passed else "FAIL: " + "; ".join(result.failures))
@@ -367,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds between two hours arriving in the mirror")
     parser.add_argument("--vars", help="comma-separated variables of the live run, or all (default: "
                                        f"{','.join(LIVE_VARIABLES)})")
+    parser.add_argument("--scheduler-nice", type=int, default=defaults.scheduler_nice,
+                        help="the scheduler's priority (default: its systemd unit's Nice=, "
+                             f"{defaults.scheduler_nice}; the server runs at 0)")
     parser.add_argument("--interval", type=float, default=defaults.interval, help="seconds per report row")
     parser.add_argument("--rss-limit-mib", type=float, default=defaults.rss_limit_mib)
     parser.add_argument("--data-root", type=Path, help="published runs to start from (default TWF_DATA_ROOT)")
@@ -382,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         clients=args.clients, server_workers=args.server_workers, build_workers=args.build_workers,
         hours=tuple(parse_hours(args.hours)), hour_seconds=args.hour_seconds,
         variables=live_variables(args.vars),
-        interval=args.interval, rss_limit_mib=args.rss_limit_mib)
+        interval=args.interval, rss_limit_mib=args.rss_limit_mib, scheduler_nice=args.scheduler_nice)
     result = run_soak(config)
     print(summary(config, result), flush=True)
     return 0 if result.passed else 1

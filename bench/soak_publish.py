@@ -14,14 +14,17 @@ scheduler that publishes it, the per-frame publish latency, and the check that l
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -53,7 +56,7 @@ class Drip(threading.Thread):
         super().__init__(daemon=True, name="drip")
         self.source, self.target, self.hours, self.every_s = source, target, hours, every_s
         self.model, self.ref_time = get_model(model), parse_run_id(run)
-        self.idx_at: dict[int, float] = {}  # hour → time.monotonic() its `.idx` appeared
+        self.idx_at: dict[int, float] = {}  # hour → time.time() its `.idx` appeared (the log clock)
         self.stop = threading.Event()
         if marker_path(source).is_file():  # a demo mirror stays one: the run is published marked demo
             _copy_atomically(marker_path(source), marker_path(target))
@@ -66,7 +69,7 @@ class Drip(threading.Thread):
             dest = forecast_file_path(self.target, self.model, self.ref_time, fh)
             _copy_atomically(grib, dest)
             _copy_atomically(idx_path(grib), idx_path(dest))
-            self.idx_at[fh] = time.monotonic()
+            self.idx_at[fh] = time.time()
             self.stop.wait(self.every_s)
 
 
@@ -78,7 +81,7 @@ class ListingMonitor:
     model: str
     run: str
     every_s: float = 0.5
-    listed_at: dict[tuple[str, int], float] = field(default_factory=dict)
+    listed_at: dict[tuple[str, int], float] = field(default_factory=dict)  # frame → time.time() first listed
 
     async def watch(self, until: float, done: asyncio.Event) -> None:
         async with httpx.AsyncClient(base_url=self.url, timeout=30) as client:
@@ -87,7 +90,7 @@ class ListingMonitor:
                     answer = await client.get(f"/api/v3/{self.model}/{self.run}/manifest")
                 except httpx.HTTPError:  # a slow answer under load: the crowd's tally judges the server
                     continue
-                now = time.monotonic()
+                now = time.time()
                 if answer.status_code == 200:
                     for var, entry in answer.json()["variables"].items():
                         for frame in entry["frames"]:
@@ -99,14 +102,68 @@ class ListingMonitor:
         return [listed - idx_at[fh] for (_, fh), listed in self.listed_at.items() if fh in idx_at]
 
 
+# Where a frame's publish latency went, in order: `.idx` appears → the scheduler submits the hour's tasks →
+# a worker takes the task up → the frame's build starts (after the task's fetch and earlier frames) → built
+# → the task's other frames built → committed (the publish transaction) → listed by the API to a client.
+PHASES = ("noticing the hour", "waiting for a worker", "behind the task's fetch and earlier frames",
+          "building", "waiting for the task's other frames", "publishing", "committed to listed")
+_PUBLISHED = re.compile(
+    r"^(?P<at>\S+ \S+) INFO \S+ \S+ (?P<var>\S+) fh(?P<fh>\d+) published \((?P<build>[\d.]+) s; "
+    r"(?P<queued>-?[\d.]+) s waiting for a worker, (?P<behind>-?[\d.]+) s behind its task's fetch and other "
+    r"frames, (?P<others>-?[\d.]+) s for the task's other frames, (?P<publish>[\d.]+) s publishing\)")
+
+
+def timelines(scheduler_log: Path, idx_at: dict[int, float],
+              listed_at: dict[tuple[str, int], float]) -> dict[str, list[float]]:
+    """Seconds each frame (listed and logged as published) spent in each of `PHASES`, from the scheduler's
+    log lines (time.time() clock: its timestamps, the drip's and the monitor's)."""
+    phases: dict[str, list[float]] = {name: [] for name in PHASES}
+    for line in scheduler_log.read_text(errors="replace").splitlines():
+        match = _PUBLISHED.match(line)
+        if match is None:
+            continue
+        frame = (match["var"], int(match["fh"]))
+        if frame[1] not in idx_at or frame not in listed_at:
+            continue
+        committed = datetime.strptime(match["at"], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+        parts = [float(match[k]) for k in ("queued", "behind", "build", "others", "publish")]
+        submitted = committed - sum(parts)
+        for name, seconds in zip(PHASES, [submitted - idx_at[frame[1]], *parts,
+                                          listed_at[frame] - committed], strict=True):
+            phases[name].append(seconds)
+    return phases
+
+
+SCHEDULER_UNIT = Path(__file__).resolve().parents[1] / "deployment" / "systemd" / "twf-v3-scheduler@.service"
+
+
+def unit_nice(unit: Path = SCHEDULER_UNIT) -> int:
+    """The `Nice=` a systemd unit runs its processes at (0 when it sets none)."""
+    for line in unit.read_text().splitlines():
+        if line.startswith("Nice="):
+            return int(line.removeprefix("Nice="))
+    return 0
+
+
+def _at_priority(nice: int) -> Callable[[], None]:
+    """Set in the child before exec; its build workers inherit it. A user who may not raise a priority
+    (not root, no CAP_SYS_NICE) keeps the default, as the soak's summary shows."""
+    def apply() -> None:
+        with contextlib.suppress(PermissionError):
+            os.setpriority(os.PRIO_PROCESS, 0, nice)
+    return apply
+
+
 def start_scheduler(data_root: Path, mirror: Path, model: str, workers: int, variables: list[str] | None,
-                    log: Path) -> subprocess.Popen:
+                    log: Path, nice: int = 0) -> subprocess.Popen:
+    """`nice`: the priority it runs at (`unit_nice()`: production's, as `make soak` runs it)."""
     command = [sys.executable, "-m", "twf", "scheduler", "--model", model, "--source", f"mirror:{mirror}",
                "--workers", str(workers), "--data-root", str(data_root), "--poll-seconds", "1"]
     if variables:
         command += ["--vars", ",".join(variables)]
     with log.open("ab") as out:  # its own process group: stopping it stops its build workers too
-        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=_at_priority(nice))
 
 
 def publish_unloaded(data_root: Path, mirror: Path, model: str, run: str, workers: int,

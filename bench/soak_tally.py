@@ -33,6 +33,8 @@ def route_of(path: str) -> str:
 @dataclass
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # the same, of the requests that had to open a connection first (none of the client's was free)
+    connecting: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     transport_errors: int = 0
@@ -41,8 +43,10 @@ class Tally:
     stalls: int = 0  # playback ticks that found the next frame not loaded yet
     advances: int = 0  # playback ticks that showed the next frame
 
-    def record(self, path: str, status: int, seconds: float, listed: bool) -> None:
+    def record(self, path: str, status: int, seconds: float, listed: bool, connected: bool = False) -> None:
         self.latencies[route_of(path)].append(seconds * 1000)
+        if connected:
+            self.connecting[route_of(path)].append(seconds * 1000)
         self.statuses[status] += 1
         if status == 404 and listed:
             self.lost_frames += 1

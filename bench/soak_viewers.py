@@ -142,14 +142,20 @@ class Viewer:
             -> httpx.Response | None:
         if options.get("timeout") is None:
             options.pop("timeout", None)
+        opened: list[str] = []
+
+        async def trace(event: str, _: dict) -> None:
+            if event == "connection.connect_tcp.started":
+                opened.append(event)
+
         async with self.gate:
             start = time.perf_counter()
             try:
-                response = await self.client.request(method, path, **options)
+                response = await self.client.request(method, path, extensions={"trace": trace}, **options)
             except httpx.HTTPError as exc:
                 self.tally.transport_error(path, exc)
                 return None
-        self.tally.record(path, response.status_code, time.perf_counter() - start, listed)
+        self.tally.record(path, response.status_code, time.perf_counter() - start, listed, bool(opened))
         if cache and response.status_code in (200, 204):
             self.cached.add(path)
         return response

@@ -128,14 +128,15 @@ class Scheduler:
         self.started[run] = (time.monotonic(), len(state.committed))
         return state
 
-    def run_pass(self, state: RunState, wait_for_retries: bool) -> int:
+    def run_pass(self, state: RunState, wait_for_retries: bool, refresh_seconds: float | None = None) -> int:
         """A pass, the run's finish when nothing is left to try, then retention.
 
         Returns the number of frames published, or -1 when the pass only produced failures.
         """
         try:
             stats = run_pass(self.ctx, state, self.pool.executor, wait_for_retries=wait_for_retries,
-                             progress=self.progress, stop=self.stop.is_set, spread=self.pool.slots())
+                             progress=self.progress, stop=self.stop.is_set, spread=self.pool.slots(),
+                             refresh_seconds=refresh_seconds)
         except BrokenExecutor as exc:
             raise TWFError(f"{exc}; {self.pool.restart()}") from None
         except OSError as exc:  # e.g. ENOSPC writing a manifest: committed state is unchanged
@@ -186,7 +187,7 @@ class Scheduler:
                         self.supersede(current)
                     current = self.state_for(newest)
                 if current is not None and not current.done:
-                    self.run_pass(current, wait_for_retries=False)
+                    self.run_pass(current, wait_for_retries=False, refresh_seconds=poll_seconds)
             except (TWFError, OSError) as exc:  # upstream or disk trouble: committed state is unchanged
                 log.error("%s pass failed, next try in %.0f s: %s", self.model.name, poll_seconds, exc)
             self.stop.wait(poll_seconds)

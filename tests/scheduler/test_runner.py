@@ -1,8 +1,10 @@
 """A pass spreads each new hour over the build workers: its frames are built at once, not one after another
-by a single worker while the others wait for the next hour."""
+by a single worker while the others wait for the next hour; and an hour that arrives while a worker is idle
+is taken up by the pass, not left for the next one."""
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -14,6 +16,9 @@ from twf.scheduling.runner import RunContext, dealt, run_pass
 from twf.scheduling.state import RetryPolicy, RunState
 from twf.scheduling.worker import FrameTask
 from twf.storage import LocalStore
+from twf.store import parse_run_id
+from twf.synthetic.inventory import idx_path
+from twf.synthetic.mirror import forecast_file_path
 
 VARS = ("dp2m", "refc", "tmp2m")
 
@@ -49,3 +54,42 @@ def test_each_hour_is_built_by_every_worker_at_once_and_published_whole(
         (fh, portion) for fh in hours for portion in [("dp2m", "tmp2m"), ("refc",)])
     assert not stats.failed
     assert set(read_manifest(storage, "hrrr", run).frames()) == {(v, fh) for v in VARS for fh in hours}
+
+
+class ArrivingWhileBuilding(Watched):
+    """A mirror that has only the run's first hour until that hour's build is submitted; then the second hour
+    arrives (GRIB2 file, then its `.idx`), while the first is still being built."""
+
+    def __init__(self, source: Path, mirror: Path, run: str, hours: list[int]) -> None:
+        super().__init__(workers=2)
+        self.source, self.mirror, self.ref_time, self.hours = source, mirror, parse_run_id(run), hours
+        self.arrive(hours[0])
+
+    def arrive(self, fh: int) -> None:
+        model = get_model("hrrr")
+        grib = forecast_file_path(self.source, model, self.ref_time, fh)
+        for source in (grib, idx_path(grib)):
+            target = self.mirror / source.relative_to(self.source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+
+    def submit(self, fn, task: FrameTask) -> Future:  # noqa: ANN001 - the Executor signature
+        future = super().submit(fn, task)
+        if len(self.tasks) == 1:
+            self.arrive(self.hours[1])
+        return future
+
+
+def test_an_hour_arriving_while_a_worker_is_idle_is_built_in_the_same_pass(
+        synthetic_mirror: Path, synthetic_mirror_runs: dict, data_root: Path, tmp_path: Path) -> None:
+    run, hours = synthetic_mirror_runs["hrrr"]
+    storage = LocalStore(data_root)
+    model = get_model("hrrr")
+    mirror = tmp_path / "mirror"
+    ctx = RunContext(storage, model, (f"mirror:{mirror}",))
+    state = RunState(RunPlan.for_run(model, run, ("tmp2m",)), RetryPolicy(max_attempts=1))
+    with ArrivingWhileBuilding(synthetic_mirror, mirror, run, hours) as pool:
+        stats = run_pass(ctx, state, pool, wait_for_retries=False, spread=2, refresh_seconds=0.1)
+    assert [task.fh for task in pool.tasks] == list(hours[:2])
+    assert not stats.failed
+    assert set(read_manifest(storage, "hrrr", run).frames()) == {("tmp2m", fh) for fh in hours[:2]}

@@ -21,9 +21,9 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from twf.errors import WriteConflict
+from twf.errors import TWFError, WriteConflict
 from twf.fetch.discovery import available_hours
-from twf.fetch.sources import chosen_sources
+from twf.fetch.sources import Source, chosen_sources
 from twf.models.base import ModelSpec
 from twf.publish import Frame, PublishReport, publish_frames
 from twf.scheduling.state import RunState
@@ -45,7 +45,8 @@ class RunContext:
     demo: bool = False  # a source is a demo mirror (DEMO.json): runs built here are marked demo
 
     def task(self, run: str, fh: int, variables: tuple[str, ...]) -> FrameTask:
-        return FrameTask(self.storage.url, self.model.name, run, fh, variables, self.sources, self.cache_dir)
+        return FrameTask(self.storage.url, self.model.name, run, fh, variables, self.sources, self.cache_dir,
+                         time.time())
 
 
 @dataclass
@@ -80,15 +81,23 @@ class Progress:
 
 def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retries: bool,
              progress: Progress | None = None, stop: Callable[[], bool] = lambda: False,
-             spread: int = 1) -> PassStats:
-    """One pass over `state.plan.run` (see the module docstring). Raises only if the pass itself fails."""
+             spread: int = 1, refresh_seconds: float | None = None) -> PassStats:
+    """One pass over `state.plan.run` (see the module docstring). Raises only if the pass itself fails.
+
+    `refresh_seconds`: while a build worker is idle, ask upstream again which hours exist, at most that often
+    (the scheduler's poll interval, so no more often than it polls anyway). Without it, an hour arriving
+    while a pass built earlier ones waited for the whole pass to end: in `make soak` that was the largest
+    part of the publish latency after the backlog itself (p50 25 s), with a worker idle meanwhile."""
     run = state.plan.run
     sources = chosen_sources(ctx.model, ctx.sources, parse_run_id(run))
     available = available_hours(ctx.model, run, sources)
+    asked = time.monotonic()
     stats = PassStats()
     futures: dict[Future[TaskResult], FrameTask] = {}
     while not stop():
         now = time.monotonic()
+        if refresh_seconds is not None and len(futures) < spread and now - asked >= refresh_seconds:
+            available, asked = _refreshed(ctx, run, sources, available), now
         try:
             for fh, variables in state.due(now, available).items():
                 for portion in dealt(variables, spread):
@@ -115,6 +124,16 @@ def run_pass(ctx: RunContext, state: RunState, pool: Executor, *, wait_for_retri
     if progress:
         progress.clear()
     return stats
+
+
+def _refreshed(ctx: RunContext, run: str, sources: list[Source], available: set[int]) -> set[int]:
+    """The hours upstream has now; the ones known so far when asking fails (the pass goes on with those)."""
+    try:
+        return available | available_hours(ctx.model, run, sources)
+    except (TWFError, OSError) as exc:
+        log.warning("%s %s: asking upstream for new hours failed, next try later: %s", ctx.model.name, run,
+                    exc)
+        return available
 
 
 def dealt(variables: tuple[str, ...], hands: int) -> list[tuple[str, ...]]:
@@ -160,23 +179,28 @@ def _finish(ctx: RunContext, state: RunState, result: TaskResult, stats: PassSta
     if result.worker_pid:
         stats.peak_rss_mib[result.worker_pid] = result.peak_rss_mib
     built = [(o.var, o.fh) for o in result.outcomes if o.ok]
-    seconds = {(o.var, o.fh): o.seconds for o in result.outcomes}
     for outcome in result.outcomes:
         if not outcome.ok:
             _failed(ctx, state, (outcome.var, outcome.fh), outcome.detail, stats, outcome.permanent)
     unavailable = state.unavailable()
     if built or unavailable != state.reported_unavailable:
+        publishing = time.time()
         report = _publish(ctx, state, built, unavailable)
         state.reported_unavailable = unavailable
         stats.latest_run = report.latest_run
         for frame, detail in report.failed.items():
             _failed(ctx, state, frame, detail, stats)
-        for frame in (f for f in built if f not in report.failed):
+        committed_at = time.time()
+        for outcome in (o for o in result.outcomes if o.ok and (o.var, o.fh) not in report.failed):
+            frame = (outcome.var, outcome.fh)
             state.succeeded(frame)
             stats.published.append(frame)
-            how = "published" if frame in report.published else "already committed (another writer)"
-            log.info("%s %s %s %s %s (%.1f s)", ctx.model.name, state.plan.run, frame[0],
-                     frame_stem(frame[1]), how, seconds[frame])
+            if frame in report.published:
+                log.info("%s %s %s %s published (%s)", ctx.model.name, state.plan.run, outcome.var,
+                         frame_stem(outcome.fh), _timeline(result, outcome, publishing, committed_at))
+            else:
+                log.info("%s %s %s %s already committed (another writer)", ctx.model.name, state.plan.run,
+                         outcome.var, frame_stem(outcome.fh))
     if progress:
         progress.show(state.plan.run, state)
 
@@ -194,6 +218,16 @@ def _publish(ctx: RunContext, state: RunState, built: list[Frame],
                         PUBLISH_ATTEMPTS)
             detail = f"{type(exc).__name__}: {exc}"
     return PublishReport(state.plan.run, failed=dict.fromkeys(built, detail))
+
+
+def _timeline(result: TaskResult, outcome: FrameOutcome, publishing: float, committed_at: float) -> str:
+    """Where a frame's time went between the scheduler submitting its task and its commit (the parts of its
+    publish latency the scheduler owns; `bench.soak` adds the upstream and API sides)."""
+    began = outcome.finished_at - outcome.seconds
+    return (f"{outcome.seconds:.1f} s; {result.queued_s:.1f} s waiting for a worker, "
+            f"{began - result.started_at:.1f} s behind its task's fetch and other frames, "
+            f"{publishing - outcome.finished_at:.1f} s for the task's other frames, "
+            f"{committed_at - publishing:.1f} s publishing")
 
 
 def _failed(ctx: RunContext, state: RunState, frame: Frame, detail: str, stats: PassStats,

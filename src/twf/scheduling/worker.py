@@ -42,6 +42,7 @@ class FrameTask:
     variables: tuple[str, ...]
     sources: tuple[str, ...]  # as given on the command line (`mirror:PATH`, `aws`, ...); () = by run age
     cache_dir: str | None = None
+    submitted_at: float = 0.0  # time.time() when the scheduler handed it to the pool (its queueing delay)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class FrameOutcome:
     detail: str  # the error message when not ok
     seconds: float
     permanent: bool = False  # a failure waiting cannot cure (`TWFError.permanent`): not retried
+    finished_at: float = 0.0  # time.time() its build ended (its commit waits for the task's other frames)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class TaskResult:
     outcomes: tuple[FrameOutcome, ...]
     worker_pid: int
     peak_rss_mib: float  # this worker process's peak resident memory so far
+    started_at: float = 0.0  # time.time() when a worker took the task up
+    queued_s: float = 0.0  # from the scheduler submitting the task to a worker taking it up
 
 
 def _describe(exc: BaseException) -> str:
@@ -97,6 +101,7 @@ def _committed(storage: ObjectStore, task: FrameTask) -> set[str]:
 def run_task(task: FrameTask) -> TaskResult:
     """Fetch once for all the task's variables not committed yet (falling back to one fetch per variable if
     that fails, so one missing message costs one frame), then build each frame. Runs in a worker process."""
+    started_at = time.time()
     storage = open_store(task.storage_url)  # credentials from this worker's own environment
     committed = _committed(storage, task)
     outcomes = [FrameOutcome(v, task.fh, True, "already committed", 0.0) for v in sorted(committed)]
@@ -122,11 +127,13 @@ def run_task(task: FrameTask) -> TaskResult:
             except Exception as exc:  # noqa: BLE001 - a worker reports every failure as that frame's outcome
                 outcomes.append(_failure(var, task.fh, exc, time.monotonic() - start))
                 continue
-            outcomes.append(FrameOutcome(var, task.fh, True, "", time.monotonic() - start))
+            outcomes.append(FrameOutcome(var, task.fh, True, "", time.monotonic() - start,
+                                         finished_at=time.time()))
     finally:
         shutil.rmtree(grib_dir, ignore_errors=True)
         storage.release_scratch(grib_prefix)  # the hour's folder, once no other attempt is fetching into it
-    return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak_rss_mib())
+    return TaskResult(task.fh, tuple(outcomes), os.getpid(), peak_rss_mib(), started_at,
+                      started_at - task.submitted_at)
 
 
 def peak_rss_mib() -> float:
