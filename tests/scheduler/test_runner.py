@@ -35,10 +35,12 @@ class Watched(ProcessPoolExecutor):
         return super().submit(fn, task)
 
 
-def test_an_hours_variables_are_dealt_over_the_workers() -> None:
+def test_an_hours_variables_are_dealt_over_the_workers_in_tasks_of_at_most_two_frames() -> None:
     assert dealt(VARS, 2) == [("dp2m", "tmp2m"), ("refc",)]
-    assert dealt(VARS, 1) == [VARS]
+    assert dealt(VARS, 1) == [("dp2m", "tmp2m"), ("refc",)]
     assert dealt(("refc",), 4) == [("refc",)]
+    ten = tuple(f"v{i}" for i in range(10))
+    assert dealt(ten, 2) == [(f"v{i}", f"v{i + 5}") for i in range(5)]
 
 
 def test_each_hour_is_built_by_every_worker_at_once_and_published_whole(
