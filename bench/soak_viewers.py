@@ -375,10 +375,11 @@ class Playback:
     def export_path(self) -> str:
         """The loop on screen (at most 13 frames) over the view, clipped to the canonical grid."""
         view, grid = self.show.camera.bbox(), CONUS_BOUNDS_4326
-        bbox = (max(view[0], grid[0]), max(view[1], grid[1]), min(view[2], grid[2]), min(view[3], grid[3]))
-        fhs = ",".join(str(f["fh"]) for f in self.show.frames[:13])
+        west, south = (math.ceil(max(v, g) * 1000) / 1000 for v, g in zip(view[:2], grid[:2], strict=True))
+        east, north = (math.floor(min(v, g) * 1000) / 1000 for v, g in zip(view[2:], grid[2:], strict=True))
+        fhs = ",".join(str(f["fh"]) for f in self.show.frames[:13])  # the box rounded inwards: on the grid
         return (f"/api/v3/export?model={self.show.model}&var={self.show.var}&run={self.show.run}&fhs={fhs}"
-                f"&bbox={','.join(f'{v:.3f}' for v in bbox)}&width=720&format=gif&fps=4")
+                f"&bbox={west:.3f},{south:.3f},{east:.3f},{north:.3f}&width=720&format=gif&fps=4")
 
 
 async def crowd(url: str, clients: int, seconds: float, seed: int, tally: Tally) -> None:
