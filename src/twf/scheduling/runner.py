@@ -5,10 +5,10 @@ A pass asks which forecast hours exist, submits the frames each hour still needs
 so a new hour is built by every worker at once instead of one worker building its ten frames in a row while
 the others wait for the next hour; each task fetches its own variables' messages, one more `.idx` read per
 task), publishes the frames of each finished task at once (so a run appears progressively), and records
-failures for retry with backoff; a permanent failure (a record a complete, stable inventory lacks) is given up at
-once. `wait_for_retries` keeps a pass going until every retry is spent (`--once`); otherwise waiting retries
-are left to the next pass. Variables whose every tried frame was given up are marked unavailable in the
-manifest as soon as that is so, which lets the run become LATEST without them.
+failures for retry with backoff; a permanent failure (a record a complete, stable inventory lacks) is given
+up at once. `wait_for_retries` keeps a pass going until every retry is spent (`--once`); otherwise waiting
+retries are left to the next pass. Variables whose every tried frame was given up are marked unavailable in
+the manifest as soon as that is so, which lets the run become LATEST without them.
 """
 
 from __future__ import annotations
