@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import rasterio
 
-from twf.builder.decode import band_key, check_structure, decode
+from twf.builder.decode import band_key, check_structure, decode, forget_decoded, forget_open_files
 from twf.errors import CorruptGrib, MessageNotFound
 from twf.models import get_model
 from twf.models.base import HTGL_2M, SURFACE
@@ -101,6 +101,18 @@ def test_only_the_requested_bands_are_returned_in_request_order(hrrr_grib_dir):
     got = decode([path], requests, parse_run_id("20260129_17z"))
     assert [m.request.element for m in got] == ["PRATE", "TMP"]
     assert all(m.data.shape == model.native_grid.shape and m.data.dtype == np.float32 for m in got)
+
+
+def test_a_message_decodes_once_until_the_kept_arrays_are_forgotten(hrrr_grib_dir):
+    requests = messages_for(get_model("hrrr"), get_model("hrrr").variables["tmp2m"], 1)
+    path, run = hrrr_grib_dir / "hrrr.t17z.wrfsfcf01.tmp2m-prate.grib2", parse_run_id("20260129_17z")
+    first = decode([path], requests, run)[0].data
+    assert decode([path], requests, run)[0].data is first  # shared between the variables of an hour
+    for forget in (forget_decoded, forget_open_files):
+        forget()
+        again = decode([path], requests, run)[0].data
+        assert again is not first and np.array_equal(again, first, equal_nan=True)
+        first = again
 
 
 def test_a_wgrib2_idx_beside_the_file_is_ignored(tmp_path):
