@@ -26,10 +26,13 @@ from twf.api.tile_render import premultiply, render_rgba
 from twf.api.webmercator import tile_bounds
 from twf.config import Settings
 from twf.export.boundaries import boundaries
-from twf.export.frames import frame_file, frame_pixels, request_frames
+from twf.export.canvas import mercator, to_pixels
+from twf.export.compose import Captions, FramePainter
+from twf.export.frames import frame_file, frame_overlays, frame_pixels, request_frames
+from twf.export.overlays import chosen_overlays, draw_overlays
 from twf.export.render import export_loop
 from twf.export.request import build_request
-from twf.palettes import rgba
+from twf.palettes import legend, rgba
 
 # Four z6 tiles over the central Plains (x 14-15, y 23-24): exported at 512 px, one export pixel is one pixel
 # of a 256 px tile, so the export must show what those tiles show.
@@ -112,6 +115,7 @@ def test_mp4_has_the_frames_at_the_asked_speed_and_size(client: httpx.Client, tm
     ({"fhs": "5-6"}, 404, "no published frame among the hours 5-6"),
     ({"var": "nosuch"}, 404, "no variable 'nosuch'"),
     ({"format": "webm"}, 400, "format"),
+    ({"overlays": "isobars"}, 400, "overlays isobars: tmp2m has iso2f"),
 ])
 def test_oversized_or_impossible_exports_are_refused_with_a_reason(client: httpx.Client, params: dict,
                                                                   status: int, needle: str) -> None:
@@ -178,3 +182,32 @@ def test_an_export_frame_decodes_only_the_blocks_its_region_covers_and_equals_th
     assert pixels.shape == (view.height, 720, 4) and np.array_equal(pixels, expected)
     level_blocks = math.ceil(whole.geometry.width / 512) * math.ceil(whole.geometry.height / 512)
     assert 0 < services.rgba.decodes < level_blocks / 2
+
+
+def test_an_export_draws_the_isolines_asked_for_along_their_lines_and_nothing_elsewhere(
+        published: Published) -> None:
+    services = Services(Settings(data_root=published.root, cache_dir=published.root / "cache",
+                                 enable_debug_scan=False))
+    request = build_request("hrrr", "tmp2m", run=HRRR_RUN, fhs="1", region="pnw", width=720, overlays="iso2f")
+    view, frame = request.view, request_frames(services, request)[0]
+    collections = frame_overlays(services, frame, chosen_overlays(frame.var, request.overlays))
+    painter = FramePainter(view, Captions("HRRR", "Run", "2 m temperature", legend("temperature_f"), False))
+    pixels = frame_pixels(services, frame, view)
+    plain = np.asarray(painter.paint(pixels, "f01"), dtype=np.int16)
+    layers = draw_overlays(collections, view.bounds, view.width, view.height, painter.scale)
+    lined = np.asarray(painter.paint(pixels, "f01", layers), dtype=np.int16)
+    # The isotherms' own vertices, in export pixels, between the title and the legend/time panels.
+    vertices = np.concatenate([to_pixels(mercator(line), view.bounds, view.width, view.height)
+                               for feature in collections[0][1]["features"]
+                               for line in feature["geometry"]["coordinates"]])
+    x, y = np.rint(vertices).astype(int).T
+    inside = (x >= 0) & (x < view.width) & (y >= 90) & (y < view.height - 90)
+    changed = np.abs(lined - plain).max(axis=-1) > 8
+    assert inside.sum() > 500 and changed[y[inside], x[inside]].mean() > 0.8  # the lines are drawn there
+    near = np.zeros_like(changed)
+    for dy in range(-20, 21):  # within 20 px of a vertex: the line, or a label centred on it
+        for dx in range(-20, 21):
+            near[np.clip(y + dy, 0, view.height - 1), np.clip(x + dx, 0, view.width - 1)] = True
+    assert changed[90:-90].any() and changed[90:-90][~near[90:-90]].mean() < 0.001
+    default = build_request("hrrr", "tmp2m", run=HRRR_RUN, fhs="1", region="pnw", width=720)
+    assert chosen_overlays(frame.var, default.overlays) == ()  # isotherms start off in the viewer too

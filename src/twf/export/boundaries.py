@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from twf.grid import MERCATOR_RADIUS_M
+from twf.export.canvas import mercator
 
 BUNDLE = Path(__file__).with_name("boundaries.json")
-MAX_LAT = 85.0511287798066
 
 
 @dataclass(frozen=True)
@@ -36,17 +35,10 @@ class Boundaries:
     lines: dict[str, list[np.ndarray]]  # kind → lines, each (n, 2) EPSG:3857 metres
 
 
-def _mercator(points: list[list[float]]) -> np.ndarray:
-    lonlat = np.radians(np.asarray(points, dtype=np.float64))
-    lat = np.clip(lonlat[:, 1], -np.radians(MAX_LAT), np.radians(MAX_LAT))
-    return np.column_stack([lonlat[:, 0] * MERCATOR_RADIUS_M,
-                            np.log(np.tan(np.pi / 4 + lat / 2)) * MERCATOR_RADIUS_M])
-
-
 @cache
 def boundaries() -> Boundaries:
     """Read once per process (~0.1 s): lines already in EPSG:3857, the projection of every export."""
     bundle = json.loads(BUNDLE.read_text(encoding="utf-8"))
     styles = {kind: LineStyle(**style) for kind, style in bundle["styles"].items()}
-    lines = {kind: [_mercator(line) for line in bundle["lines"][kind]] for kind in styles}
+    lines = {kind: [mercator(line) for line in bundle["lines"][kind]] for kind in styles}
     return Boundaries(bundle["background"], styles, lines)

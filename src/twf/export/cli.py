@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--bbox", help="W,S,E,N in degrees, inside the canonical grid")
     parser.add_argument("--width", type=int, default=DEFAULT_WIDTH, help=f"pixels (default {DEFAULT_WIDTH})")
     parser.add_argument("--fps", type=int, default=DEFAULT_FPS, help=f"frames/s (default {DEFAULT_FPS})")
+    parser.add_argument("--overlays", help="overlay keys to draw, comma-separated (isobars,centres); '' for "
+                        "none (default: those the viewer shows at first)")
     parser.add_argument("--out", required=True, type=Path, help="FILE.gif or FILE.mp4")
     parser.add_argument("--data-root", type=Path, help="data root (default: TWF_DATA_ROOT or ./data/v3)")
 
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidParameter(f"--out {args.out}: the format follows the extension, .gif or .mp4")
     request = build_request(args.model, args.var, run=args.run, fhs=args.fhs, valid_time=args.valid_time,
                             runs=args.runs, region=args.region, bbox=args.bbox, width=args.width, fmt=fmt,
-                            fps=args.fps)
+                            fps=args.fps, overlays=args.overlays)
     settings = load_settings().with_data_root(args.data_root)
     started = time.monotonic()
     result = export_loop(Services(settings), request)

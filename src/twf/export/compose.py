@@ -1,25 +1,27 @@
-"""One exported frame as the viewer shows it: the map's background, the frame's colours, the state, country
-and coast lines, then the panels: title (model, run, variable), legend and valid time.
+"""One exported frame as the viewer shows it: the map's background, the frame's colours and overlays
+(`twf.export.overlays`), the state, country and coast lines, then the panels: title (model, run,
+variable), legend and valid time.
 
-Everything but the data and the valid time is the same in every frame of a loop, so it is drawn once per
-export (`FramePainter`): lines supersampled 4× and reduced, which antialiases them as the map does; text by
-FreeType through Pillow's bundled font. A frame then costs one alpha blend and one line of text.
+Everything but the data, its overlays and the valid time is the same in every frame of a loop, so it is
+drawn once per export (`FramePainter`): lines supersampled 4× and reduced, which antialiases them as the map
+does; text by FreeType through Pillow's bundled font. A frame then costs a few alpha blends, its overlays
+and one line of text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from twf.api.webmercator import Bounds
 from twf.export.boundaries import boundaries
+from twf.export.canvas import SUPERSAMPLE, stroke_lines, typeface
 from twf.export.legend_bar import bar_colors, ticks
+from twf.export.overlays import OverlayLayers
 from twf.palettes import rgba
 
-SUPERSAMPLE = 4
 PANEL_FILL = (255, 255, 255, 240)  # the viewer's panels: white at 0.94
 TEXT = (23, 33, 43, 255)
 MUTED = (74, 88, 102, 255)
@@ -45,34 +47,20 @@ class Captions:
     demo: bool  # the viewer's red DEMO DATA badge
 
 
-@cache
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.load_default(size=size)
-
-
 def _scale(view: View) -> float:
     return min(max(view.width / REFERENCE_WIDTH, 0.6), 2.0)
 
 
 def _draw_lines(view: View) -> Image.Image:
     """The boundary lines of `view` as an RGBA layer, antialiased by drawing 4× larger and reducing."""
-    bounds, ss = view.bounds, SUPERSAMPLE
-    sx = view.width * ss / (bounds.right - bounds.left)
-    sy = view.height * ss / (bounds.top - bounds.bottom)
-    scene = Image.new("RGBA", (view.width * ss, view.height * ss))
+    scene = Image.new("RGBA", (view.width * SUPERSAMPLE, view.height * SUPERSAMPLE))
     draw = ImageDraw.Draw(scene)  # drawn in the map's layer order; where two lines cross the upper one wins
     atlas = boundaries()
     for kind, style in atlas.styles.items():
         color = rgba(style.color)[:3] + (round(255 * style.opacity),)
-        width = max(round(style.width * ss * _scale(view)), 1)
-        for line in atlas.lines[kind]:
-            xs, ys = line[:, 0], line[:, 1]
-            if xs.max() < bounds.left or xs.min() > bounds.right or ys.max() < bounds.bottom \
-                    or ys.min() > bounds.top:
-                continue
-            points = np.column_stack([(xs - bounds.left) * sx, (bounds.top - ys) * sy])
-            draw.line(points.ravel().tolist(), fill=color, width=width, joint="curve")
-    return scene.reduce(ss)
+        stroke_lines(draw, atlas.lines[kind], view.bounds, view.width, view.height, color,
+                     style.width * _scale(view))
+    return scene.reduce(SUPERSAMPLE)
 
 
 def _panel(draw: ImageDraw.ImageDraw, box: tuple[float, float, float, float], s: float) -> None:
@@ -80,7 +68,7 @@ def _panel(draw: ImageDraw.ImageDraw, box: tuple[float, float, float, float], s:
 
 
 def _title_panel(draw: ImageDraw.ImageDraw, captions: Captions, s: float) -> None:
-    big, small = _font(round(15 * s)), _font(round(12 * s))
+    big, small = typeface(round(15 * s)), typeface(round(12 * s))
     pad, x, y = 10 * s, 10 * s, 10 * s
     badge = "DEMO DATA" if captions.demo else ""
     title_w = draw.textlength(captions.title, font=big)
@@ -104,46 +92,52 @@ def _legend_panel(image: Image.Image, draw: ImageDraw.ImageDraw, captions: Capti
     height = 24 * s + (rows * 16 * s if categorical else 32 * s)
     x0, y0 = image.width - 10 * s - width, image.height - 10 * s - height
     _panel(draw, (x0, y0, x0 + width, y0 + height), s)
-    draw.text((x0 + 10 * s, y0 + 6 * s), captions.legend_title, font=_font(round(12 * s)), fill=TEXT)
+    draw.text((x0 + 10 * s, y0 + 6 * s), captions.legend_title, font=typeface(round(12 * s)), fill=TEXT)
     top = y0 + 24 * s
     if categorical:
         for i, stop in enumerate(legend["stops"]):
             cx, cy = x0 + 10 * s + (i % 2) * (width - 20 * s) / 2, top + (i // 2) * 16 * s
             draw.rounded_rectangle((cx, cy, cx + 12 * s, cy + 12 * s), radius=round(2 * s),
                                    fill=rgba(stop["color"]))
-            draw.text((cx + 16 * s, cy), stop.get("label") or f"{stop['value']:g}", font=_font(round(11 * s)),
-                      fill=TEXT)
+            draw.text((cx + 16 * s, cy), stop.get("label") or f"{stop['value']:g}",
+                      font=typeface(round(11 * s)), fill=TEXT)
         return
     bar_x, bar_w, bar_h = round(x0 + 18 * s), round(width - 36 * s), max(round(12 * s), 4)
     strip = np.broadcast_to(bar_colors(legend, bar_w)[None], (bar_h, bar_w, 3))
     image.paste(Image.fromarray(np.ascontiguousarray(strip)).convert("RGBA"), (bar_x, round(top)))
     draw.rectangle((bar_x, round(top), bar_x + bar_w - 1, round(top) + bar_h - 1), outline=(0, 0, 0, 60))
-    font = _font(round(10 * s))
+    font = typeface(round(10 * s))
     for tick in ticks(legend):
         tx = bar_x + tick.pos / 100 * bar_w - draw.textlength(tick.text, font=font) / 2
         draw.text((tx, top + bar_h + 2 * s), tick.text, font=font, fill=TEXT)
 
 
 class FramePainter:
-    """Paints the frames of one export: the static layer once, then `paint` per frame."""
+    """Paints the frames of one export: the static layers once, then `paint` per frame."""
 
     def __init__(self, view: View, captions: Captions) -> None:
         self.view = view
-        self._scale = _scale(view)
+        self.scale = _scale(view)
         self._background = Image.new("RGBA", (view.width, view.height), rgba(boundaries().background))
-        overlay = _draw_lines(view)
-        draw = ImageDraw.Draw(overlay)
-        _title_panel(draw, captions, self._scale)
-        _legend_panel(overlay, draw, captions, self._scale)
-        self._overlay = overlay
+        self._lines = _draw_lines(view)
+        self._panels = Image.new("RGBA", (view.width, view.height))
+        draw = ImageDraw.Draw(self._panels)
+        _title_panel(draw, captions, self.scale)
+        _legend_panel(self._panels, draw, captions, self.scale)
 
-    def paint(self, data: np.ndarray, label: str) -> Image.Image:
-        """The RGB frame: `data` ((h, w, 4) uint8, straight alpha) over the background, under the overlay,
-        with `label` (the frame's forecast hour and valid time) in the bottom-left panel."""
+    def paint(self, data: np.ndarray, label: str, overlays: OverlayLayers | None = None) -> Image.Image:
+        """The RGB frame, in the map's layer order: `data` ((h, w, 4) uint8, straight alpha) over the
+        background, the frame's overlay lines, the boundary lines, the overlay labels and centres, then the
+        panels, with `label` (the frame's forecast hour and valid time) in the bottom-left one."""
         frame = Image.alpha_composite(self._background, Image.fromarray(data, "RGBA"))
-        frame.alpha_composite(self._overlay)
+        if overlays is not None:
+            frame.alpha_composite(overlays.lines)
+        frame.alpha_composite(self._lines)
+        if overlays is not None:
+            frame.alpha_composite(overlays.symbols)
+        frame.alpha_composite(self._panels)
         draw = ImageDraw.Draw(frame)
-        s, font = self._scale, _font(round(13 * self._scale))
+        s, font = self.scale, typeface(round(13 * self.scale))
         x, y = 10 * s, self.view.height - 10 * s - 30 * s
         _panel(draw, (x, y, x + draw.textlength(label, font=font) + 20 * s, y + 30 * s), s)
         draw.text((x + 10 * s, y + 8 * s), label, font=font, fill=TEXT)

@@ -1,19 +1,21 @@
 """The one place an export reads published artifacts: its frames, resolved through the committed manifests,
-and each frame's RGBA raster at the export's resolution (through the server's block cache)."""
+each frame's RGBA raster at the export's resolution (through the server's block cache) and its overlays."""
 
 from __future__ import annotations
 
 import numpy as np
+import orjson
 
 from twf.api.deps import Services
 from twf.api.identity import FileIdentity
 from twf.api.published import FrameRef, locate, resolve_frame, resolve_model, resolve_variable
 from twf.api.tile_render import render_rgba
 from twf.api.trend import trend_frames
-from twf.artifacts import RGBA
+from twf.artifacts import OVERLAYS, RGBA
 from twf.errors import NotPublished
 from twf.export.compose import View
 from twf.export.request import ExportRequest, Loop
+from twf.models.base import Overlay
 from twf.store import parse_run_id
 
 
@@ -60,6 +62,13 @@ def frame_pixels(services: Services, frame: FrameRef, view: View) -> np.ndarray:
     level = services.rgba.window(path, identity, target_res, view.bounds)
     return render_rgba(level.array, level.geometry, view.bounds, view.width, frame.var.resampling,
                        height=view.height, origin=level.origin)
+
+
+def frame_overlays(services: Services, frame: FrameRef,
+                   overlays: tuple[Overlay, ...]) -> list[tuple[Overlay, dict]]:
+    """Each of `overlays` with the frame's GeoJSON of it, as the builder wrote it."""
+    return [(overlay, orjson.loads(services.storage.get(locate(services, frame, OVERLAYS, overlay.key)[0])))
+            for overlay in overlays]
 
 
 def demo_run(services: Services, frame: FrameRef) -> bool:

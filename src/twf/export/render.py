@@ -14,8 +14,10 @@ from twf.api.published import FrameRef
 from twf.export.cache import ExportResult
 from twf.export.compose import Captions, FramePainter, View
 from twf.export.encode import MEDIA_TYPES, encode
-from twf.export.frames import demo_run, frame_file, frame_pixels, request_frames
+from twf.export.frames import demo_run, frame_file, frame_overlays, frame_pixels, request_frames
+from twf.export.overlays import chosen_overlays, draw_overlays
 from twf.export.request import ExportRequest, Loop, check_size
+from twf.models.base import Overlay
 from twf.palettes import legend
 
 
@@ -60,11 +62,12 @@ def export_loop(services: Services, request: ExportRequest) -> ExportResult:
     frames = request_frames(services, request)
     check_size(len(frames), request.view)
     captions, labels = _captions(services, frames, trend=not isinstance(request.frames, Loop))
+    overlays = chosen_overlays(frames[0].var, request.overlays)
     key = (tuple(frame_file(services, f) for f in frames), request.view, request.fmt, request.fps,
-           captions.title, captions.subtitle, captions.demo, tuple(labels))
+           captions.title, captions.subtitle, captions.demo, tuple(labels), tuple(o.key for o in overlays))
 
     def render() -> ExportResult:
-        painted = paint_frames(services, frames, request.view, captions, labels)
+        painted = paint_frames(services, frames, request.view, captions, labels, overlays)
         content = encode(painted, request.fps, request.fmt)
         return ExportResult(content, MEDIA_TYPES[request.fmt], _filename(request, frames), len(frames))
 
@@ -72,8 +75,11 @@ def export_loop(services: Services, request: ExportRequest) -> ExportResult:
 
 
 def paint_frames(services: Services, frames: list[FrameRef], view: View, captions: Captions,
-                 labels: list[str]) -> Iterator[Image.Image]:
-    """Each frame painted as it is needed, so an encoder holds only what it keeps (paletted GIF frames)."""
+                 labels: list[str], overlays: tuple[Overlay, ...] = ()) -> Iterator[Image.Image]:
+    """Each frame painted as it is needed, so an encoder holds only what it keeps (paletted GIF frames),
+    with its own `overlays`."""
     painter = FramePainter(view, captions)
     for frame, label in zip(frames, labels, strict=True):
-        yield painter.paint(frame_pixels(services, frame, view), label)
+        drawn = frame_overlays(services, frame, overlays)
+        layers = draw_overlays(drawn, view.bounds, view.width, view.height, painter.scale) if drawn else None
+        yield painter.paint(frame_pixels(services, frame, view), label, layers)

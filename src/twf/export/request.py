@@ -53,6 +53,7 @@ class ExportRequest:
     view: View
     fmt: Format
     fps: int
+    overlays: tuple[str, ...] | None = None  # overlay keys to draw; None: those the viewer shows at first
 
 
 @cache
@@ -117,9 +118,11 @@ def _hours(text: str) -> tuple[int, ...]:
 def build_request(model: str, var: str, *, run: str = "latest", fhs: str | None = None,
                   valid_time: str | None = None, runs: int | None = None, region: str | None = None,
                   bbox: str | None = None, width: int = DEFAULT_WIDTH, fmt: Format = "gif",
-                  fps: int = DEFAULT_FPS) -> ExportRequest:
+                  fps: int = DEFAULT_FPS, overlays: str | None = None) -> ExportRequest:
     """An export as the CLI or the API was asked it: a loop (`run` + `fhs`) or a trend (`valid_time` +
-    `runs`), over a `region` or a `bbox`; every malformed or oversized part refused here with its reason."""
+    `runs`), over a `region` or a `bbox`, with the `overlays` named (comma-separated keys, "" for none; None:
+those the viewer shows at first); every malformed or oversized part refused here with its reason (an
+overlay key the variable lacks: when the export resolves the variable, `twf.export.overlays`)."""
     if (fhs is None) == (valid_time is None):
         raise InvalidParameter("give either fhs (a loop of one run) or valid_time (a trend across runs)")
     if (region is None) == (bbox is None):
@@ -136,4 +139,5 @@ def build_request(model: str, var: str, *, run: str = "latest", fhs: str | None 
         frames = Trend(parse_valid_time(valid_time), count)
     view = view_for(region_bbox(region) if region is not None else parse_bbox(bbox), width, fmt)
     check_size(count, view)
-    return ExportRequest(model, var, frames, view, fmt, fps)
+    keys = None if overlays is None else tuple(k for k in (k.strip() for k in overlays.split(",")) if k)
+    return ExportRequest(model, var, frames, view, fmt, fps, keys)
