@@ -43,10 +43,11 @@ def _mirror() -> Path:
     return MIRROR
 
 
-def _cpu_seconds() -> float:
-    """User + system CPU of this process and its finished children (the pool's workers, once joined)."""
+def _cpu_seconds() -> tuple[float, float]:
+    """User + system CPU of this process (the publisher) and of its finished children (the pool's workers,
+    once joined)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -58,7 +59,8 @@ def main() -> None:
         started, cpu_before = time.monotonic(), _cpu_seconds()
         with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
             stats = run_pass(ctx, state, pool, wait_for_retries=False)
-        elapsed, cpu = time.monotonic() - started, _cpu_seconds() - cpu_before
+        elapsed, cpu_after = time.monotonic() - started, _cpu_seconds()
+    publisher_cpu, workers_cpu = (after - before for after, before in zip(cpu_after, cpu_before, strict=True))
     frames = len(stats.published)
     main_peak = peak_rss_mib()
     print(f"{'HRRR ' + RUN + ', all variables, ' + str(WORKERS) + ' workers':<48}{'value':>12}")
@@ -71,8 +73,10 @@ def main() -> None:
           f"{'ok' if rate >= TARGET_FRAMES_PER_MINUTE else 'NOT MET'}")
     # What the machine's load cannot blur: CPU seconds all processes spent per frame, and the rate two idle
     # cores would reach at that cost.
-    per_frame = cpu / max(frames, 1)
+    per_frame = (publisher_cpu + workers_cpu) / max(frames, 1)
     print(f"{'CPU seconds per frame (workers + publisher)':<48}{per_frame:>12.2f}")
+    print(f"{'  of which workers (fetch + build)':<48}{workers_cpu / max(frames, 1):>12.2f}")
+    print(f"{'  of which publisher (main process)':<48}{publisher_cpu / max(frames, 1):>12.2f}")
     print(f"{'frames per minute on 2 idle cores at that cost':<48}{2 * 60 / per_frame:>12.1f}")
     for n, (pid, peak) in enumerate(sorted(stats.peak_rss_mib.items()), start=1):
         print(f"{f'peak RSS worker {n} (pid {pid}), MiB':<48}{peak:>12.0f}")
