@@ -38,8 +38,9 @@ async def export(
     width: int = DEFAULT_WIDTH,
     format: Literal["gif", "mp4"] = "gif",  # noqa: A002 (the query parameter's name)
     fps: int = DEFAULT_FPS,
-    overlays: Annotated[str | None, Query(description="overlay keys to draw, comma-separated (isolines, "
-                                          "centres); empty: none; default: those the viewer shows")] = None,
+    overlays: Annotated[str | None, Query(
+        description="overlay keys to draw, comma-separated (isobars,centres); empty: none; default: those "
+                    "the viewer shows")] = None,
 ) -> Response:
     request = build_request(model, var, run=run, fhs=fhs, valid_time=valid_time, runs=runs, region=region,
                             bbox=bbox, width=width, fmt=format, fps=fps, overlays=overlays)
