@@ -148,17 +148,28 @@ class Viewer:
             if event == "connection.connect_tcp.started":
                 opened.append(event)
 
-        async with self.gate:
-            start = time.perf_counter()
-            try:
-                response = await self.client.request(method, path, extensions={"trace": trace}, **options)
-            except httpx.HTTPError as exc:
-                self.tally.transport_error(path, exc)
-                return None
+        # A page left mid-load cancels this coroutine but never the exchange itself: httpcore 1.0.9 strands a
+        # pool slot when a request is cancelled inside it (encode/httpcore#1093), and six stranded slots made
+        # run G's PoolTimeouts. The exchange finishes on its own and only then frees its place at the gate.
+        await self.gate.acquire()
+        start = time.perf_counter()
+        request = self.client.request(method, path, extensions={"trace": trace}, **options)
+        exchange = asyncio.ensure_future(request)
+        exchange.add_done_callback(self._exchange_done)
+        try:
+            response = await asyncio.shield(exchange)
+        except httpx.HTTPError as exc:
+            self.tally.transport_error(path, exc)
+            return None
         self.tally.record(path, response.status_code, time.perf_counter() - start, listed, bool(opened))
         if cache and response.status_code in (200, 204):
             self.cached.add(path)
         return response
+
+    def _exchange_done(self, exchange: asyncio.Future) -> None:
+        self.gate.release()
+        if not exchange.cancelled():
+            exchange.exception()  # an abandoned exchange's error is retrieved, so asyncio stays quiet
 
     async def session(self, until: float) -> None:
         while time.monotonic() < until:
