@@ -9,9 +9,9 @@ generation number so two writes of one are never the same bytes).
 Readers must not ask the store per request: a committed document may be trusted for `revalidate_seconds`
 (`TWF_STORAGE_REVALIDATE_SECONDS`), and objects a manifest lists are immutable. The API opens rasters by
 range reads of ours (`open_raster`, `twf.storage.ranged`); the writers' own reads go through GDAL's
-`/vsis3/bucket/prefix/key`, configured once per process when the store is opened (`configure_gdal`), its
-HTTP cache off for the bucket (`CPL_VSIL_CURL_NON_CACHED`), since a staged key can be rebuilt and a deleted
-frame published again.
+`/vsis3/bucket/prefix/key` inside the store's `gdal_env()` (GDAL options of this thread for as long as it
+lasts, so two stores of one process never read through each other's endpoint), its HTTP cache off for the
+bucket (`CPL_VSIL_CURL_NON_CACHED`), since a staged key can be rebuilt and a deleted frame published again.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import obstore
+import rasterio
 from obstore.exceptions import AlreadyExistsError, NotFoundError, PreconditionError
 from obstore.store import S3Store as ObstoreS3
-from rasterio.env import set_gdal_config
+from rasterio.session import Session
 
 from twf.config import S3Credentials
 from twf.errors import InvalidPathSegment, ObjectNotFound, StorageUnavailable, WriteConflict
@@ -107,7 +108,7 @@ class S3Store(ObjectStore):
             client_options=options, retry_config=RETRIES, **{k: v for k, v in config.items() if v},
         )
         self._rasters = RangedRasters(self._ranged)
-        configure_gdal(self)
+        self._gdal_session = _GdalSession(gdal_options(self))
 
     def __repr__(self) -> str:
         return f"S3Store({self.url!r})"
@@ -238,6 +239,9 @@ class S3Store(ObjectStore):
     def gdal_path(self, key: str) -> str:
         return f"/vsis3/{self.location.bucket}/{self._path(key)}"
 
+    def gdal_env(self) -> contextlib.AbstractContextManager:
+        return rasterio.Env(session=self._gdal_session)
+
     def open_raster(self, path: str, identity: Hashable, **options):
         """By range reads of ours (`twf.storage.ranged`): one GET per object version for its header, one
         per block decoded, no HEAD; GDAL's `/vsis3/` remains for the writers' reads."""
@@ -279,16 +283,23 @@ class S3Store(ObjectStore):
         return _error(exc, f"{self.url}: {what}")
 
 
-_CONFIGURED: set[tuple[str, str]] = set()
+class _GdalSession(Session):
+    """A store's GDAL options, handed to `rasterio.Env` as a session: rasterio takes AWS credentials only
+    from one (its own AWSSession needs boto3)."""
+
+    def __init__(self, options: dict[str, str]) -> None:
+        self._options = options
+
+    @classmethod
+    def hascreds(cls, config: dict) -> bool:
+        return True
+
+    def get_credential_options(self) -> dict[str, str]:
+        return dict(self._options)
 
 
-def configure_gdal(store: S3Store) -> None:
-    """GDAL configuration for `/vsis3/` on this store's endpoint, set once per process (GDAL options are
-    process-wide: one S3 endpoint and one set of credentials per process)."""
-    endpoint = store.location.endpoint
-    marker = (endpoint or "", store.location.bucket)
-    if marker in _CONFIGURED:
-        return
+def gdal_options(store: S3Store) -> dict[str, str]:
+    """GDAL configuration for `/vsis3/` on this store's endpoint, with its credentials."""
     options = {
         "AWS_ACCESS_KEY_ID": store.credentials.access_key_id,
         "AWS_SECRET_ACCESS_KEY": store.credentials.secret_access_key,
@@ -299,10 +310,8 @@ def configure_gdal(store: S3Store) -> None:
     }
     if store.credentials.session_token:
         options["AWS_SESSION_TOKEN"] = store.credentials.session_token
-    if endpoint is not None:
-        parts = urlsplit(endpoint)
+    if store.location.endpoint is not None:
+        parts = urlsplit(store.location.endpoint)
         options |= {"AWS_S3_ENDPOINT": parts.netloc, "AWS_HTTPS": "YES" if parts.scheme == "https" else "NO",
                     "AWS_VIRTUAL_HOSTING": "FALSE"}
-    for name, value in options.items():
-        set_gdal_config(name, value)
-    _CONFIGURED.add(marker)
+    return options
