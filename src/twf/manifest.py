@@ -16,6 +16,7 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -51,6 +52,11 @@ class VariableEntry:
     @property
     def fhs(self) -> tuple[int, ...]:
         return tuple(f.fh for f in self.frames)
+
+    @cached_property
+    def fh_set(self) -> frozenset[int]:
+        """The committed hours, for membership tests on hot paths (a manifest is cached across requests)."""
+        return frozenset(f.fh for f in self.frames)
 
 
 @dataclass(frozen=True)

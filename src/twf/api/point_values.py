@@ -127,11 +127,11 @@ def is_class_coded(var: VarSpec) -> bool:
 
 
 def reading(value: float, var: VarSpec) -> Reading:
-    """A blended value → its reading, rounded to `DECIMALS`."""
+    """A blended value → its reading, rounded to `DECIMALS` as `rounded` rounds."""
     if is_class_coded(var):
         decoded = ptype_of(value)
-        return Reading(round(decoded.intensity, DECIMALS), decoded.key, decoded.label)
-    return Reading(round(value, DECIMALS))
+        return Reading(float(np.round(decoded.intensity, DECIMALS)), decoded.key, decoded.label)
+    return Reading(float(np.round(value, DECIMALS)))
 
 
 def readings(values: np.ndarray, var: VarSpec) -> list[Reading | None]:
@@ -139,7 +139,8 @@ def readings(values: np.ndarray, var: VarSpec) -> list[Reading | None]:
     return [reading(v, var) if math.isfinite(v) else None for v in values.tolist()]
 
 
-def rounded(values: np.ndarray) -> list[float | None]:
-    """The `reading` values of a variable that is not class-coded, without the Reading objects (a series
-    answers thousands): rounded the same way, None where the value is NaN."""
-    return [round(v, DECIMALS) if math.isfinite(v) else None for v in values.tolist()]
+def rounded(values: np.ndarray) -> list[float]:
+    """The `reading` values of a variable that is not class-coded, in one vectorised rounding (a series
+    answers thousands; Python's `round` per value took a third of its time). NaN (outside, no-data, not
+    published) stays NaN: `json_body` (orjson) writes it as null."""
+    return np.round(values.astype(np.float64, copy=False), DECIMALS).tolist()

@@ -14,7 +14,15 @@ from pydantic import BaseModel, ValidationError
 
 from twf.api.deps import Services, get_services
 from twf.api.http_cache import NO_STORE, frame_cache_control, json_body, json_response
-from twf.api.point_values import is_class_coded, mercator_points, reading, readings, value_at, values_at
+from twf.api.point_values import (
+    is_class_coded,
+    mercator_points,
+    reading,
+    readings,
+    rounded,
+    value_at,
+    values_at,
+)
 from twf.api.published import FrameRef, locate, resolve_frame
 from twf.api.raster_cache import Level
 from twf.api.raster_threads import in_raster_thread
@@ -109,14 +117,15 @@ async def sample_batch(request: Request, services: Annotated[Services, Depends(g
     xs, ys = mercator_points(body.points)
     frame = resolve_frame(services, body.model, body.run, body.var, body.fh)
     level = await frame_values(services, frame)
-    found = readings(values_at(level.array, level.geometry, xs, ys, frame.var.resampling), frame.var)
+    values = values_at(level.array, level.geometry, xs, ys, frame.var.resampling)
     answer: dict[str, object] = {
         "model": frame.model.name, "run": frame.run.run, "var": frame.var.name, "fh": frame.fh,
-        "units": frame.var.units, "valid_time": frame.valid_time,
-        "values": [r.value if r else None for r in found],
+        "units": frame.var.units, "valid_time": frame.valid_time, "values": rounded(values),
     }
     if is_class_coded(frame.var):
-        answer["ptypes"] = [r.ptype if r else None for r in found]
+        found = readings(values, frame.var)
+        answer |= {"values": [r.value if r else None for r in found],
+                   "ptypes": [r.ptype if r else None for r in found]}
     # A POST is not cached by HTTP caches anyway; say so, so no proxy keeps an answer of a `latest` frame.
     return Response(json_body(answer).content, media_type="application/json",
                     headers={"Cache-Control": NO_STORE})

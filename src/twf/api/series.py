@@ -27,7 +27,7 @@ from twf.api.webmercator import lonlat_to_mercator
 from twf.errors import InvalidParameter, NotPublished, UnknownVariable
 from twf.manifest import Manifest
 from twf.models import REGISTRY
-from twf.models.base import ModelSpec
+from twf.models.base import ModelSpec, VarSpec
 from twf.models.requirements import planned_hours
 from twf.store import iso_utc, parse_run_id, safe_segment
 
@@ -105,23 +105,29 @@ async def _entries(services: Services, model: ModelRun, variables: list[str], x:
             where = stencils[var.resampling] = stencil(geometry, np.array([x]), np.array([y]), var.resampling)
         planned = planned_hours(spec.name, name, cycle)
         entry = manifest.variables.get(name)
-        listed = set(entry.fhs) if entry is not None else set()
-        committed = tuple(fh for fh in planned if fh in listed)
+        listed = entry.fh_set if entry is not None else frozenset()
+        slots = [i for i, fh in enumerate(planned) if fh in listed]
+        committed = tuple(planned[i] for i in slots)
         committed_any = committed_any or bool(committed)
         values = await hour_values(services, SeriesRequest(spec, run, var, committed), where)
         found = found or bool(np.isfinite(values).any())
-        times = _valid_times(run, planned)
-        if is_class_coded(var):
-            read = dict(zip(committed, readings(values, var), strict=True))
-            points = [[when, r.value, r.ptype] if (r := read.get(fh)) else [when, None, None]
-                      for fh, when in zip(planned, times, strict=True)]
-        else:
-            value = dict(zip(committed, rounded(values), strict=True))
-            points = [[when, value.get(fh)] for fh, when in zip(planned, times, strict=True)]
-        entries.append({"model": spec.name, "run": run, "var": name, "units": var.units, "points": points})
+        entries.append({"model": spec.name, "run": run, "var": name, "units": var.units,
+                        "points": _points(var, _valid_times(run, planned), slots, values)})
     if committed_any and not found:
         return [{**e, "points": [], "outside": True} for e in entries]
     return entries
+
+
+def _points(var: VarSpec, times: tuple[str, ...], slots: list[int], values: np.ndarray) -> list[list[Any]]:
+    """[valid time, value] per planned hour ([time, value, ptype] when class-coded); the committed hours sit
+    at `slots`, the others are NaN, which `json_body` (orjson) writes as null."""
+    if is_class_coded(var):
+        read = dict(zip(slots, readings(values, var), strict=True))
+        return [[when, r.value, r.ptype] if (r := read.get(i)) else [when, None, None]
+                for i, when in enumerate(times)]
+    every = np.full(len(times), np.nan)
+    every[slots] = values
+    return [[when, value] for when, value in zip(times, rounded(every), strict=True)]
 
 
 @router.get("/api/v3/series", response_model=SeriesOut,
