@@ -16,8 +16,8 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, TypeVar
 
 from twf import CONTRACT_VERSION, store
