@@ -15,6 +15,7 @@ from twf.builder.cog_writer import write_rgba_cog
 from twf.errors import ObjectNotFound
 from twf.grid import CanonicalGrid
 from twf.storage import ObjectStore
+from twf.storage.ranged import HEADER_BYTES, RangedRasters
 
 KEY = "published/hrrr/20260129_17z/tmp2m/fh001.rgba.cog.tif"
 GRID = CanonicalGrid(6000.0)  # 1380 × 780 px: 3 × 2 blocks of 512 and two overviews
@@ -58,6 +59,27 @@ def test_s3_a_raster_replaced_since_its_head_is_not_read_as_the_old_version(s3_u
     with storage.open_raster(storage.gdal_path(KEY), new.identity) as ds, \
             rasterio.open(tmp_path / "frame-2.tif") as expected:
         assert np.array_equal(ds.read(window=corner), expected.read(window=corner))
+
+
+def test_a_ranged_open_fetches_the_header_once_and_each_block_read_nothing_else(tmp_path: Path) -> None:
+    """GDAL probes for sidecars (`.aux.xml`, `.xml`) on every open; answered as existing, each was read
+    whole: two GETs of the entire object before a frame's first tile."""
+    data = cog(tmp_path, 1).read_bytes()
+    fetched: list[tuple[int, int]] = []
+
+    def get(name: str, start: int, end: int, etag: str | None) -> tuple[bytes, int]:
+        fetched.append((start, min(end, len(data))))
+        return data[start:end], len(data)
+
+    rasters = RangedRasters(get)
+    for level in (None, 1):
+        options = {} if level is None else {"overview_level": level}
+        with rasters.open(KEY, "etag-1", **options) as ds:
+            ds.read(window=Window(0, 0, 64, 64))
+    header, *rest = fetched
+    assert header == (0, HEADER_BYTES)
+    assert all(start > 0 for start, _ in rest)  # the head is read once, the whole object never
+    assert sum(end - start for start, end in rest) < len(data) // 2  # a corner block of each level
 
 
 @pytest.fixture

@@ -73,16 +73,20 @@ class RangedFile(io.RawIOBase):
 
 
 class _Object(FileContainer):
-    """The one object a `rasterio.open` reads, as rasterio's opener interface wants it."""
+    """The one object a `rasterio.open` reads, as rasterio's opener interface wants it. Only its own path
+    exists: GDAL probes for sidecars (`.aux.xml`, `.xml`, `.aux`) on every open, and each it found would be
+    read whole as XML: a GET of the entire object per probe (two per open, ~5 MB each for a 3 km frame)."""
 
-    def __init__(self, name: str, header: Header, get: RangeGet) -> None:
-        self._name, self._header, self._get = name, header, get
+    def __init__(self, path: str, name: str, header: Header, get: RangeGet) -> None:
+        self._path, self._name, self._header, self._get = path, name, header, get
 
     def open(self, path: str, mode: str = "rb", **kwargs) -> RangedFile:
+        if path != self._path:
+            raise FileNotFoundError(path)
         return RangedFile(self._name, self._header, self._get)
 
     def isfile(self, path: str) -> bool:
-        return True
+        return path == self._path
 
     def isdir(self, path: str) -> bool:
         return False
@@ -97,6 +101,8 @@ class _Object(FileContainer):
         raise PermissionError("read only")
 
     def size(self, path: str) -> int:
+        if path != self._path:
+            raise FileNotFoundError(path)
         return self._header.size
 
 
@@ -125,4 +131,5 @@ class RangedRasters:
         The opener's path carries the identity: GDAL never mistakes two versions of one key for one file."""
         header = self.header(name, identity)
         tag = "".join(c for c in str(identity) if c.isalnum()) or "none"
-        return rasterio.open(f"{tag}/{name}", opener=_Object(name, header, self._get), **options)
+        path = f"{tag}/{name}"
+        return rasterio.open(path, opener=_Object(path, name, header, self._get), **options)
