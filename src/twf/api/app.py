@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Response
 
 from twf import CONTRACT_VERSION
@@ -15,17 +18,24 @@ from twf.api.openapi import install_openapi
 from twf.api.raster_threads import raster_threads
 from twf.api.schemas import HealthOut
 from twf.api.static import mount_web_viewer
+from twf.api.warmup import warm_up_routes
 from twf.config import Settings
 from twf.models.requirements import work_out_plans
 
 DESCRIPTION = "Canonical CONUS forecast maps: discovery from committed manifests, samples, overlays, tiles."
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    await warm_up_routes(app)  # before the server accepts anyone: each route's first-request costs
+    yield
+
+
 def _base_app(settings: Settings, title: str) -> FastAPI:
     return_freed_arrays_to_the_os()  # per process: each uvicorn worker builds its own app
     # No trailing-slash redirects: a 307 to a rewritten path is not an answer an API client expects.
     app = FastAPI(title=title, version=CONTRACT_VERSION, description=DESCRIPTION, redoc_url=None,
-                  redirect_slashes=False)
+                  redirect_slashes=False, lifespan=_lifespan)
     app.state.services = Services(settings)
     raster_threads()  # started and warmed now: GDAL's one-time costs are paid before the first request
     install_error_handlers(app)
