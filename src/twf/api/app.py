@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Response
 
 from twf import CONTRACT_VERSION
@@ -18,7 +20,7 @@ from twf.api.openapi import install_openapi
 from twf.api.raster_threads import raster_threads
 from twf.api.schemas import HealthOut
 from twf.api.static import mount_web_viewer
-from twf.api.warmup import warm_up_routes
+from twf.api.warmup import read_latest_manifests, warm_up_routes
 from twf.config import Settings
 from twf.models.requirements import work_out_plans
 
@@ -28,7 +30,10 @@ DESCRIPTION = "Canonical CONUS forecast maps: discovery from committed manifests
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await warm_up_routes(app)  # before the server accepts anyone: each route's first-request costs
+    reading = asyncio.create_task(
+        to_thread.run_sync(read_latest_manifests, app.state.services, abandon_on_cancel=True))
     yield
+    reading.cancel()
 
 
 def _base_app(settings: Settings, title: str) -> FastAPI:

@@ -11,11 +11,13 @@ A route's first request costs ~40 ms more again (`make bench` storage: a fresh s
 against 47 ms after one request): FastAPI reads the endpoint's source file once (to name it in errors),
 pydantic and anyio import and build what the route's validation and its first worker thread need. One request
 per route that its own validation refuses (placeholders for path parameters, no query) pays that without
-reading the store.
+reading the store. The latest manifest of each model is read then too, beside the first requests (a store
+that does not answer must not hold the server's start): the first tile needs only its frame's raster.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import uuid
@@ -27,13 +29,16 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from twf.api.block_cache import BlockCache
+from twf.api.deps import Services
 from twf.api.png import encode_rgba
 from twf.api.point_values import value_at
 from twf.api.raster_cache import RasterCache
 from twf.api.tile_render import premultiply, render_rgba
 from twf.api.webmercator import tile_bounds
 from twf.builder.cog_writer import write_rgba_cog, write_value_cog
+from twf.errors import TWFError
 from twf.grid import CanonicalGrid
+from twf.models import REGISTRY
 
 WARM_RESOLUTION_M = 48_000.0  # ~ 100 × 60 pixels over CONUS: the frame costs a few ms to write
 WARM_TILE = (4, 3, 6)  # a z4 tile over the central US
@@ -87,6 +92,14 @@ async def warm_up_routes(app: FastAPI) -> list[tuple[str, str, int]]:
                     answer = await client.request(method.upper(), url)
                     answers.append((method.upper(), url, answer.status_code))
     return answers
+
+
+def read_latest_manifests(services: Services) -> None:
+    """Each model's latest run and its manifest into the manifest cache (and, on S3, the store's first
+    connection opened); a model with nothing published, or a store that fails, is left to the requests."""
+    for model in REGISTRY:
+        with contextlib.suppress(TWFError):
+            services.manifests.manifest(model, services.manifests.resolve(model, "latest").run)
 
 
 def _nothing() -> None:
