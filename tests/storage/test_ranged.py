@@ -61,25 +61,47 @@ def test_s3_a_raster_replaced_since_its_head_is_not_read_as_the_old_version(s3_u
         assert np.array_equal(ds.read(window=corner), expected.read(window=corner))
 
 
+class Recorded:
+    """Range reads of one file's bytes, as a remote store answers them, recorded."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.gets: list[tuple[int, int]] = []
+        self.batches: list[list[tuple[int, int]]] = []
+
+    def get(self, name: str, start: int, end: int, etag: str | None) -> tuple[bytes, int]:
+        self.gets.append((start, min(end, len(self.data))))
+        return self.data[start:end], len(self.data)
+
+    def get_many(self, name: str, starts: list[int], ends: list[int]) -> list[bytes]:
+        self.batches.append(list(zip(starts, ends, strict=True)))
+        return [self.data[start:end] for start, end in zip(starts, ends, strict=True)]
+
+
 def test_a_ranged_open_fetches_the_header_once_and_each_block_read_nothing_else(tmp_path: Path) -> None:
     """GDAL probes for sidecars (`.aux.xml`, `.xml`) on every open; answered as existing, each was read
     whole: two GETs of the entire object before a frame's first tile."""
-    data = cog(tmp_path, 1).read_bytes()
-    fetched: list[tuple[int, int]] = []
-
-    def get(name: str, start: int, end: int, etag: str | None) -> tuple[bytes, int]:
-        fetched.append((start, min(end, len(data))))
-        return data[start:end], len(data)
-
-    rasters = RangedRasters(get)
+    reads = Recorded(cog(tmp_path, 1).read_bytes())
+    rasters = RangedRasters(reads.get, reads.get_many)
     for level in (None, 1):
         options = {} if level is None else {"overview_level": level}
         with rasters.open(KEY, "etag-1", **options) as ds:
             ds.read(window=Window(0, 0, 64, 64))
-    header, *rest = fetched
+    header, *rest = reads.gets
     assert header == (0, HEADER_BYTES)
     assert all(start > 0 for start, _ in rest)  # the head is read once, the whole object never
-    assert sum(end - start for start, end in rest) < len(data) // 2  # a corner block of each level
+    assert sum(end - start for start, end in rest) < len(reads.data) // 2  # a corner block of each level
+
+
+def test_the_blocks_an_open_is_told_of_are_fetched_at_once_and_read_as_the_file(tmp_path: Path) -> None:
+    source = cog(tmp_path, 1)
+    reads = Recorded(source.read_bytes())
+    two_blocks = Window(448, 0, 128, 64)  # across blocks (0, 0) and (0, 1)
+    with RangedRasters(reads.get, reads.get_many).open(KEY, "etag-1", blocks=[(0, 0), (0, 1)]) as ds, \
+            rasterio.open(source) as expected:
+        assert np.array_equal(ds.read(window=two_blocks), expected.read(window=two_blocks))
+    assert len(reads.batches) == 1 and len(reads.batches[0]) == 2
+    assert reads.gets == [(0, HEADER_BYTES)]  # no block read one by one
 
 
 @pytest.fixture

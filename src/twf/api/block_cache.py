@@ -25,6 +25,7 @@ from rasterio.windows import Window
 from twf.api.identity import FileIdentity
 from twf.api.raster_cache import (
     DECODE_SLOTS,
+    Block,
     Key,
     Layout,
     Layouts,
@@ -38,8 +39,6 @@ from twf.api.raster_cache import (
 )
 from twf.api.webmercator import Bounds
 from twf.bounded_cache import BoundedCache
-
-Block = tuple[int, int]  # (row, col) of an internal tile of a level
 
 
 @dataclass(frozen=True)
@@ -94,15 +93,18 @@ class _Span:
 
 
 class _LevelReader:
-    """One level of one file, opened on the first block a request has to decode and closed after it."""
+    """One level of one file, opened on the first block a request has to decode and closed after it; the
+    store is told which blocks the request lacks (a remote one fetches them at once)."""
 
-    def __init__(self, key: Key, geometry: LevelGeometry, open_raster: RasterOpener) -> None:
-        self._key, self._geometry, self._open_raster = key, geometry, open_raster
+    def __init__(self, key: Key, geometry: LevelGeometry, open_raster: RasterOpener,
+                 blocks: list[Block]) -> None:
+        self._key, self._geometry, self._open_raster, self._blocks = key, geometry, open_raster, blocks
         self._dataset: rasterio.DatasetReader | None = None
 
     def read(self, window: Window) -> np.ndarray:
         if self._dataset is None:
-            self._dataset = open_level(self._key[0], self._geometry, self._key[1], self._open_raster)
+            self._dataset = open_level(self._key[0], self._geometry, self._key[1], self._open_raster,
+                                       self._blocks)
         return read_pixels(self._dataset, window)
 
     def close(self) -> None:
@@ -144,7 +146,8 @@ class BlockCache:
         use a thread."""
         key: Key = (str(path), identity)
         span = _Span.of(self._layouts.load(key), target_res, bounds)
-        reader = _LevelReader(key, span.geometry, self._open_raster)
+        lacking = [b for b in span.blocks if self._blocks.get((key, span.geometry.index, b)) is None]
+        reader = _LevelReader(key, span.geometry, self._open_raster, lacking)
         try:
             blocks = {block: self._blocks.get_or_build((key, span.geometry.index, block),
                                                        lambda b=block: self._decode(reader, span.window(b)))

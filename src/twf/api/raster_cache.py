@@ -10,7 +10,7 @@ served stale.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +54,14 @@ class Layout:
 
 
 Key = tuple[str, FileIdentity]
+Block = tuple[int, int]  # (row, col) of an internal tile of a level
 # How a cache opens a raster: (path, identity, **rasterio options), as `ObjectStore.open_raster`.
 RasterOpener = Callable[..., rasterio.DatasetReader]
 
 
-def open_file(path: str | Path, identity: FileIdentity = None, **options) -> rasterio.DatasetReader:
-    """A raster file by its path (what a local store's `open_raster` does)."""
+def open_file(path: str | Path, identity: FileIdentity = None, blocks: Sequence[Block] = (),
+              **options) -> rasterio.DatasetReader:
+    """A raster file by its path (what a local store's `open_raster` does: no read-ahead of `blocks`)."""
     return rasterio.open(path, **options)
 
 
@@ -86,9 +88,10 @@ def _geometry(index: int, ds: rasterio.DatasetReader) -> LevelGeometry:
 
 
 def open_level(path: str | Path, geometry: LevelGeometry, identity: FileIdentity = None,
-               open_raster: RasterOpener = open_file) -> rasterio.DatasetReader:
+               open_raster: RasterOpener = open_file, blocks: Sequence[Block] = ()) -> rasterio.DatasetReader:
+    """One level of a COG; `blocks`: the (row, col) of its internal tiles about to be read."""
     options = {} if geometry.index == 0 else {"overview_level": geometry.index - 1}
-    return open_raster(path, identity, **options)
+    return open_raster(path, identity, blocks=blocks, **options)
 
 
 def read_pixels(ds: rasterio.DatasetReader, window: Window | None = None) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -103,10 +103,12 @@ class ObjectStore(ABC):
         """The GDAL configuration `gdal_path` needs (none for local files)."""
         return contextlib.nullcontext()
 
-    def open_raster(self, path: str, identity: Hashable, **options):
+    def open_raster(self, path: str, identity: Hashable, blocks: Sequence[tuple[int, int]] = (), **options):
         """A rasterio dataset of the object at `gdal_path` `path` whose `head` reported `identity`, for
         reading (`options` go to `rasterio.open`, e.g. overview_level): the API's caches open rasters only
-        through this, so a remote store can read them its own way (`twf.storage.ranged`)."""
+        through this, so a remote store can read them its own way (`twf.storage.ranged`). `blocks`: the
+        (row, col) of the internal tiles the caller is about to read, which a remote store may fetch at
+        once; a local file needs no read-ahead."""
         import rasterio  # only processes that read rasters load GDAL
 
         with self.gdal_env():

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -107,7 +107,7 @@ class S3Store(ObjectStore):
             secret_access_key=credentials.secret_access_key, virtual_hosted_style_request=False,
             client_options=options, retry_config=RETRIES, **{k: v for k, v in config.items() if v},
         )
-        self._rasters = RangedRasters(self._ranged)
+        self._rasters = RangedRasters(self._ranged, self._ranges)
         self._gdal_session = _GdalSession(gdal_options(self))
 
     def __repr__(self) -> str:
@@ -177,6 +177,13 @@ class S3Store(ObjectStore):
                 return b"", -1
             raise self._failure(exc, "get_range", missing or path) from None
 
+    def _ranges(self, path: str, starts: list[int], ends: list[int]) -> list[bytes]:
+        """Several ranges of one object, fetched concurrently (near ones merged into one GET)."""
+        try:
+            return [bytes(b) for b in obstore.get_ranges(self._store, path, starts=starts, ends=ends)]
+        except Exception as exc:  # noqa: BLE001
+            raise self._failure(exc, "get_ranges", path) from None
+
     def head(self, key: str) -> ObjectInfo | None:
         try:
             meta = obstore.head(self._store, self._path(key))
@@ -242,10 +249,11 @@ class S3Store(ObjectStore):
     def gdal_env(self) -> contextlib.AbstractContextManager:
         return rasterio.Env(session=self._gdal_session)
 
-    def open_raster(self, path: str, identity: Hashable, **options):
-        """By range reads of ours (`twf.storage.ranged`): one GET per object version for its header, one
-        per block decoded, no HEAD; GDAL's `/vsis3/` remains for the writers' reads."""
-        return self._rasters.open(path.removeprefix(f"/vsis3/{self.location.bucket}/"), identity, **options)
+    def open_raster(self, path: str, identity: Hashable, blocks: Sequence[tuple[int, int]] = (), **options):
+        """By range reads of ours (`twf.storage.ranged`): one GET per object version for its header, the
+        `blocks` about to be decoded at once, no HEAD; GDAL's `/vsis3/` remains for the writers' reads."""
+        name = path.removeprefix(f"/vsis3/{self.location.bucket}/")
+        return self._rasters.open(name, identity, blocks, **options)
 
     def writer_lock(self, key: str) -> contextlib.AbstractContextManager:
         """No lock across hosts: a second writer's compare-and-swap fails instead (WriteConflict)."""
