@@ -2,11 +2,13 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatValue, type ChartData } from '../lib/meteogram';
+import { formatValue, valueRange, type ChartData } from '../lib/meteogram';
 
 interface Props {
   chart: ChartData;
   width: number;
+  /** The time axis, [first, last] in Unix seconds: the same for every panel (`timeRange`). */
+  span: [number, number];
   /** Valid time of the frame on the map (Unix seconds): a vertical line. */
   currentTime: number | null;
   onDrawn: () => void;
@@ -44,7 +46,7 @@ function markCurrent(u: uPlot, seconds: number | null): void {
   ctx.restore();
 }
 
-export function MeteogramChart({ chart, width, currentTime, onDrawn }: Props) {
+export function MeteogramChart({ chart, width, span, currentTime, onDrawn }: Props) {
   const element = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const current = useRef(currentTime);
@@ -52,12 +54,13 @@ export function MeteogramChart({ chart, width, currentTime, onDrawn }: Props) {
   const drawn = useRef(onDrawn);
   drawn.current = onDrawn;
 
+  const [first, last] = span;
   useEffect(() => {
     const units = [...new Set(chart.lines.map((l) => l.units))].join(', ');
     const options: uPlot.Options = {
       width,
       height: HEIGHT,
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: [first, last] }, y: { range: valueRange(chart) } },
       series: [
         { label: 'Valid', value: (_u, v) => timeLabel(v) },
         ...chart.lines.map((line) => ({
@@ -87,7 +90,7 @@ export function MeteogramChart({ chart, width, currentTime, onDrawn }: Props) {
       plot.current = null;
       if (window.__twfCharts?.[chart.panel.id] === created) delete window.__twfCharts[chart.panel.id];
     };
-  }, [chart, width]);
+  }, [chart, width, first, last]);
 
   useEffect(() => {
     plot.current?.redraw(false, false);

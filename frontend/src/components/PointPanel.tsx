@@ -3,7 +3,7 @@
  * where the point is, which models have no data there, and the three charts.
  */
 import { useCallback, useMemo, useRef } from 'react';
-import { chartData, modelsOutside } from '../lib/meteogram';
+import { chartData, modelsOutside, timeRange } from '../lib/meteogram';
 import { perf } from '../lib/perf';
 import type { PointSeries } from '../hooks/usePointSeries';
 import type { LatLon } from '../lib/urls';
@@ -39,6 +39,7 @@ export function PointPanel({ point, series, currentTime, onClose }: Props) {
   }, []);
   const width = chartWidth();
   const current = currentTime ? Date.parse(currentTime) / 1000 : null;
+  const span = charts.length > 0 ? timeRange(charts, current) : null;
   return (
     <section className="panel point-panel" data-testid="point-panel" aria-label="Point forecast">
       <header>
@@ -57,8 +58,9 @@ export function PointPanel({ point, series, currentTime, onClose }: Props) {
           No data here from {outside.map((m) => m.toUpperCase()).join(', ')}.
         </p>
       )}
-      {charts.map((chart) => (
-        <MeteogramChart key={chart.panel.id} chart={chart} width={width} currentTime={current} onDrawn={onDrawn} />
+      {span && charts.map((chart) => (
+        <MeteogramChart key={chart.panel.id} chart={chart} width={width} span={span} currentTime={current}
+          onDrawn={onDrawn} />
       ))}
     </section>
   );

@@ -10,12 +10,17 @@ export interface PanelSpec {
   title: string;
   /** [solid line, dashed line]: the second variable of each pair is drawn dashed in the same colour. */
   vars: [string, string];
+  /** Smallest value axis span, in the panel's units: a flat line stays a line, not noise blown up to the height. */
+  minSpan: number;
+  /** Amounts and speeds are never negative: their axis starts at 0, so "none" reads as none. */
+  fromZero: boolean;
 }
 
 export const PANELS: PanelSpec[] = [
-  { id: 'temperature', title: 'Temperature / dew point', vars: ['tmp2m', 'dp2m'] },
-  { id: 'precipitation', title: 'Total precipitation / snowfall', vars: ['precip_total', 'snowfall_total'] },
-  { id: 'wind', title: 'Wind / gust', vars: ['wspd10m', 'wgst10m'] },
+  { id: 'temperature', title: 'Temperature / dew point', vars: ['tmp2m', 'dp2m'], minSpan: 10, fromZero: false },
+  { id: 'precipitation', title: 'Total precipitation / snowfall', vars: ['precip_total', 'snowfall_total'],
+    minSpan: 0.1, fromZero: true },
+  { id: 'wind', title: 'Wind / gust', vars: ['wspd10m', 'wgst10m'], minSpan: 10, fromZero: true },
 ];
 
 /** The variables a meteogram asks `/api/v3/series` for, in panel order. */
@@ -41,7 +46,7 @@ export interface ChartLine {
 
 export interface ChartData {
   panel: PanelSpec;
-  /** Valid times in Unix seconds, ascending, the union over the panel's lines. */
+  /** Valid times in Unix seconds, ascending: the union of the hours where one of the panel's lines has a value. */
   times: number[];
   lines: ChartLine[];
 }
@@ -49,8 +54,10 @@ export interface ChartData {
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 /**
- * Each panel's lines: one per model and variable that has at least one value, on the union of their times.
- * Panels without any line are left out (e.g. a point only GFS covers still gets all three).
+ * Each panel's lines: one per model and variable that has at least one value, on the union of the hours that have
+ * values. The series lists every planned hour (GFS: 16 days) with `null` until published; on those the lines
+ * would fill a sliver of the axis. Panels without any line are left out (a point only GFS covers still gets all
+ * three).
  */
 export function chartData(response: SeriesResponse): ChartData[] {
   const models = [...new Set(response.series.map((e) => e.model))];
@@ -60,11 +67,12 @@ export function chartData(response: SeriesResponse): ChartData[] {
       (e) => panel.vars.includes(e.var) && e.points.some((p) => p[1] !== null),
     );
     if (entries.length === 0) continue;
-    const times = [...new Set(entries.flatMap((e) => e.points.map((p) => seconds(p[0]))))].sort((a, b) => a - b);
+    const published = entries.flatMap((e) => e.points.filter((p) => p[1] !== null).map((p) => seconds(p[0])));
+    const times = [...new Set(published)].sort((a, b) => a - b);
     const column = new Map(times.map((t, i) => [t, i]));
     const lines = entries.map((e) => {
       const values: (number | null)[] = times.map(() => null);
-      for (const p of e.points) values[column.get(seconds(p[0]))!] = p[1];
+      for (const p of e.points) if (p[1] !== null) values[column.get(seconds(p[0]))!] = p[1];
       return {
         model: e.model,
         var: e.var,
@@ -78,6 +86,41 @@ export function chartData(response: SeriesResponse): ChartData[] {
     charts.push({ panel, times, lines });
   }
   return charts;
+}
+
+const HOUR = 3600;
+
+/**
+ * The time axis every panel shares: from the first to the last hour with a value in any panel, widened to the map's
+ * hour (`current`, Unix s) so its mark is always drawn, and by an hour each side when that is a single hour (a run
+ * that has published only its first frame) so the axis has a width.
+ */
+export function timeRange(charts: ChartData[], current: number | null): [number, number] {
+  const ends = charts.flatMap((c) => [c.times[0], c.times[c.times.length - 1]]);
+  if (current !== null) ends.push(current);
+  const [first, last] = [Math.min(...ends), Math.max(...ends)];
+  return first === last ? [first - HOUR, last + HOUR] : [first, last];
+}
+
+/** Share of the data's span left free above and below the lines. */
+const VALUE_PAD = 0.1;
+
+/**
+ * The value axis of a panel: its lines' extent padded, at least the panel's `minSpan` (centred on the data, or up
+ * from 0 for amounts). Without it uPlot ranges flat data itself: an all-zero precipitation line gets 0-100 in.
+ */
+export function valueRange(chart: ChartData): [number, number] {
+  const values = chart.lines.flatMap((l) => l.values).filter((v): v is number => v !== null);
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  const pad = (high - low) * VALUE_PAD;
+  const { minSpan, fromZero } = chart.panel;
+  if (fromZero) {
+    const bottom = low < 0 ? low - pad : 0;
+    return [bottom, Math.max(high + pad, bottom + minSpan)];
+  }
+  const half = Math.max(high - low + 2 * pad, minSpan) / 2;
+  const middle = (low + high) / 2;
+  return [middle - half, middle + half];
 }
 
 /** Models of a response that have no data at the point (listed `outside` by the API). */
