@@ -109,7 +109,7 @@ export function App() {
   const legendTitle = view.mode === 'diff' ? `Difference A − B, ${variableInfo?.label ?? view.var}` : (variableInfo?.label ?? view.var);
 
   return (
-    <div className="app" data-testid="app">
+    <div className={view.point ? 'app with-point' : 'app'} data-testid="app">
       {regions.status !== 'loading' && view.mode === 'compare' && current && (
         <CompareMaps origin={origin} region={region} initialCamera={view.camera} framesA={frameList}
           framesB={modeView.framesB ?? NO_FRAMES} frameIndex={index} onReadiness={setReadiness} onHover={setHover}
@@ -156,31 +156,32 @@ export function App() {
         citiesOn={citiesOn}
         onCities={setCities}
       />
-      <ComparePanel mode={view.mode} models={catalog.models} b={view.b} runsB={sideB.runs} latestRunB={sideB.latestRun}
-        variablesB={sideB.variables} variableB={sideB.variable} trendRuns={view.runs}
-        onMode={(mode) => update(modePatch(view, mode, variable, frame))}
-        onB={(patch) => view.b && update({ b: { ...view.b, ...patch } })} onTrendRuns={(runs) => update({ runs })} />
       {error && (
         <div className="panel error" role="alert">
           {error.message}
         </div>
       )}
-      {variable === null && (
-        <div className="panel timebar" data-testid="no-frames">
-          No frames published yet for this run.
-        </div>
-      )}
-      {current && (
-        <>
+      {/* The controls over the map's foot: placed one by one on a wide screen, stacked in one column on a phone. */}
+      <div className="dock">
+        <ComparePanel mode={view.mode} models={catalog.models} b={view.b} runsB={sideB.runs}
+          latestRunB={sideB.latestRun} variablesB={sideB.variables} variableB={sideB.variable} trendRuns={view.runs}
+          onMode={(mode) => update(modePatch(view, mode, variable, frame))}
+          onB={(patch) => view.b && update({ b: { ...view.b, ...patch } })} onTrendRuns={(runs) => update({ runs })} />
+        {current && (view.mode === 'single' || view.mode === 'trend') && (
+          <ExportButton frames={frameList} labels={modeView.runs}
+            ask={(from, to, format) => exportAsk(view, current, frameList.slice(from, to + 1), map, format, playback.fps)} />
+        )}
+        {current && legend && <Legend legend={legend} title={legendTitle} />}
+        {variable === null && (
+          <div className="panel timebar" data-testid="no-frames">
+            No frames published yet for this run.
+          </div>
+        )}
+        {current && (
           <TimeControls frames={frameList} index={index} readyCount={readiness.ready.filter(Boolean).length}
             playback={playback} onIndex={setIndex} caption={modeView.runs ? `Run ${modeView.runs[index]}` : undefined} />
-          {legend && <Legend legend={legend} title={legendTitle} />}
-          {(view.mode === 'single' || view.mode === 'trend') && (
-            <ExportButton frames={frameList} labels={modeView.runs}
-              ask={(from, to, format) => exportAsk(view, current, frameList.slice(from, to + 1), map, format, playback.fps)} />
-          )}
-        </>
-      )}
+        )}
+      </div>
       {hover && (view.mode === 'single' || view.mode === 'trend') && <HoverReadout sample={sample} decimals={legend?.decimals ?? 1} x={hover.x} y={hover.y} />}
       {hover && (view.mode === 'compare' || view.mode === 'diff') && (
         <CompareReadout a={sample} b={sampleB} diff={diffSample} x={hover.x} y={hover.y} />
