@@ -105,14 +105,19 @@ export async function startServer(dataRoot) {
   };
 }
 
-/** A headless Chromium with a fresh profile; `close()` removes the profile too. */
-export async function launchBrowser(viewport = { width: 1280, height: 800 }) {
+/**
+ * A headless Chromium with a fresh profile; `close()` removes the profile too. `phone`: a touch screen with a
+ * mobile viewport, as a phone's browser lays out and paints the page (a desktop window of the same size does not).
+ */
+export async function launchBrowser(viewport = { width: 1280, height: 800 }, { phone = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'twf-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    isMobile: phone,
+    hasTouch: phone,
     timezoneId: 'America/Los_Angeles',
   });
   return {
