@@ -30,13 +30,19 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 # Web viewer (frontend/): npm packages from the lockfile, built into frontend/dist (served by `twf serve`),
-# rebuilt only when a frontend source changed (so a second `make demo` or `make test` skips the build).
+# rebuilt only when what it is built from changed (so a second `make demo` or `make test` skips the build).
+# "Changed" is a hash of the sources' names and contents, the lockfile, the build configuration and the
+# VITE_* build settings, recorded as the stamp's name in dist: mtimes miss a dist newer than a renamed or
+# checked-out source (such a stale dist blanked the page).
 FRONTEND_STAMP := frontend/node_modules/.installed
-WEB_BUILT := frontend/dist/index.html
-WEB_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+WEB_HASH := $(shell (cd frontend && find src index.html package.json package-lock.json vite.config.ts tsconfig.json \
+	-type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; \
+	echo "$$VITE_TWF_BASEMAP_TILES $$VITE_TWF_BASEMAP_ATTRIBUTION") | sha256sum | cut -c1-16)
+WEB_BUILT := frontend/dist/.built-$(WEB_HASH)
 
-$(WEB_BUILT): $(FRONTEND_STAMP) $(WEB_SOURCES)
+$(WEB_BUILT): $(FRONTEND_STAMP)
 	cd frontend && npm run build
+	touch $(WEB_BUILT)
 
 $(FRONTEND_STAMP): frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
