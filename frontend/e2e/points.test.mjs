@@ -2,7 +2,7 @@
  * Point forecasts in Debian's headless Chromium against `twf serve`: a click opens the meteogram whose charts
  * show exactly what `/api/v3/sample` gives at each hour, city labels carry the frame's values, and on a phone
  * the pickers fold into one control, no control covers another, the slider takes the width and the meteogram is
- * a bottom sheet taller than its content fits (three panels), above which the map stays drawn.
+ * a bottom sheet (three panels, scrolling) above which the map stays drawn.
  * The run: synthetic HRRR 2026-01-29 17z, tmp2m, dp2m, precip_total and wspd10m at f01-f03 (a total has no f00),
  * built and published by the real pipeline.
  */
