@@ -8,6 +8,9 @@ random points it measures, for each:
 - cold first tile: a freshly started server's first tile of the frame (manifest, geometry and level reads
   from the store), the median of a few restarts, and the CPU the server spent on it (/proc: what the
   machine's load does not blur);
+- first look at a frame in a running server: the same tile of copies of the frame no server has read (the
+  run again under other run ids, hard links, uploaded as other objects), each after its manifest was asked
+  for, as a viewer's discovery does before its tiles: what stepping to a frame not yet seen costs;
 - warm tile p50/p95 over HTTP (sequential, keep-alive, after one warm-up pass);
 - warm sample p50/p95 over HTTP.
 
@@ -19,10 +22,12 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -48,6 +53,7 @@ BUCKET = "twf-bench"
 CREDENTIALS = S3Credentials("twf-bench-key", "twf-bench-secret")
 COLD_RESTARTS = 5
 COLD_TILE = (5, 6, 11)  # a z5 tile over the Pacific Northwest, as a viewer's first screen asks
+FIRST_LOOKS = 9  # copies of the frame under other run ids, each read once
 
 
 def cpu_ms(pid: int) -> float:
@@ -75,6 +81,42 @@ def cold_first_tile_ms(command: list[str], env: dict[str, str]) -> tuple[float, 
     return statistics.median(wall), statistics.median(cpu)
 
 
+def frame_copies(root: Path, count: int) -> list[str]:
+    """The published run again under `count` other run ids of the same day (hard links and a manifest of
+    each): frames that no server has read."""
+    from twf import store
+    from twf.manifest import empty_manifest, read_manifest, write_manifest
+    from twf.storage.local import LocalStore
+
+    storage = LocalStore(root)
+    source = read_manifest(storage, MODEL, RUN)
+    runs = [f"{RUN[:9]}{hour:02d}z" for hour in range(count)]
+    for run in runs:
+        shutil.copytree(storage.path(store.published_run(MODEL, RUN)),
+                        storage.path(store.published_run(MODEL, run)), copy_function=os.link)
+        copy = empty_manifest(MODEL, run)
+        for var, entry in source.variables.items():
+            copy = copy.with_frames(var, entry.kind, entry.units, entry.expected_frames, set(entry.fhs),
+                                    datetime.now(UTC))
+        write_manifest(storage, copy, None)
+    return runs
+
+
+def first_looks_ms(base: str, runs: list[str]) -> list[float]:
+    """The cold tile of each run's copy of the frame in one running server, each after its manifest."""
+    z, x, y = COLD_TILE
+    times = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        assert client.get(f"/tiles/v3/{MODEL}/{RUN}/{VAR}/{FH}/{z}/{x}/{y}.png").status_code == 200
+        for run in runs:
+            assert client.get(f"/api/v3/{MODEL}/{run}/manifest").status_code == 200
+            started = time.perf_counter()
+            status = client.get(f"/tiles/v3/{MODEL}/{run}/{VAR}/{FH}/{z}/{x}/{y}.png").status_code
+            times.append((time.perf_counter() - started) * 1000)
+            assert status == 200, status
+    return times
+
+
 def main() -> None:
     if not GRIB.is_file():
         print(f"skipped: NOAA sample {GRIB} not found")
@@ -86,6 +128,7 @@ def main() -> None:
         work = Path(tmp)
         root = work / "data" / "v3"
         publish_frame(root)
+        copies = frame_copies(root, FIRST_LOOKS)
         with running(work / "objectstore", CREDENTIALS, (BUCKET,)) as objects:
             url = objects.url(BUCKET, "bench")
             s3 = S3Store(url, CREDENTIALS)
@@ -107,10 +150,11 @@ def main() -> None:
             for name, (env,) in stores.items():
                 cold = cold_first_tile_ms(serve, env)
                 with server(serve, env) as base:
+                    first_looks = first_looks_ms(base, copies)
                     tile_ms, tile_err = http_latency(base, tiles)
                     sample_ms, sample_err = http_latency(base, samples)
-                results[name] = {"cold": cold, "tile": tile_ms, "sample": sample_ms,
-                                 "errors": tile_err + sample_err}
+                results[name] = {"cold": cold, "first looks": first_looks, "tile": tile_ms,
+                                 "sample": sample_ms, "errors": tile_err + sample_err}
     local_p50 = statistics.median(results["local"]["tile"])
     s3_p50 = statistics.median(results["S3"]["tile"])
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -120,6 +164,9 @@ def main() -> None:
         ("cold first tile, median of 5 restarts (ms)",
          *(f"{results[n]['cold'][0]:.1f}" for n in ("local", "S3")), "S3 ≤ 40"),
         ("  server CPU spent on it (ms)", *(f"{results[n]['cold'][1]:.0f}" for n in ("local", "S3")), ""),
+        (f"first look at a frame, running server, p50 / max of {FIRST_LOOKS} (ms)",
+         *(f"{statistics.median(results[n]['first looks']):.1f} / {max(results[n]['first looks']):.1f}"
+           for n in ("local", "S3")), "S3 ≤ 40"),
         ("warm tile p50 / p95 over HTTP (ms)", *(p50_p95(results[n]["tile"]) for n in ("local", "S3")),
          f"S3/local {s3_p50 / local_p50:.2f}x ≤ 1.5x"),
         ("warm sample p50 / p95 over HTTP (ms)", *(p50_p95(results[n]["sample"]) for n in ("local", "S3")),
