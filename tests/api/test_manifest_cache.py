@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +33,30 @@ class CountingStore(LocalStore):
     def get_with_info(self, key: str):
         self.reads += 1
         return super().get_with_info(key)
+
+
+class MeetingStore(LocalStore):
+    """A local store whose document reads wait until two are inside at once, as concurrent requests'."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.meeting = threading.Barrier(2, timeout=10)
+
+    def get_with_info(self, key: str):
+        self.meeting.wait()
+        return super().get_with_info(key)
+
+
+def test_two_first_reads_of_one_manifest_at_once_share_one_entry_and_its_memos(data_root: Path) -> None:
+    """A starting server reads the latest manifests while its first request reads one too: the entry
+    installed last replaced the other, and the memos a tile route kept on it (its objects' heads) were
+    lost."""
+    storage = MeetingStore(data_root)
+    commit(LocalStore(data_root), "20260129_17z", {0})
+    cache = ManifestCache(storage)
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: cache.manifest("hrrr", "20260129_17z"), range(2))
+    assert first is second is cache.manifest("hrrr", "20260129_17z")
 
 
 def test_unchanged_manifest_is_served_from_memory_and_a_rewrite_is_seen(empty_store: ObjectStore) -> None:

@@ -88,9 +88,12 @@ class ManifestCache:
             identity = info.identity if info is not None else _MISSING
             if entry is None or entry.identity != identity:
                 entry = self._read(key, parse) if info is not None else Cached(_MISSING, None)
-            entry.checked = now
             with self._lock:
+                held = self._entries.get(name)
+                if held is not None and held.identity == entry.identity:
+                    entry = held  # another request read this version meanwhile: keep its memos (heads)
                 self._entries[name] = entry
+            entry.checked = now
         return None if entry.identity is _MISSING else entry
 
     def _read(self, key: str, parse: Callable[[bytes], T]) -> Cached[Any]:
