@@ -18,6 +18,7 @@ from tests.conftest import HRRR_RUN
 
 from twf.api.block_cache import BlockCache
 from twf.api.raster_cache import RasterCache, read_layout
+from twf.api.raster_threads import decode_helpers
 from twf.api.tile_render import premultiply, render_rgba
 from twf.api.webmercator import tile_bounds
 from twf.artifacts import RGBA
@@ -50,12 +51,16 @@ def tile_window(cache: BlockCache, path: Path, identity: tuple, z: int, x: int, 
     return cache.window(path, identity, (bounds.right - bounds.left) / 512, bounds)
 
 
+HELPERS = pytest.mark.parametrize("helped", [False, True], ids=["one thread", "with a helper thread"])
+
+
+@HELPERS
 @pytest.mark.parametrize(("var", "resampling"), [("tmp2m", "bilinear"), ("radar_ptype", "nearest")])
 @pytest.mark.parametrize("size", [256, 512])
 def test_a_tile_from_blocks_is_byte_identical_to_the_tile_from_the_whole_level(
-        published: Published, var: str, resampling: str, size: int) -> None:
+        published: Published, var: str, resampling: str, size: int, helped: bool) -> None:
     path, identity = frame(published, var)
-    blocks = BlockCache(max_bytes=1 << 30, prepare=premultiply)
+    blocks = BlockCache(max_bytes=1 << 30, prepare=premultiply, helpers=decode_helpers() if helped else None)
     levels = RasterCache(max_bytes=1 << 30, prepare=premultiply)
     edges = [(5, 4, 11), (6, 9, 22), (7, 19, 47), (9, 78, 168), (10, 325, 410)]  # west, north, south edges
     for z, x, y in edges + tiles(seed=size, count=60):
@@ -86,7 +91,9 @@ def test_a_first_tile_decodes_only_the_blocks_it_covers_and_a_second_decodes_not
     assert cache.decodes <= 2
 
 
-def test_many_first_tiles_of_one_frame_at_once_decode_each_block_once(published: Published) -> None:
+@HELPERS
+def test_many_first_tiles_of_one_frame_at_once_decode_each_block_once(published: Published,
+                                                                      helped: bool) -> None:
     path, identity = frame(published, "tmp2m")
     decoded: list[tuple[int, int]] = []
     lock = threading.Lock()
@@ -96,7 +103,7 @@ def test_many_first_tiles_of_one_frame_at_once_decode_each_block_once(published:
             decoded.append(pixels.shape[:2])
         return premultiply(pixels)
 
-    cache = BlockCache(max_bytes=1 << 30, prepare=prepare)
+    cache = BlockCache(max_bytes=1 << 30, prepare=prepare, helpers=decode_helpers() if helped else None)
     viewport = [(6, x, y) for x in range(9, 12) for y in range(21, 24)]  # a 3×3 view of the Pacific NW
     results: list = []
     threads = [in_thread(lambda t=t: tile_window(cache, path, identity, *t), results) for t in viewport * 3]

@@ -11,6 +11,7 @@ from twf.api.block_cache import BlockCache
 from twf.api.difference_cache import DifferenceCache
 from twf.api.manifest_cache import ManifestCache
 from twf.api.raster_cache import DECODE_SLOTS, RasterCache
+from twf.api.raster_threads import decode_helpers
 from twf.api.tile_render import premultiply
 from twf.config import Settings
 from twf.export.cache import ExportCache
@@ -58,7 +59,7 @@ class Services:
                                                        (VALUE_SHARE, DIFFERENCE_SHARE, EXPORT_SHARE))
         opener = self.storage.open_raster
         self.rgba = BlockCache(max_bytes=budget - value_bytes - difference_bytes - export_bytes,
-                               prepare=premultiply, open_raster=opener)
+                               prepare=premultiply, open_raster=opener, helpers=decode_helpers())
         self.values = RasterCache(max_bytes=value_bytes, open_raster=opener)
         self.differences = DifferenceCache(self.values, max_bytes=difference_bytes)
         self.exports = ExportCache(max_bytes=export_bytes)

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from anyio import CapacityLimiter
 
+from twf.api.raster_cache import DECODE_SLOTS
 from twf.api.warmup import warm_up_thread
 
 T = TypeVar("T")
@@ -28,12 +29,27 @@ T = TypeVar("T")
 THREADS = 8
 
 
+# Threads that decode the second half of the blocks one tile lacks (`BlockCache.window`), one per request
+# that may decode at once: a frame's first tile spans up to four blocks, and the machine has two cores.
+HELPERS = DECODE_SLOTS
+
+
 @functools.cache
 def raster_threads() -> ThreadPoolExecutor:
     """The process's pool, all its threads started (and warmed) before it is handed out."""
-    pool = ThreadPoolExecutor(THREADS, thread_name_prefix="twf-raster", initializer=warm_up_thread)
-    started = threading.Barrier(THREADS)
-    for future in [pool.submit(started.wait) for _ in range(THREADS)]:
+    return _warmed_pool(THREADS, "twf-raster")
+
+
+@functools.cache
+def decode_helpers() -> ThreadPoolExecutor:
+    """A pool of its own: its tasks never wait on a raster thread, so a crowd can never deadlock them."""
+    return _warmed_pool(HELPERS, "twf-decode")
+
+
+def _warmed_pool(threads: int, prefix: str) -> ThreadPoolExecutor:
+    pool = ThreadPoolExecutor(threads, thread_name_prefix=prefix, initializer=warm_up_thread)
+    started = threading.Barrier(threads)
+    for future in [pool.submit(started.wait) for _ in range(threads)]:
         future.result()
     return pool
 

@@ -22,6 +22,7 @@ import functools
 import re
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import numpy as np
@@ -29,7 +30,6 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from twf.api.block_cache import BlockCache
-from twf.api.deps import Services
 from twf.api.png import encode_rgba
 from twf.api.point_values import value_at
 from twf.api.raster_cache import RasterCache
@@ -39,6 +39,9 @@ from twf.builder.cog_writer import write_rgba_cog, write_value_cog
 from twf.errors import TWFError
 from twf.grid import CanonicalGrid
 from twf.models import REGISTRY
+
+if TYPE_CHECKING:  # deps starts the warmed thread pools, which import this module
+    from twf.api.deps import Services
 
 WARM_RESOLUTION_M = 48_000.0  # ~ 100 × 60 pixels over CONUS: the frame costs a few ms to write
 WARM_TILE = (4, 3, 6)  # a z4 tile over the central US
