@@ -150,18 +150,20 @@ class BlockCache:
         frame's first tile: four blocks of ~3.5 ms each, on two cores)."""
         key: Key = (str(path), identity)
         span = _Span.of(self._layouts.load(key), target_res, bounds)
-        lacking = [b for b in span.blocks if self._blocks.get((key, span.geometry.index, b)) is None]
+        held = {b: self._blocks.get((key, span.geometry.index, b)) for b in span.blocks}
+        lacking = [b for b, pixels in held.items() if pixels is None]
         helped = None
         if self._helpers is not None and len(lacking) > 1:
             lacking, other_half = lacking[:len(lacking) // 2], lacking[len(lacking) // 2:]
             helped = self._helpers.submit(self._build, key, span, other_half)
-        blocks = self._build(key, span, lacking)
+        blocks = {b: pixels for b, pixels in held.items() if pixels is not None}
+        blocks |= self._build(key, span, lacking)
         if helped is not None:
             blocks |= helped.result()
-        return span.assemble(blocks | self._build(key, span, [b for b in span.blocks if b not in blocks]))
+        return span.assemble(blocks)
 
     def _build(self, key: Key, span: _Span, wanted: list[Block]) -> dict[Block, np.ndarray]:
-        """Each wanted block, held or decoded (one open of the level for those this call decodes)."""
+        """Each wanted block, decoded unless another request did meanwhile (one open of the level)."""
         reader = _LevelReader(key, span.geometry, self._open_raster, wanted)
         try:
             return {block: self._blocks.get_or_build((key, span.geometry.index, block),

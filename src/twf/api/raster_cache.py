@@ -20,6 +20,7 @@ from rasterio.windows import Window
 
 from twf.api.identity import FileIdentity
 from twf.bounded_cache import BoundedCache
+from twf.storage.base import Block
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,6 @@ class Layout:
 
 
 Key = tuple[str, FileIdentity]
-Block = tuple[int, int]  # (row, col) of an internal tile of a level
 # How a cache opens a raster: (path, identity, **rasterio options), as `ObjectStore.open_raster`.
 RasterOpener = Callable[..., rasterio.DatasetReader]
 

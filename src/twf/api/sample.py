@@ -120,12 +120,14 @@ async def sample_batch(request: Request, services: Annotated[Services, Depends(g
     values = values_at(level.array, level.geometry, xs, ys, frame.var.resampling)
     answer: dict[str, object] = {
         "model": frame.model.name, "run": frame.run.run, "var": frame.var.name, "fh": frame.fh,
-        "units": frame.var.units, "valid_time": frame.valid_time, "values": rounded(values),
+        "units": frame.var.units, "valid_time": frame.valid_time,
     }
     if is_class_coded(frame.var):
         found = readings(values, frame.var)
         answer |= {"values": [r.value if r else None for r in found],
                    "ptypes": [r.ptype if r else None for r in found]}
+    else:
+        answer["values"] = rounded(values)
     # A POST is not cached by HTTP caches anyway; say so, so no proxy keeps an answer of a `latest` frame.
     return Response(json_body(answer).content, media_type="application/json",
                     headers={"Cache-Control": NO_STORE})

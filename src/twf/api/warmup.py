@@ -84,7 +84,7 @@ async def warm_up_routes(app: FastAPI) -> list[tuple[str, str, int]]:
     every path parameter `PLACEHOLDER`, no query and no body: each ends in a 4xx before any read of the
     store. Operations without either (discovery, regions) answer for real and are left to their first
     caller. Returns (method, path, status) of each request."""
-    await to_thread.run_sync(_nothing)  # anyio's thread backend: the tile route renders on its threads
+    await to_thread.run_sync(lambda: None)  # anyio's thread backend: the tile route renders on its threads
     answers = []
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://warm-up") as client:
@@ -104,6 +104,3 @@ def read_latest_manifests(services: Services) -> None:
         with contextlib.suppress(TWFError):
             services.manifests.manifest(model, services.manifests.resolve(model, "latest").run)
 
-
-def _nothing() -> None:
-    return None

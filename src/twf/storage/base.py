@@ -14,6 +14,8 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+Block = tuple[int, int]  # (row, col) of an internal tile of one level of a raster
+
 
 class ObjectInfo(NamedTuple):
     """What `head` tells: the size, and an identity that changes whenever the object is replaced (local:
@@ -103,7 +105,7 @@ class ObjectStore(ABC):
         """The GDAL configuration `gdal_path` needs (none for local files)."""
         return contextlib.nullcontext()
 
-    def open_raster(self, path: str, identity: Hashable, blocks: Sequence[tuple[int, int]] = (), **options):
+    def open_raster(self, path: str, identity: Hashable, blocks: Sequence[Block] = (), **options):
         """A rasterio dataset of the object at `gdal_path` `path` whose `head` reported `identity`, for
         reading (`options` go to `rasterio.open`, e.g. overview_level): the API's caches open rasters only
         through this, so a remote store can read them its own way (`twf.storage.ranged`). `blocks`: the

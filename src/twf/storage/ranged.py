@@ -21,12 +21,11 @@ from typing import NamedTuple
 import rasterio
 from rasterio.abc import FileContainer
 
+from twf.storage.base import Block
+
 # A COG's header (the directories of every level and their tile offsets): the API's frames need < 4 KiB.
 HEADER_BYTES = 16 << 10
 HEADERS_KEPT = 2048  # objects whose header is held (32 MiB at most); forgotten wholesale beyond
-
-
-Block = tuple[int, int]  # (row, col) of an internal tile of the opened level
 
 
 class Header(NamedTuple):

@@ -32,7 +32,7 @@ from rasterio.session import Session
 
 from twf.config import S3Credentials
 from twf.errors import InvalidPathSegment, ObjectNotFound, StorageUnavailable, WriteConflict
-from twf.storage.base import ObjectInfo, ObjectStore
+from twf.storage.base import Block, ObjectInfo, ObjectStore
 from twf.storage.ranged import RangedRasters
 
 DELETE_BATCH = 1000  # S3's DeleteObjects limit
@@ -249,7 +249,7 @@ class S3Store(ObjectStore):
     def gdal_env(self) -> contextlib.AbstractContextManager:
         return rasterio.Env(session=self._gdal_session)
 
-    def open_raster(self, path: str, identity: Hashable, blocks: Sequence[tuple[int, int]] = (), **options):
+    def open_raster(self, path: str, identity: Hashable, blocks: Sequence[Block] = (), **options):
         """By range reads of ours (`twf.storage.ranged`): one GET per object version for its header, the
         `blocks` about to be decoded at once, no HEAD; GDAL's `/vsis3/` remains for the writers' reads."""
         name = path.removeprefix(f"/vsis3/{self.location.bucket}/")
