@@ -21,12 +21,14 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from twf import CONTRACT_VERSION, store
-from twf.errors import InvalidManifest, NotPublished, ObjectNotFound, TWFError
+from twf.errors import InvalidManifest, NotPublished, ObjectNotFound, TWFError, WriteConflict
 from twf.storage import ObjectInfo, ObjectStore
 from twf.store import RUN_ID_RE, iso_utc, parse_run_id, valid_time
 
 T = TypeVar("T")
 D = TypeVar("D", "Latest", "RunIndex")
+
+RUN_INDEX_ATTEMPTS = 5  # another writer's run-index commits one change is made again over
 
 
 @dataclass(frozen=True)
@@ -326,23 +328,36 @@ def write_manifest(storage: ObjectStore, manifest: Manifest, based_on: ObjectInf
 def list_run(storage: ObjectStore, model: str, run: str) -> None:
     """Add `run` to the run index if missing. A store written before the index existed has none: it is
     built from the manifests there are (a writer's listing, once)."""
-    loaded = load_run_index(storage, model)
-    if loaded is not None and run in loaded[0].runs:
-        return
-    index, info = loaded if loaded else (RunIndex(model), None)
-    runs = set(index.runs) | ({run} if loaded else manifested_runs(storage, model) | {run})
-    updated = replace(index.with_runs(runs), generation=index.generation + 1)
-    commit_document(storage, store.run_index(model), _dumps(updated), info)
+    def listed(runs: set[str], exists: bool) -> set[str]:
+        return (runs if exists else manifested_runs(storage, model)) | {run}
+
+    _update_run_index(storage, model, listed)
 
 
 def unlist_runs(storage: ObjectStore, model: str, runs: set[str]) -> None:
     """Take runs out of the run index (retention, before their manifests go; `twf check --fix`)."""
-    loaded = load_run_index(storage, model)
-    if loaded is None or not runs & set(loaded[0].runs):
-        return
-    index, info = loaded
-    updated = replace(index.with_runs(set(index.runs) - runs), generation=index.generation + 1)
-    storage.replace(store.run_index(model), _dumps(updated), info)
+    _update_run_index(storage, model, lambda listed, exists: listed - runs if exists else None)
+
+
+def _update_run_index(storage: ObjectStore, model: str,
+                      change: Callable[[set[str], bool], set[str] | None]) -> None:
+    """Commit `change(runs listed, index exists)` (None or the same runs: nothing to do). The index is a
+    set every writer only adds its own run to or takes retired runs from, so when another writer committed
+    in between (two schedulers of a model, each listing the run the other just committed a manifest of),
+    the change is made again over theirs instead of failing a commit whose manifest is already in."""
+    for attempt in range(1, RUN_INDEX_ATTEMPTS + 1):
+        loaded = load_run_index(storage, model)
+        index, info = loaded if loaded else (RunIndex(model), None)
+        runs = change(set(index.runs), loaded is not None)
+        if runs is None or (loaded is not None and runs == set(index.runs)):
+            return
+        updated = replace(index.with_runs(runs), generation=index.generation + 1)
+        try:
+            commit_document(storage, store.run_index(model), _dumps(updated), info)
+            return
+        except WriteConflict:
+            if attempt == RUN_INDEX_ATTEMPTS:
+                raise
 
 
 def write_latest(storage: ObjectStore, model: str, run: str, now: datetime | None = None, *,

@@ -18,6 +18,7 @@ from twf.manifest import (
     load_manifest,
     read_latest,
     read_manifest,
+    unlist_runs,
     write_latest,
     write_manifest,
 )
@@ -97,6 +98,42 @@ def test_a_store_written_before_the_run_index_gets_one_from_its_manifests(storag
     assert list_runs(storage, "hrrr") == []
     write_manifest(storage, empty_manifest("hrrr", RUN, NOW), None)
     assert list_runs(storage, "hrrr") == [RUN, "20260129_16z", "20260129_06z"]
+
+
+class _AnotherWriterFirst:
+    """The store as one writer sees it while another commits `run` to the run index between this writer's
+    read of the index and its write (two schedulers of a model, each committing a manifest at once)."""
+
+    def __init__(self, storage: ObjectStore, run: str) -> None:
+        self._storage, self._run = storage, run
+
+    def __getattr__(self, name: str):
+        return getattr(self._storage, name)
+
+    def create(self, key: str, data: bytes):
+        self._other_writer(key)
+        return self._storage.create(key, data)
+
+    def replace(self, key: str, data: bytes, expected):
+        self._other_writer(key)
+        return self._storage.replace(key, data, expected)
+
+    def _other_writer(self, key: str) -> None:
+        if key == store.run_index("hrrr") and self._run:
+            run, self._run = self._run, ""
+            write_manifest(self._storage, empty_manifest("hrrr", run, NOW), None)
+
+
+def test_a_manifest_committed_while_another_writer_lists_its_run_is_committed_and_both_runs_listed(
+    storage: ObjectStore,
+) -> None:
+    racing = _AnotherWriterFirst(storage, "20260129_16z")
+    committed = write_manifest(racing, empty_manifest("hrrr", RUN, NOW), None)  # type: ignore[arg-type]
+    assert read_manifest(storage, "hrrr", RUN) == committed
+    assert list_runs(storage, "hrrr") == [RUN, "20260129_16z"]
+    racing = _AnotherWriterFirst(storage, "20260129_18z")
+    unlist_runs(racing, "hrrr", {"20260129_16z"})  # type: ignore[arg-type]  # retention, while a run is listed
+    assert list_runs(storage, "hrrr") == ["20260129_18z", RUN]
 
 
 def test_latest_never_moves_back_to_an_older_run(storage: ObjectStore) -> None:
