@@ -183,7 +183,7 @@ describe('point forecasts', () => {
       }
       const slider = await page.locator('[data-testid=fh-slider]').boundingBox();
       assert.ok(slider.width >= 340, `slider is ${slider.width} px wide`);
-      await page.locator('[data-testid=map]').tap({ position: { x: 195, y: 380 } });
+      await page.locator('[data-testid=map]').tap({ position: { x: 195, y: 590 } }); // below where the sheet will start
       await page.locator('[data-testid=chart-temperature] canvas').first().waitFor({ timeout: 20000 });
       const sheet = await page.locator('[data-testid=point-panel]').boundingBox();
       assert.ok(sheet.x <= 1 && sheet.width >= 388 && Math.abs(sheet.y + sheet.height - 844) <= 1, JSON.stringify(sheet));
@@ -191,6 +191,8 @@ describe('point forecasts', () => {
       assert.ok(scroll[0] > scroll[1], `the sheet scrolls its three panels: ${scroll}`);
       const canvas = await page.locator('[data-testid=map] canvas').boundingBox();
       assert.ok(Math.abs(canvas.y + canvas.height - sheet.y) <= 1, `the map ends where the sheet starts: ${JSON.stringify(canvas)}`);
+      const picked = await page.locator('[data-testid=picked-point]').boundingBox();
+      assert.ok(picked.y >= canvas.y && picked.y + picked.height <= sheet.y, `the picked point stays in view above the sheet: ${JSON.stringify(picked)}`);
       await mapIdle(page);
       const bar = await page.locator('.toolbar').boundingBox();
       const above = { x: 0, y: bar.y + bar.height + 4, width: 390, height: sheet.y - bar.y - bar.height - 8 };

@@ -102,6 +102,12 @@ export function MapView(props: Props) {
     instance.on('mouseout', () => latest.current.onHover(null));
     instance.on('click', (e) =>
       latest.current.onPick({ lat: e.lngLat.lat, lon: e.lngLat.lng }, e.originalEvent.timeStamp));
+    // On a phone the point sheet takes the map's lower part: the map keeps its centre, which left a point picked
+    // below it under the sheet. Bring the point back into what is left of the map.
+    instance.on('resize', () => {
+      const point = latest.current.point;
+      if (point && !instance.getBounds().contains([point.lon, point.lat])) instance.panTo([point.lon, point.lat], { animate: false });
+    });
     const reportViewport = () => {
       const b = instance.getBounds();
       latest.current.onViewport({ bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: instance.getZoom() });
