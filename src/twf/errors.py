@@ -135,6 +135,13 @@ class DamagedSeries(TWFError):
     http_status = 500
 
 
+class ArtifactUnreadable(TWFError):
+    """A published raster whose stored bytes do not decode (a damaged or truncated object)."""
+
+    exit_code = 7
+    http_status = 500
+
+
 class NotYetAvailable(FetchError):
     """An upstream file that is not there yet (404) or still changing (recent Last-Modified): try later."""
 

@@ -15,7 +15,8 @@ from twf.builder.cog_writer import write_rgba_cog
 from twf.errors import ObjectNotFound
 from twf.grid import CanonicalGrid
 from twf.storage import ObjectStore
-from twf.storage.ranged import HEADER_BYTES, RangedRasters
+from twf.storage.base import HEADER_BYTES
+from twf.storage.ranged import RangedRasters
 
 KEY = "published/hrrr/20260129_17z/tmp2m/fh001.rgba.cog.tif"
 GRID = CanonicalGrid(6000.0)  # 1380 × 780 px: 3 × 2 blocks of 512 and two overviews
@@ -107,3 +108,37 @@ def test_the_blocks_an_open_is_told_of_are_fetched_at_once_and_read_as_the_file(
 @pytest.fixture
 def storage(empty_store: ObjectStore) -> ObjectStore:
     return empty_store
+
+
+def test_raster_ranges_read_through_the_store_are_the_files_bytes(storage: ObjectStore,
+                                                                  tmp_path: Path) -> None:
+    source = cog(tmp_path, 1)
+    data = source.read_bytes()
+    storage.put_file(KEY, source)
+    storage.sync([KEY])
+    ranges = [(0, HEADER_BYTES), (100, 200), (HEADER_BYTES + 5, HEADER_BYTES + 70_000),
+              (len(data) - 10, len(data))]
+    read = storage.read_raster_ranges(storage.gdal_path(KEY), storage.head(KEY).identity, ranges)
+    assert read == [data[start:end] for start, end in ranges]
+
+
+def test_ranges_within_the_header_come_from_it_and_the_others_in_one_batch(tmp_path: Path) -> None:
+    reads = Recorded(cog(tmp_path, 1).read_bytes())
+    rasters = RangedRasters(reads.get, reads.get_many)
+    ranges = [(10, 20), (HEADER_BYTES, HEADER_BYTES + 100), (HEADER_BYTES * 2, HEADER_BYTES * 3)]
+    assert rasters.ranges(KEY, "etag-1", ranges) == [reads.data[start:end] for start, end in ranges]
+    assert rasters.ranges(KEY, "etag-1", [(0, 64)]) == [reads.data[:64]]
+    assert reads.gets == [(0, HEADER_BYTES)]  # once per object version
+    assert reads.batches == [ranges[1:]]
+
+
+def test_a_rasters_head_read_with_its_header_is_its_head(storage: ObjectStore, tmp_path: Path) -> None:
+    assert storage.head_raster(KEY) is None
+    for seed in (1, 2):  # a replaced raster: the new version's head and bytes
+        source = cog(tmp_path, seed)
+        storage.put_file(KEY, source)
+        storage.sync([KEY])
+        info = storage.head_raster(KEY)
+        assert info == storage.head(KEY)
+        header = storage.read_raster_ranges(storage.gdal_path(KEY), info.identity, [(0, HEADER_BYTES)])
+        assert header == [source.read_bytes()[:HEADER_BYTES]]

@@ -23,6 +23,7 @@ import numpy as np
 import rasterio
 from rasterio.windows import Window
 
+from twf.api.cog_tiles import LevelTiles
 from twf.api.identity import FileIdentity
 from twf.api.raster_cache import (
     DECODE_SLOTS,
@@ -32,6 +33,7 @@ from twf.api.raster_cache import (
     Layouts,
     Level,
     LevelGeometry,
+    RangeReader,
     RasterOpener,
     choose_level,
     open_file,
@@ -40,6 +42,7 @@ from twf.api.raster_cache import (
 )
 from twf.api.webmercator import Bounds
 from twf.bounded_cache import BoundedCache
+from twf.storage.local import read_file_ranges
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class _Span:
     block: tuple[int, int]
     rows: tuple[int, int]
     cols: tuple[int, int]
+    tiles: LevelTiles | None  # where the level's blocks lie, when they can be decoded from their bytes
 
     @classmethod
     def of(cls, layout: Layout, target_res: float, bounds: Bounds) -> _Span:
@@ -62,7 +66,8 @@ class _Span:
         row1 = math.floor((g.top - bounds.bottom) / g.res_y - 0.5) + 3
         col0, row0 = min(max(col0, 0), g.width - 1), min(max(row0, 0), g.height - 1)
         col1, row1 = max(min(col1, g.width), col0 + 1), max(min(row1, g.height), row0 + 1)
-        return cls(geometry, layout.block, (row0, row1), (col0, col1))
+        tiles = layout.tiles[geometry.index] if layout.tiles else None
+        return cls(geometry, layout.block, (row0, row1), (col0, col1), tiles)
 
     @property
     def blocks(self) -> list[Block]:
@@ -94,23 +99,43 @@ class _Span:
 
 
 class _LevelReader:
-    """One level of one file, opened on the first block a request has to decode and closed after it; the
-    store is told which blocks the request lacks (a remote one fetches them at once)."""
+    """One level of one file read by GDAL, opened on the first block a request has to decode and closed after
+    it; the store is told which blocks the request lacks (a remote one fetches them at once)."""
 
-    def __init__(self, key: Key, geometry: LevelGeometry, open_raster: RasterOpener,
-                 blocks: list[Block]) -> None:
-        self._key, self._geometry, self._open_raster, self._blocks = key, geometry, open_raster, blocks
+    def __init__(self, key: Key, span: _Span, open_raster: RasterOpener, blocks: list[Block]) -> None:
+        self._key, self._span, self._open_raster, self._blocks = key, span, open_raster, blocks
         self._dataset: rasterio.DatasetReader | None = None
 
-    def read(self, window: Window) -> np.ndarray:
+    def read(self, block: Block) -> np.ndarray:
         if self._dataset is None:
-            self._dataset = open_level(self._key[0], self._geometry, self._key[1], self._open_raster,
+            self._dataset = open_level(self._key[0], self._span.geometry, self._key[1], self._open_raster,
                                        self._blocks)
-        return read_pixels(self._dataset, window)
+        return read_pixels(self._dataset, self._span.window(block))
 
     def close(self) -> None:
         if self._dataset is not None:
             self._dataset.close()
+
+
+class _TileReader:
+    """One level's blocks decoded from their bytes (`twf.api.cog_tiles`), no GDAL open: the bytes of every
+    block the request lacks are read at once, on the first it has to decode."""
+
+    def __init__(self, key: Key, span: _Span, tiles: LevelTiles, read_ranges: RangeReader,
+                 blocks: list[Block]) -> None:
+        self._key, self._span, self._tiles = key, span, tiles
+        self._read_ranges, self._blocks = read_ranges, blocks
+        self._stored: dict[Block, bytes] = {}
+
+    def read(self, block: Block) -> np.ndarray:
+        if not self._stored:
+            ranges = [self._tiles.byte_range(b) for b in self._blocks]
+            self._stored = dict(zip(self._blocks, self._read_ranges(*self._key, ranges), strict=True))
+        window = self._span.window(block)
+        return self._tiles.decode(block, self._stored[block], int(window.height), int(window.width))
+
+    def close(self) -> None:
+        self._stored = {}
 
 
 class BlockCache:
@@ -118,12 +143,13 @@ class BlockCache:
 
     def __init__(self, max_bytes: int, prepare: Callable[[np.ndarray], np.ndarray] | None = None,
                  decode_slots: int = DECODE_SLOTS, open_raster: RasterOpener = open_file,
-                 helpers: Executor | None = None) -> None:
+                 read_ranges: RangeReader = read_file_ranges, helpers: Executor | None = None) -> None:
         self.max_bytes = max_bytes
         self._prepare = prepare
         self._open_raster = open_raster
+        self._read_ranges = read_ranges
         self._helpers = helpers
-        self._layouts = Layouts(open_raster)
+        self._layouts = Layouts(open_raster, read_ranges)
         self._blocks: BoundedCache[np.ndarray] = BoundedCache(max_bytes, lambda block: block.nbytes)
         self._decoding = threading.BoundedSemaphore(decode_slots)
 
@@ -163,18 +189,19 @@ class BlockCache:
         return span.assemble(blocks)
 
     def _build(self, key: Key, span: _Span, wanted: list[Block]) -> dict[Block, np.ndarray]:
-        """Each wanted block, decoded unless another request did meanwhile (one open of the level)."""
-        reader = _LevelReader(key, span.geometry, self._open_raster, wanted)
+        """Each wanted block, decoded unless another request did meanwhile (one read of the level)."""
+        reader = (_TileReader(key, span, span.tiles, self._read_ranges, wanted) if span.tiles
+                  else _LevelReader(key, span, self._open_raster, wanted))
         try:
             return {block: self._blocks.get_or_build((key, span.geometry.index, block),
-                                                     lambda b=block: self._decode(reader, span.window(b)))
+                                                     lambda b=block: self._decode(reader, b))
                     for block in wanted}
         finally:
             reader.close()
 
-    def _decode(self, reader: _LevelReader, window: Window) -> np.ndarray:
+    def _decode(self, reader: _LevelReader | _TileReader, block: Block) -> np.ndarray:
         with self._decoding:
-            pixels = reader.read(window)
+            pixels = reader.read(block)
             return self._prepare(pixels) if self._prepare else pixels
 
     @property

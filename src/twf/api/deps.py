@@ -59,7 +59,8 @@ class Services:
                                                        (VALUE_SHARE, DIFFERENCE_SHARE, EXPORT_SHARE))
         opener = self.storage.open_raster
         self.rgba = BlockCache(max_bytes=budget - value_bytes - difference_bytes - export_bytes,
-                               prepare=premultiply, open_raster=opener, helpers=decode_helpers())
+                               prepare=premultiply, open_raster=opener,
+                               read_ranges=self.storage.read_raster_ranges, helpers=decode_helpers())
         self.values = RasterCache(max_bytes=value_bytes, open_raster=opener)
         self.differences = DifferenceCache(self.values, max_bytes=difference_bytes)
         self.exports = ExportCache(max_bytes=export_bytes)

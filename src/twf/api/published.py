@@ -75,16 +75,18 @@ def locate(services: Services, frame: FrameRef, kind: ArtifactKind,
     `stat`) on every request; a remote one (`revalidate_seconds` > 0) once per manifest version, since a
     listed object is immutable: the hot path makes no request to it."""
     key = kind.key(frame.keys, item)
-    info = committed_object(services, frame.manifest, key)
+    info = committed_object(services, frame.manifest, key, raster=kind.raster is not None)
     if info is None:
         raise NotPublished(f"{frame.label} has no {kind.name} object")
     return key, services.storage.gdal_path(key), info.identity
 
 
-def committed_object(services: Services, manifest: Cached[Manifest], key: str) -> ObjectInfo | None:
-    """`head` of an object the manifest lists: per request on a local store, once per manifest version on a
-    remote one."""
+def committed_object(services: Services, manifest: Cached[Manifest], key: str,
+                     raster: bool = False) -> ObjectInfo | None:
+    """`head` of an object the manifest lists (`head_raster` of a raster about to be read): per request on
+    a local store, once per manifest version on a remote one."""
     storage = services.storage
+    head = storage.head_raster if raster else storage.head
     if storage.revalidate_seconds:
-        return manifest.memo(("head", key), lambda: storage.head(key))
-    return storage.head(key)
+        return manifest.memo(("head", key), lambda: head(key))
+    return head(key)

@@ -4,8 +4,8 @@ in every raster thread (`twf.api.raster_threads`), and one refused request per r
 The first raster a process opens loads GDAL's GeoTIFF driver and the ZSTD decoder, the first one each thread
 opens builds its PROJ context; the first render and PNG warm numpy's and ISA-L's code paths. On a freshly
 started server that made its first tile ~150 ms dearer than any later first look at a frame: an API replica
-started behind a CDN (or by a restart) would hand that to its first users. The frame lives in GDAL's memory
-filesystem only and never touches the store or the caches.
+started behind a CDN (or by a restart) would hand that to its first users. The frame is written to a
+temporary folder, removed once the thread is warm, and never touches the store or the caches.
 
 A route's first request costs ~40 ms more again (`make bench` storage: a fresh server's first tile 94 ms
 against 47 ms after one request): FastAPI reads the endpoint's source file once (to name it in errors),
@@ -18,9 +18,8 @@ that does not answer must not hold the server's start): the first tile needs onl
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
-import uuid
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,30 +50,29 @@ PATH_PARAMETER = re.compile(r"\{[^}]+\}")
 PLACEHOLDER = "0"  # a number where one is wanted, no model where one is: every route ends in a 4xx
 
 
-@functools.cache
-def _warm_frame() -> tuple[str, str]:
-    """The tiny frame's RGBA and value COGs, written once per process into GDAL's memory filesystem (kept:
-    a few KB)."""
+def _warm_frame(folder: Path) -> tuple[Path, Path]:
+    """The tiny frame's RGBA and value COGs (a few KB, a few ms to write)."""
     grid = CanonicalGrid(WARM_RESOLUTION_M)
     height, width = grid.shape
     ramp = np.linspace(0, 255, height * width, dtype=np.float32).reshape(height, width)
     rgba = np.stack([ramp, ramp[::-1], np.full_like(ramp, 128), np.full_like(ramp, 255)]).astype(np.uint8)
-    folder = Path(f"/vsimem/twf-warm-up-{uuid.uuid4().hex}")
     write_rgba_cog(folder / "rgba.tif", rgba, grid, categorical=False)
     write_value_cog(folder / "val.tif", ramp, grid, categorical=False)
-    return str(folder / "rgba.tif"), str(folder / "val.tif")
+    return folder / "rgba.tif", folder / "val.tif"
 
 
 def warm_up_thread() -> None:
     """Open, decode, render and encode the tiny frame the way the tile and sample routes do, in this thread
     (GDAL's per-thread state; the process's one-time costs with the first call)."""
-    rgba_path, value_path = _warm_frame()
-    bounds = tile_bounds(*WARM_TILE)
-    target_res = (bounds.right - bounds.left) / TILE_SIZE
-    blocks = BlockCache(max_bytes=WARM_CACHE_BYTES, prepare=premultiply)
-    level = blocks.window(rgba_path, None, target_res, bounds)
-    encode_rgba(render_rgba(level.array, level.geometry, bounds, TILE_SIZE, "bilinear", origin=level.origin))
-    values = RasterCache(max_bytes=WARM_CACHE_BYTES).load(value_path, None)
+    with tempfile.TemporaryDirectory(prefix="twf-warm-up-") as folder:
+        rgba_path, value_path = _warm_frame(Path(folder))
+        bounds = tile_bounds(*WARM_TILE)
+        target_res = (bounds.right - bounds.left) / TILE_SIZE
+        blocks = BlockCache(max_bytes=WARM_CACHE_BYTES, prepare=premultiply)
+        level = blocks.window(str(rgba_path), None, target_res, bounds)
+        encode_rgba(render_rgba(level.array, level.geometry, bounds, TILE_SIZE, "bilinear",
+                                origin=level.origin))
+        values = RasterCache(max_bytes=WARM_CACHE_BYTES).load(value_path, None)
     left, bottom, right, top = CanonicalGrid(WARM_RESOLUTION_M).bounds
     value_at(values.array, values.geometry, (left + right) / 2, (bottom + top) / 2, "bilinear")
 

@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 Block = tuple[int, int]  # (row, col) of an internal tile of one level of a raster
+ByteRange = tuple[int, int]  # [start, end) of an object's bytes
+# A raster's first bytes: a COG keeps every level's directory and tile index there (the API's frames need
+# < 4 KiB), so its layout is read from them without a request per level.
+HEADER_BYTES = 16 << 10
 
 
 class ObjectInfo(NamedTuple):
@@ -72,6 +76,11 @@ class ObjectStore(ABC):
     def head(self, key: str) -> ObjectInfo | None:
         """Size and identity, or None when there is no such object."""
 
+    def head_raster(self, key: str) -> ObjectInfo | None:
+        """`head` of a raster about to be read: a remote store reads its first `HEADER_BYTES` with it (one
+        request instead of two before a frame's first tile)."""
+        return self.head(key)
+
     @abstractmethod
     def delete(self, key: str) -> None:
         """Remove an object; a missing one is fine."""
@@ -115,6 +124,13 @@ class ObjectStore(ABC):
 
         with self.gdal_env():
             return rasterio.open(path, **options)
+
+    @abstractmethod
+    def read_raster_ranges(self, path: str, identity: Hashable, ranges: Sequence[ByteRange]) -> list[bytes]:
+        """Bytes [start, end) of the object at `gdal_path` `path` whose `head` reported `identity` (fewer at
+        its end), for the API's decoder of internal tiles (`twf.api.cog_tiles`), which needs no GDAL open: a
+        remote store reads the ranges at once and answers those within the first `HEADER_BYTES` from the
+        header it keeps per object version."""
 
     @abstractmethod
     def writer_lock(self, key: str) -> contextlib.AbstractContextManager:

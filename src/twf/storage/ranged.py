@@ -21,10 +21,8 @@ from typing import NamedTuple
 import rasterio
 from rasterio.abc import FileContainer
 
-from twf.storage.base import Block
+from twf.storage.base import HEADER_BYTES, Block, ByteRange
 
-# A COG's header (the directories of every level and their tile offsets): the API's frames need < 4 KiB.
-HEADER_BYTES = 16 << 10
 HEADERS_KEPT = 2048  # objects whose header is held (32 MiB at most); forgotten wholesale beyond
 
 
@@ -129,15 +127,18 @@ class RangedRasters:
         self._lock = threading.Lock()
 
     def header(self, name: str, identity: Hashable) -> Header:
-        key = (name, identity)
-        header = self._headers.get(key)
+        header = self._headers.get((name, identity))
         if header is None:
             data, size = self._get(name, 0, HEADER_BYTES, str(identity))
-            header = Header(size, data)
-            with self._lock:
-                if len(self._headers) >= HEADERS_KEPT:
-                    self._headers.clear()
-                self._headers[key] = header
+            header = self.hold(name, identity, Header(size, data))
+        return header
+
+    def hold(self, name: str, identity: Hashable, header: Header) -> Header:
+        """Keep the header of one object version (read here, or by the store's `head_raster`)."""
+        with self._lock:
+            if len(self._headers) >= HEADERS_KEPT:
+                self._headers.clear()
+            self._headers[(name, identity)] = header
         return header
 
     def open(self, name: str, identity: Hashable, blocks: Sequence[Block] = (),
@@ -156,6 +157,16 @@ class RangedRasters:
             starts, ends = [start for start, _ in ranges], [end for _, end in ranges]
             container.fetched.extend(zip(starts, self._get_many(name, starts, ends), strict=True))
         return dataset
+
+    def ranges(self, name: str, identity: Hashable, ranges: Sequence[ByteRange]) -> list[bytes]:
+        """Byte ranges of one object version: those within its header from memory, the others fetched
+        concurrently (one GET each, near ones merged)."""
+        header = self.header(name, identity)
+        held = len(header.data)
+        outside = [(start, end) for start, end in ranges if end > held]
+        fetched = dict(zip(outside, self._get_many(name, [s for s, _ in outside], [e for _, e in outside]),
+                           strict=True)) if outside else {}
+        return [header.data[start:end] if end <= held else fetched[(start, end)] for start, end in ranges]
 
 
 def _block_range(dataset: rasterio.DatasetReader, block: Block) -> tuple[int, int] | None:

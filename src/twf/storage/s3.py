@@ -32,8 +32,8 @@ from rasterio.session import Session
 
 from twf.config import S3Credentials
 from twf.errors import InvalidPathSegment, ObjectNotFound, StorageUnavailable, WriteConflict
-from twf.storage.base import Block, ObjectInfo, ObjectStore
-from twf.storage.ranged import RangedRasters
+from twf.storage.base import HEADER_BYTES, Block, ByteRange, ObjectInfo, ObjectStore
+from twf.storage.ranged import Header, RangedRasters
 
 DELETE_BATCH = 1000  # S3's DeleteObjects limit
 TIMEOUT = "30s"
@@ -195,6 +195,25 @@ class S3Store(ObjectStore):
             raise _error(exc, f"{self.url}: head {key}") from None
         return ObjectInfo(meta["size"], meta["e_tag"])
 
+    def head_raster(self, key: str) -> ObjectInfo | None:
+        """A GET of the first `HEADER_BYTES` instead of a HEAD: its ETag and size are the head's, and its
+        bytes the header every read of the raster starts from (held for them)."""
+        path = self._path(key)
+        try:
+            result = obstore.get(self._store, path, options={"range": (0, HEADER_BYTES)})
+            data = bytes(result.bytes())
+        except (FileNotFoundError, NotFoundError) as exc:
+            if "NoSuchBucket" in str(exc):
+                raise _error(exc, f"{self.url}: head {key}") from None
+            return None
+        except Exception as exc:  # noqa: BLE001
+            if "416" in str(exc):  # an empty object: no range of it
+                return self.head(key)
+            raise _error(exc, f"{self.url}: head {key}") from None
+        info = ObjectInfo(result.meta["size"], result.meta["e_tag"])
+        self._rasters.hold(path, info.identity, Header(info.size, data))
+        return info
+
     def delete(self, key: str) -> None:
         self._call(obstore.delete, self._path(key))
 
@@ -252,8 +271,14 @@ class S3Store(ObjectStore):
     def open_raster(self, path: str, identity: Hashable, blocks: Sequence[Block] = (), **options):
         """By range reads of ours (`twf.storage.ranged`): one GET per object version for its header, the
         `blocks` about to be decoded at once, no HEAD; GDAL's `/vsis3/` remains for the writers' reads."""
-        name = path.removeprefix(f"/vsis3/{self.location.bucket}/")
-        return self._rasters.open(name, identity, blocks, **options)
+        return self._rasters.open(self._object_name(path), identity, blocks, **options)
+
+    def read_raster_ranges(self, path: str, identity: Hashable, ranges: Sequence[ByteRange]) -> list[bytes]:
+        return self._rasters.ranges(self._object_name(path), identity, ranges)
+
+    def _object_name(self, path: str) -> str:
+        """The object's path in the bucket, from its `gdal_path`."""
+        return path.removeprefix(f"/vsis3/{self.location.bucket}/")
 
     def writer_lock(self, key: str) -> contextlib.AbstractContextManager:
         """No lock across hosts: a second writer's compare-and-swap fails instead (WriteConflict)."""
