@@ -7,7 +7,9 @@ a full decode, and a crowd of viewers on many frames kept evicting levels they h
 is decoded in the COG's own blocks, the first time a tile needs each: a viewer animating a region decodes that
 region's few blocks per frame, a level asked for everywhere ends up whole, and the memory holds what is looked
 at. Concurrent requests for one block share its decode; the blocks a tile spans are put side by side into a
-`Level` window that renders exactly what the whole level renders (`Level.origin`).
+`Level` window that renders exactly what the whole level renders (`Level.origin`). The blocks of a frame
+laid out as the artifact contract says are decompressed from their bytes (`twf.api.cog_tiles`: half GDAL's
+cost, no open); GDAL decodes those of any other raster.
 """
 
 from __future__ import annotations
