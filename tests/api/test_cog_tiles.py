@@ -64,6 +64,8 @@ def test_a_raster_laid_out_otherwise_is_read_by_gdal_and_renders_the_same(publis
     with rasterio.open(source) as ds:
         gdal_copy(ds, deflate, driver="COG", compress="DEFLATE", blocksize=512)
     assert parse_header(deflate.read_bytes()[:HEADER_BYTES]) is None
+    built = source.read_bytes()
+    assert all(parse_header(built[:cut]) is None for cut in (0, 4, 8, 300))  # the index beyond what was read
     assert read_layout(deflate, read_ranges=read_file_ranges).tiles is None
     blocks = BlockCache(max_bytes=1 << 30, prepare=premultiply)
     levels = RasterCache(max_bytes=1 << 30, prepare=premultiply)

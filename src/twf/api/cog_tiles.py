@@ -89,7 +89,7 @@ def parse_header(header: bytes) -> CogHeader | None:
     as the contract's RGBA COGs are (8-bit unsigned samples interleaved in tiles, ZSTD, no predictor, every
     tile written), the full level is georeferenced by one tie point and a pixel size (pixel is area), and
     all of it lies within `header`; else None."""
-    if not header.startswith(_MAGIC):
+    if len(header) < 8 or not header.startswith(_MAGIC):
         return None
     directories = []
     offset = struct.unpack_from("<I", header, 4)[0]
