@@ -60,6 +60,9 @@ describe('viewer', () => {
     assert.match(await page.locator('[data-testid=valid-time]').innerText(), /f00 .*17:00 UTC/);
     assert.equal((await page.locator('[data-testid=legend]').innerText()).includes('°F'), true);
     assert.equal(await page.locator('[data-testid=demo-badge]').count(), 0, 'real data is not labelled demo');
+    const bar = await page.locator('.toolbar').boundingBox();
+    const view = await page.locator('[data-testid=compare-panel]').boundingBox();
+    assert.ok(view.y >= bar.y + bar.height + 4, `the View panel ${JSON.stringify(view)} sits under the toolbar ${JSON.stringify(bar)}`);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -2,7 +2,7 @@
  * Dataset and view pickers: model, run, variable, region, a toggle per overlay and the city labels; and the demo-data
  * label. On a phone the pickers fold into one control that names the dataset and opens them.
  */
-import { useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { ModelInfo, OverlayInfo, Region, RunInfo, VariableInfo } from '../lib/types';
 import { Picker } from './Picker';
 import { VariablePicker } from './VariablePicker';
@@ -30,8 +30,26 @@ interface Props {
   onCities: (on: boolean) => void;
 }
 
+/**
+ * Tells the app where the toolbar ends (`--toolbar-bottom` on its parent), so panels placed under it stay clear of
+ * it however its pickers wrap or grow (the variable filter made it taller than a fixed offset allowed for).
+ */
+function useBottomEdge(): RefObject<HTMLDivElement | null> {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const bar = ref.current;
+    if (!bar?.parentElement) return undefined;
+    const app = bar.parentElement;
+    const observer = new ResizeObserver(() => app.style.setProperty('--toolbar-bottom', `${bar.offsetTop + bar.offsetHeight}px`));
+    observer.observe(bar);
+    return () => observer.disconnect();
+  }, []);
+  return ref;
+}
+
 export function Toolbar(p: Props) {
   const [open, setOpen] = useState(false);
+  const bar = useBottomEdge();
   const runOptions = [
     { value: 'latest', label: p.latestRun ? `latest (${p.latestRun})` : 'latest' },
     ...p.runs.map((r) => ({ value: r.run, label: r.complete ? r.run : `${r.run} (filling)` })),
@@ -39,7 +57,7 @@ export function Toolbar(p: Props) {
   // A link may name a run that is gone: show it as asked rather than pretend another run is selected.
   if (!runOptions.some((o) => o.value === p.run)) runOptions.push({ value: p.run, label: `${p.run} (not published)` });
   return (
-    <div className="panel toolbar">
+    <div className="panel toolbar" ref={bar}>
       <div className="brand">
         TWF Models
         {p.demo && (
