@@ -4,6 +4,7 @@ garbage."""
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,18 @@ def test_every_tile_of_every_level_of_a_built_frame_decodes_to_the_pixels_gdal_r
             assert decoded.flags.c_contiguous and np.array_equal(decoded, expected), (geometry.index, block)
 
 
+def looping(header: bytes) -> bytes:
+    """The header with its last directory pointing back to the first (a damaged chain)."""
+    data = bytearray(header)
+    first = offset = struct.unpack_from("<I", data, 4)[0]
+    while True:
+        link = offset + 2 + 12 * struct.unpack_from("<H", data, offset)[0]
+        offset = struct.unpack_from("<I", data, link)[0]
+        if offset == 0:
+            struct.pack_into("<I", data, link, first)
+            return bytes(data)
+
+
 def test_a_raster_laid_out_otherwise_is_read_by_gdal_and_renders_the_same(published: Published,
                                                                           tmp_path: Path) -> None:
     source, _ = frame(published, "tmp2m")
@@ -66,6 +79,8 @@ def test_a_raster_laid_out_otherwise_is_read_by_gdal_and_renders_the_same(publis
     assert parse_header(deflate.read_bytes()[:HEADER_BYTES]) is None
     built = source.read_bytes()
     assert all(parse_header(built[:cut]) is None for cut in (0, 4, 8, 300))  # the index beyond what was read
+    assert parse_header(looping(built[:HEADER_BYTES])) is None
+
     assert read_layout(deflate, read_ranges=read_file_ranges).tiles is None
     blocks = BlockCache(max_bytes=1 << 30, prepare=premultiply)
     levels = RasterCache(max_bytes=1 << 30, prepare=premultiply)

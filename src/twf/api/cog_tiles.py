@@ -19,9 +19,7 @@ import numpy as np
 from numcodecs import Zstd
 
 from twf.errors import ArtifactUnreadable
-from twf.storage.base import Block
-
-ByteRange = tuple[int, int]  # [start, end) in the file
+from twf.storage.base import Block, ByteRange
 
 _MAGIC = b"II*\x00"  # little-endian classic TIFF: the writer sets BIGTIFF=NO
 _FORMATS = {3: "H", 4: "I", 12: "d"}  # TIFF field types SHORT, LONG and DOUBLE: every tag read here is one
@@ -32,7 +30,7 @@ _TILE_OFFSETS, _TILE_COUNTS = 324, 325
 _PIXEL_SCALE, _TIE_POINT, _GEO_KEYS = 33550, 33922, 34735
 _NEEDED = (_BITS, _SAMPLE_FORMAT, _TILE_OFFSETS, _TILE_COUNTS, _PIXEL_SCALE, _TIE_POINT, _GEO_KEYS)
 _RASTER_TYPE, _PIXEL_IS_AREA = 1025, 1  # GeoTIFF's GTRasterTypeGeoKey (area unless said otherwise)
-_MAX_LEVELS = 32
+_MAX_DIRECTORIES = 64
 _ZSTD = 50000
 _MASK = 4  # NewSubfileType bit of a transparency mask's directory (the built frames have none)
 _DECOMPRESSOR = Zstd()
@@ -93,14 +91,18 @@ def parse_header(header: bytes) -> CogHeader | None:
         return None
     directories = []
     offset = struct.unpack_from("<I", header, 4)[0]
-    while offset:
-        if offset + 2 > len(header) or len(directories) > _MAX_LEVELS:
+    for _ in range(_MAX_DIRECTORIES):  # a damaged chain may loop
+        if not offset:
+            break
+        if offset + 2 > len(header):
             return None
         tags, offset = _directory(header, offset)
         if tags is None:
             return None
         if not tags.get(_SUBFILE, (0,))[0] & _MASK:
             directories.append(tags)
+    else:
+        return None
     levels = [_level(tags) for tags in directories]
     if not levels or None in levels:
         return None
